@@ -1,0 +1,3 @@
+from scalefold.cli import main
+
+main()

@@ -1,0 +1,32 @@
+"""Where the Copier template and the presets live: in the wheel, or in a source checkout."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+_PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+@cache
+def template_root() -> Path:
+    """The folder holding ``copier.yml`` (with ``_subdirectory: template`` beside it).
+
+    An installed wheel carries it under ``scalefold/_data``; a source checkout (editable
+    install, tests) has it at the repository root, two levels above this package.
+    """
+    bundled = _PACKAGE_DIR / "_data"
+    if (bundled / "copier.yml").is_file():
+        return bundled
+    checkout = _PACKAGE_DIR.parent.parent
+    if (checkout / "copier.yml").is_file() and (checkout / "template").is_dir():
+        return checkout
+    raise FileNotFoundError("scalefold's template is missing from this installation; reinstall scalefold")
+
+
+def presets_dir() -> Path:
+    return template_root() / "presets"
+
+
+def copier_yml() -> Path:
+    return template_root() / "copier.yml"
