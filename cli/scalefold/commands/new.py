@@ -1,0 +1,77 @@
+"""``scalefold new``: render a project from a preset, install it, commit it."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any, Optional
+
+import typer
+from rich.panel import Panel
+
+from scalefold.console import console
+from scalefold.errors import UsageError
+from scalefold.presets import load_preset
+from scalefold.progress import step_progress
+from scalefold.project import NewOptions, create_project, slugify
+from scalefold.questions import load_questions, parse_data_pairs, validate_answers
+
+
+def _terminal_attached() -> bool:
+    return sys.stdin.isatty() and sys.stdout.isatty()
+
+
+def resolve_answers(destination: Path | None, preset: str | None, data: list[str]) -> tuple[Path, dict[str, Any]]:
+    """Combine preset answers, ``--data`` and the destination folder into validated answers."""
+    answers: dict[str, Any] = {}
+    if preset:
+        answers.update(load_preset(preset).answers)
+    answers.update(parse_data_pairs(data))
+    if "project_name" not in answers:
+        if destination is None:
+            raise UsageError("give a destination folder (scalefold new DEST) or --data project_name=NAME")
+        answers["project_name"] = slugify(destination.resolve().name)
+    answers = validate_answers(answers)
+    return destination or Path(answers["project_name"]), answers
+
+
+def _next_steps(options: NewOptions) -> str:
+    port = options.answers.get("port", load_questions()["port"].default)
+    steps = [f"cd {options.destination}"]
+    if not options.install:
+        steps.append("npm install")
+    steps += [
+        "npm run dev          # http://localhost:%s/docs — runs on embedded PGlite, nothing else needed" % port,
+        "npm test",
+        "scalefold check      # audit the project, as its CI pipeline does",
+    ]
+    return "\n".join(steps)
+
+
+def new(
+    destination: Optional[Path] = typer.Argument(None, help="Folder to create the project in (default: ./PROJECT_NAME)."),
+    preset: Optional[str] = typer.Option(None, "--preset", "-p", help="Preset name (see 'scalefold presets') or a preset YAML file."),
+    data: list[str] = typer.Option([], "--data", "-d", help="An answer as key=value; repeat for several."),
+    defaults: bool = typer.Option(False, "--defaults", help="Use the default answer for every question not given; never prompt."),
+    force: bool = typer.Option(False, "--force", help="Render into a non-empty destination, overwriting files the template writes."),
+    no_install: bool = typer.Option(False, "--no-install", help="Skip 'npm install' (no package-lock.json is created)."),
+    no_git: bool = typer.Option(False, "--no-git", help="Skip 'git init' and the first commit."),
+) -> None:
+    """Create a new backend project from a preset."""
+    interactive = not defaults and preset is None and _terminal_attached()
+    if interactive:
+        from scalefold.interactive import ask_new_project
+
+        destination, answers = ask_new_project(destination, parse_data_pairs(data))
+    else:
+        destination, answers = resolve_answers(destination, preset, data)
+    options = NewOptions(destination, answers, force=force, install=not no_install, git=not no_git)
+    with step_progress() as steps:
+        create_project(options, report=steps)
+    console.print(
+        Panel(_next_steps(options), title=f"[ok]Created {answers['project_name']}[/ok] — next steps", title_align="left")
+    )
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(new)
