@@ -1,0 +1,133 @@
+"""`scalefold new`: rendering, refusals, and one-line errors with exit code 2."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from scalefold import __version__
+
+
+def run_cli(*args: str, cwd: Path | None = None, stdin: str | None = "") -> subprocess.CompletedProcess[str]:
+    """Run the installed CLI the way a user does (stdin closed, so never interactive)."""
+    return subprocess.run(
+        [sys.executable, "-m", "scalefold", *args],
+        cwd=cwd, capture_output=True, text=True, input=stdin, timeout=120,
+        env={"COLUMNS": "200", "PATH": "/usr/bin:/bin", "HOME": str(Path.home())},
+    )
+
+
+def answers_of(project: Path) -> dict:
+    return yaml.safe_load((project / ".copier-answers.yml").read_text())
+
+
+def test_renders_the_monolith_with_the_given_answers(tmp_path: Path) -> None:
+    dest = tmp_path / "shop-api"
+    result = run_cli("new", str(dest), "--preset", "monolith", "--data", "port=8080", "--no-install", "--no-git")
+    assert result.returncode == 0, result.stderr
+    answers = answers_of(dest)
+    assert answers["project_name"] == "shop-api"  # derived from the folder name
+    assert answers["port"] == 8080
+    assert answers["preset"] == "monolith"
+    assert "Created shop-api" in result.stdout
+    assert not (dest / ".git").exists()
+
+
+def test_destination_defaults_to_the_project_name(tmp_path: Path) -> None:
+    result = run_cli("new", "--defaults", "--data", "project_name=billing", "--no-install", "--no-git", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert answers_of(tmp_path / "billing")["project_name"] == "billing"
+
+
+def test_first_commit_records_every_rendered_file(tmp_path: Path) -> None:
+    dest = tmp_path / "committed"
+    result = run_cli("new", str(dest), "--defaults", "--no-install")
+    assert result.returncode == 0, result.stderr
+    tracked = subprocess.run(["git", "ls-files"], cwd=dest, capture_output=True, text=True, check=True).stdout.split()
+    assert ".copier-answers.yml" in tracked
+    status = subprocess.run(["git", "status", "--porcelain"], cwd=dest, capture_output=True, text=True, check=True)
+    assert status.stdout == ""
+    log = subprocess.run(["git", "log", "--format=%s"], cwd=dest, capture_output=True, text=True, check=True).stdout
+    assert log.strip() == f"Initial commit from scalefold {__version__}"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--preset", "nope"], "unknown preset 'nope'"),
+        (["--defaults", "--data", "colour=blue"], "unknown answer 'colour'"),
+        (["--defaults", "--data", "project_name=Bad_Name"], "invalid project_name 'Bad_Name'"),
+        (["--defaults", "--data", "port=70000"], "invalid port 70000: must be between 1 and 65535"),
+        (["--defaults", "--data", "port=http"], "port: expected a whole number"),
+        (["--defaults", "--data", "novalue"], "--data expects key=value"),
+        (["--preset", "missing/preset.yml"], "preset file missing/preset.yml does not exist"),
+    ],
+)
+def test_bad_input_is_one_clear_line_and_exit_2(tmp_path: Path, args: list[str], message: str) -> None:
+    dest = tmp_path / "app"
+    result = run_cli("new", str(dest), *args, "--no-install", "--no-git", cwd=tmp_path)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert message in lines[0]
+    assert "Traceback" not in result.stderr
+    assert not dest.exists()
+
+
+def test_refuses_a_non_empty_destination_and_keeps_its_files(tmp_path: Path) -> None:
+    dest = tmp_path / "busy"
+    dest.mkdir()
+    (dest / "notes.txt").write_text("mine")
+    result = run_cli("new", str(dest), "--defaults", "--no-install", "--no-git")
+    assert result.returncode == 2
+    assert "is not empty" in result.stderr and "--force" in result.stderr
+    assert sorted(p.name for p in dest.iterdir()) == ["notes.txt"]
+
+
+def test_force_renders_into_a_non_empty_destination_and_keeps_unrelated_files(tmp_path: Path) -> None:
+    dest = tmp_path / "busy"
+    dest.mkdir()
+    (dest / "notes.txt").write_text("mine")
+    result = run_cli("new", str(dest), "--defaults", "--force", "--no-install", "--no-git")
+    assert result.returncode == 0, result.stderr
+    assert (dest / "notes.txt").read_text() == "mine"
+    assert answers_of(dest)["project_name"] == "busy"
+
+
+def test_a_users_preset_file(tmp_path: Path) -> None:
+    preset = tmp_path / "team.yml"
+    preset.write_text("summary: Our defaults\nanswers:\n  preset: monolith\n  port: 4000\n  description: Team API\n")
+    result = run_cli("new", str(tmp_path / "team-api"), "--preset", str(preset), "--no-install", "--no-git")
+    assert result.returncode == 0, result.stderr
+    answers = answers_of(tmp_path / "team-api")
+    assert (answers["port"], answers["description"]) == (4000, "Team API")
+
+
+def test_a_users_preset_file_with_an_unknown_key_is_refused(tmp_path: Path) -> None:
+    preset = tmp_path / "team.yml"
+    preset.write_text("answers:\n  prot: 4000\n")
+    result = run_cli("new", str(tmp_path / "x"), "--preset", str(preset), "--no-install", "--no-git")
+    assert result.returncode == 2
+    assert "unknown answer 'prot'" in result.stderr
+
+
+def test_an_invalid_yaml_preset_is_refused_with_its_line(tmp_path: Path) -> None:
+    preset = tmp_path / "broken.yml"
+    preset.write_text("answers:\n  port: [1\n")
+    result = run_cli("new", str(tmp_path / "x"), "--preset", str(preset), "--no-install", "--no-git")
+    assert result.returncode == 2
+    assert "is not valid YAML" in result.stderr
+
+
+def test_missing_npm_is_reported_as_a_failed_step(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "scalefold", "new", str(tmp_path / "x"), "--defaults", "--no-git"],
+        capture_output=True, text=True, input="", timeout=120, env={"PATH": "/nonexistent", "HOME": str(Path.home())},
+    )
+    assert result.returncode == 1
+    assert "needs npm, which is not on PATH" in result.stderr
+    assert (tmp_path / "x" / ".copier-answers.yml").is_file()  # what was rendered is kept

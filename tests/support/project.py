@@ -1,0 +1,25 @@
+"""Generate a project with the CLI and run its npm scripts, failing with the script's output."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+
+def run(command: list[str], cwd: Path, env: dict[str, str], timeout: float = 900) -> subprocess.CompletedProcess[str]:
+    result = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
+    if result.returncode != 0:
+        raise AssertionError(
+            f"{' '.join(command)} failed with exit code {result.returncode}\n"
+            f"--- stdout ---\n{result.stdout[-6000:]}\n--- stderr ---\n{result.stderr[-6000:]}"
+        )
+    return result
+
+
+def npm(script: str, cwd: Path, env: dict[str, str], timeout: float = 900) -> subprocess.CompletedProcess[str]:
+    return run(["npm", "run", "--silent", script], cwd, env, timeout)
+
+
+def scalefold_new(dest: Path, env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    return run([sys.executable, "-m", "scalefold", "new", str(dest), *args], dest.parent, env)
