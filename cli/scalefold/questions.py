@@ -31,6 +31,8 @@ class Question:
     choices: dict[str, Any] = field(default_factory=dict)
     validator: str | None = None
     hidden: bool = False
+    #: Copier's ``when``: a bool, or a Jinja expression over the earlier answers.
+    when: Any = True
 
     @property
     def choice_values(self) -> list[Any]:
@@ -85,6 +87,7 @@ def load_questions(path: Path | None = None) -> dict[str, Question]:
             choices=_normalise_choices(spec.get("choices")),
             validator=spec.get("validator"),
             hidden=spec.get("when") is False,
+            when=spec.get("when", True),
         )
     return questions
 
@@ -92,6 +95,25 @@ def load_questions(path: Path | None = None) -> dict[str, Question]:
 @cache
 def _jinja() -> SandboxedEnvironment:
     return SandboxedEnvironment(extensions=_JINJA_EXTENSIONS)
+
+
+def _render(template: str, answers: Mapping[str, Any]) -> str:
+    return _jinja().from_string(template).render(**answers).strip()
+
+
+def is_asked(question: Question, answers: Mapping[str, Any]) -> bool:
+    """Whether Copier would ask ``question`` given the earlier answers (its ``when``)."""
+    if isinstance(question.when, str):
+        return _render(question.when, answers).lower() not in {"", "false", "no", "n", "off", "0", "none"}
+    return bool(question.when)
+
+
+def default_for(question: Question, answers: Mapping[str, Any]) -> Any:
+    """The question's default, rendered when it is a Jinja template over the earlier answers."""
+    default = question.default
+    if isinstance(default, str) and ("{{" in default or "{%" in default):
+        return _render(default, answers)
+    return default
 
 
 def validation_error(question: Question, value: Any, answers: Mapping[str, Any]) -> str | None:

@@ -9,7 +9,7 @@ from typing import Any, Optional
 import typer
 from rich.panel import Panel
 
-from scalefold.console import console
+from scalefold.console import console, err_console
 from scalefold.errors import UsageError
 from scalefold.presets import load_preset
 from scalefold.progress import step_progress
@@ -57,17 +57,32 @@ def new(
     no_install: bool = typer.Option(False, "--no-install", help="Skip 'npm install' (no package-lock.json is created)."),
     no_git: bool = typer.Option(False, "--no-git", help="Skip 'git init' and the first commit."),
 ) -> None:
-    """Create a new backend project from a preset."""
+    """Create a new backend project.
+
+    In a terminal, the scale advisor recommends a preset, then the project questions follow.
+
+    With --preset or --defaults, or without a terminal, it never prompts (defaults fill the gaps).
+    """
     interactive = not defaults and preset is None and _terminal_attached()
+    extra_files: dict[str, str] = {}
     if interactive:
         from scalefold.interactive import ask_new_project
 
-        destination, answers = ask_new_project(destination, parse_data_pairs(data))
+        project = ask_new_project(destination, parse_data_pairs(data), force=force)
+        destination, answers, extra_files = project.destination, project.answers, project.extra_files
     else:
         destination, answers = resolve_answers(destination, preset, data)
-    options = NewOptions(destination, answers, force=force, install=not no_install, git=not no_git)
-    with step_progress() as steps:
-        create_project(options, report=steps)
+    options = NewOptions(
+        destination, answers, force=force, install=not no_install, git=not no_git, extra_files=extra_files
+    )
+    try:
+        with step_progress() as steps:
+            create_project(options, report=steps)
+    except KeyboardInterrupt:
+        written = destination.is_dir() and any(destination.iterdir())
+        left = f"{destination} may be incomplete" if written else "nothing was left behind"
+        err_console.print(f"[warn]interrupted[/warn]: {left}")
+        raise typer.Exit(130) from None
     console.print(
         Panel(_next_steps(options), title=f"[ok]Created {answers['project_name']}[/ok] — next steps", title_align="left")
     )

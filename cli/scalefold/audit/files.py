@@ -1,0 +1,160 @@
+"""Walk the audited tree safely and read its files without ever crashing.
+
+Real repositories hold binary files, huge generated bundles, unreadable files, symbolic-link
+loops and ``node_modules``. Each of those is skipped with a note, and no link that leads out of
+the audited tree is ever followed.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from scalefold.audit.model import Note
+
+# Folders that hold installed or generated code, not the project's own.
+SKIPPED_DIRS = frozenset(
+    {"node_modules", ".git", ".hg", ".svn", "dist", "build", "coverage", ".next", ".nuxt", ".turbo",
+     ".cache", ".venv", "venv", "__pycache__", ".pytest_cache", ".terraform", "bower_components"}
+)
+MAX_FILE_BYTES = 2 * 1024 * 1024  # larger files are generated or data, not code to audit
+_BINARY_SNIFF = 8192
+
+
+@dataclass(frozen=True)
+class FileEntry:
+    rel: str  # POSIX path relative to the root, as reported
+    path: Path  # where to read it (may be a link inside the tree)
+    size: int
+
+
+@dataclass
+class FileTree:
+    root: Path
+    files: dict[str, FileEntry] = field(default_factory=dict)
+    notes: list[Note] = field(default_factory=list)
+    excluded: int = 0
+
+
+@lru_cache(maxsize=512)
+def _glob_regex(pattern: str) -> re.Pattern[str]:
+    pattern = pattern.strip().strip("/")
+    tail = ""
+    if pattern.endswith("/**"):  # "legacy/**" also matches the folder itself
+        pattern, tail = pattern[:-3], "(?:/.*)?"
+    out: list[str] = []
+    i = 0
+    while i < len(pattern):
+        if pattern.startswith("**/", i):
+            out.append("(?:.*/)?")
+            i += 3
+        elif pattern.startswith("**", i):
+            out.append(".*")
+            i += 2
+        elif pattern[i] == "*":
+            out.append("[^/]*")
+            i += 1
+        elif pattern[i] == "?":
+            out.append("[^/]")
+            i += 1
+        else:
+            out.append(re.escape(pattern[i]))
+            i += 1
+    return re.compile("".join(out) + tail + r"\Z")
+
+
+def glob_match(pattern: str, rel: str) -> bool:
+    """True when ``rel`` or one of its parent folders matches the glob ``pattern``.
+
+    ``*`` stays inside one path segment, ``**`` crosses segments, and a pattern without a slash
+    matches a name at any depth (so ``fixtures`` excludes every ``fixtures`` folder).
+    """
+    regex = _glob_regex(pattern)
+    parts = rel.split("/")
+    candidates = ["/".join(parts[: i + 1]) for i in range(len(parts))]
+    if "/" not in pattern.strip("/"):
+        candidates += parts
+    return any(regex.match(c) for c in candidates)
+
+
+def walk(root: Path, exclude: tuple[str, ...] = ()) -> FileTree:
+    """Index every regular file under ``root`` that the audit may read."""
+    real_root = root.resolve()
+    tree = FileTree(root=root)
+    skipped_dirs: dict[str, int] = {}
+    visited: set[str] = {str(real_root)}
+    stack: list[tuple[Path, str]] = [(root, "")]
+    while stack:
+        folder, prefix = stack.pop()
+        try:
+            with os.scandir(folder) as it:
+                entries = sorted(it, key=lambda e: e.name)
+        except OSError as exc:
+            tree.notes.append(Note(prefix.rstrip("/") or ".", f"folder not readable, skipped ({exc.strerror or exc})"))
+            continue
+        for entry in entries:
+            rel = f"{prefix}{entry.name}"
+            if exclude and any(glob_match(p, rel) for p in exclude):
+                tree.excluded += 1
+                continue
+            try:
+                is_link = entry.is_symlink()
+                is_dir = entry.is_dir(follow_symlinks=False)
+                if is_link:
+                    target = Path(os.path.realpath(entry.path))
+                    if not target.is_relative_to(real_root):
+                        tree.notes.append(Note(rel, "symbolic link leads out of the audited tree, not followed"))
+                        continue
+                    is_dir = target.is_dir()
+                    if not is_dir and not target.is_file():
+                        tree.notes.append(Note(rel, "broken symbolic link, skipped"))
+                        continue
+                if is_dir:
+                    if entry.name in SKIPPED_DIRS:
+                        skipped_dirs[entry.name] = skipped_dirs.get(entry.name, 0) + 1
+                        continue
+                    real = os.path.realpath(entry.path)
+                    if real in visited:
+                        loop = os.path.realpath(folder) == real or Path(os.path.realpath(folder)).is_relative_to(real)
+                        message = "symbolic link loop, not followed" if loop else "symbolic link to a folder audited under its own path, not followed twice"
+                        tree.notes.append(Note(rel, message))
+                        continue
+                    visited.add(real)
+                    stack.append((Path(entry.path), rel + "/"))
+                elif is_link or entry.is_file(follow_symlinks=False):
+                    size = entry.stat(follow_symlinks=True).st_size
+                    tree.files[rel] = FileEntry(rel=rel, path=Path(entry.path), size=size)
+            except OSError as exc:
+                tree.notes.append(Note(rel, f"not readable, skipped ({exc.strerror or exc})"))
+    for name, count in sorted(skipped_dirs.items()):
+        if name in {"node_modules", "dist", "build", "coverage"}:
+            plural = "folder" if count == 1 else "folders"
+            tree.notes.append(Note(name, f"{count} {name} {plural} skipped (installed or generated code)"))
+    return tree
+
+
+@dataclass(frozen=True)
+class ReadResult:
+    text: str | None
+    note: Note | None = None
+
+
+def read_text(entry: FileEntry, max_bytes: int = MAX_FILE_BYTES) -> ReadResult:
+    """The file's text, or a note saying why it was skipped (too big, binary, unreadable)."""
+    if entry.size > max_bytes:
+        return ReadResult(None, Note(entry.rel, f"larger than {max_bytes // 1024} KiB, skipped"))
+    try:
+        data = entry.path.read_bytes()
+    except OSError as exc:
+        return ReadResult(None, Note(entry.rel, f"not readable, skipped ({exc.strerror or exc})"))
+    if b"\0" in data[:_BINARY_SNIFF]:
+        return ReadResult(None, Note(entry.rel, "binary file, skipped"))
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return ReadResult(data.decode("utf-8"))
+    except UnicodeDecodeError:
+        return ReadResult(None, Note(entry.rel, "not UTF-8 text, skipped"))

@@ -1,0 +1,37 @@
+import cors from '@fastify/cors';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import type { FastifyPluginAsync } from 'fastify';
+import fp from 'fastify-plugin';
+
+export interface SecurityOptions {
+  /** Exact origins allowed to call the API from a browser; `*` allows any. Empty: no CORS. */
+  readonly corsOrigins: readonly string[];
+  readonly rateLimit: { readonly max: number; readonly windowMs: number };
+}
+
+const securityPlugin: FastifyPluginAsync<SecurityOptions> = async (app, options) => {
+  await app.register(helmet);
+
+  await app.register(cors, {
+    origin: corsOriginOption(options.corsOrigins),
+    methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
+    exposedHeaders: ['x-request-id', 'retry-after'],
+  });
+
+  // In memory, per process. Several replicas each count separately: share a Redis store to count
+  // across them (the `store`/`redis` options of @fastify/rate-limit).
+  await app.register(rateLimit, {
+    global: true,
+    max: options.rateLimit.max,
+    timeWindow: options.rateLimit.windowMs,
+  });
+};
+
+function corsOriginOption(origins: readonly string[]): boolean | string | string[] {
+  if (origins.includes('*')) return '*';
+  return origins.length > 0 ? [...origins] : false;
+}
+
+/** Helmet's security headers, CORS from the allow-list, and a per-client rate limit on every route. */
+export const security = fp(securityPlugin, { name: 'security' });

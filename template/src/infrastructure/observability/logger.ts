@@ -1,0 +1,46 @@
+import { pino, type DestinationStream, type Logger } from 'pino';
+import type { LogLevel } from '../config/config.js';
+
+export type { Logger } from 'pino';
+
+/**
+ * Secrets that must never reach a log line, wherever a developer happens to log them:
+ * request/response headers, and the usual names of credentials in logged objects.
+ */
+export const REDACTED_PATHS = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'req.headers["x-api-key"]',
+  'res.headers["set-cookie"]',
+  'headers.authorization',
+  'headers.cookie',
+  'password',
+  'passwordHash',
+  'token',
+  'accessToken',
+  'refreshToken',
+  'secret',
+  '*.password',
+  '*.passwordHash',
+  '*.token',
+  '*.accessToken',
+  '*.refreshToken',
+  '*.secret',
+];
+
+/**
+ * JSON logs on stdout, one object per line, for the platform's log collector. `destination`
+ * exists for tests; the default is pino's own stdout stream.
+ */
+export function createLogger(options: { level: LogLevel }, destination?: DestinationStream): Logger {
+  return pino(
+    {
+      level: options.level,
+      redact: { paths: REDACTED_PATHS, censor: '[REDACTED]' },
+      // Level names ("info") instead of numbers (30): readable by people and by every log backend.
+      formatters: { level: (label) => ({ level: label }) },
+      timestamp: pino.stdTimeFunctions.isoTime,
+    },
+    destination,
+  );
+}

@@ -1,0 +1,22 @@
+// Public interface of the users module: the rest of the application imports from here only.
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { Queryable } from '../../infrastructure/database/database.js';
+import type { PasswordHasher } from '../../infrastructure/security/password-hasher.js';
+import { SqlUsersRepository } from './users.repository.js';
+import { usersRoutes } from './users.routes.js';
+import { UsersService } from './users.service.js';
+
+export type { User } from './users.model.js';
+export type { UsersService } from './users.service.js';
+
+export interface UsersModuleOptions {
+  readonly database: Queryable;
+  readonly passwordHasher: PasswordHasher;
+  readonly credentialsRateLimit: { readonly max: number; readonly timeWindow: number };
+}
+
+/** Wires repository → service → routes. Register it with the API version as prefix. */
+export const usersModule: FastifyPluginAsyncTypebox<UsersModuleOptions> = async (app, options) => {
+  const service = new UsersService(new SqlUsersRepository(options.database), options.passwordHasher);
+  await app.register(usersRoutes, { service, credentialsRateLimit: options.credentialsRateLimit });
+};

@@ -1,0 +1,26 @@
+import { DomainError } from '../../shared/errors.js';
+
+export class EmailAlreadyRegisteredError extends DomainError {
+  constructor() {
+    super('conflict', 'EMAIL_ALREADY_REGISTERED', 'An account with this email already exists');
+  }
+}
+
+/** The same error for an unknown email and a wrong password: no way to probe which emails exist. */
+export class InvalidCredentialsError extends DomainError {
+  constructor() {
+    super('unauthorized', 'INVALID_CREDENTIALS', 'Email or password is incorrect');
+  }
+}
+
+export class UserNotFoundError extends DomainError {
+  constructor() {
+    super('not_found', 'USER_NOT_FOUND', 'User not found');
+  }
+}
+
+export class PasswordTooLongError extends DomainError {
+  constructor(maxBytes: number) {
+    super('validation', 'PASSWORD_TOO_LONG', `Password must not exceed ${maxBytes} bytes`);
+  }
+}

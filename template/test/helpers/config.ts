@@ -1,0 +1,18 @@
+import { loadConfig, type Config } from '../../src/infrastructure/config/config.js';
+
+/**
+ * Configuration for tests: the real loader with test values. DATABASE_URL passes through, so
+ * `DATABASE_URL=… npm test` runs the database tests on a real PostgreSQL. Rate limits are high
+ * except where a test lowers them. LOG_LEVEL=debug shows the application logs.
+ */
+export function testConfig(overrides: Record<string, string> = {}): Config {
+  return loadConfig({
+    NODE_ENV: 'test',
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
+    DATABASE_URL: process.env.DATABASE_URL,
+    DATABASE_POOL_MAX: '2',
+    RATE_LIMIT_MAX: '10000',
+    AUTH_RATE_LIMIT_MAX: '10000',
+    ...overrides,
+  });
+}

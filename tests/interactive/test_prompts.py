@@ -1,0 +1,298 @@
+"""The interactive flow's pieces, driven by typed lines instead of a keyboard."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+import typer
+import yaml
+from rich.console import Console
+from scalefold.advisor import ScaleAnswers, recommend
+from scalefold.advisor.answers import parse_teams
+from scalefold.console import THEME
+from scalefold.errors import UsageError
+from scalefold.interactive import (
+    Prompter,
+    ask_new_project,
+    ask_project_answers,
+    ask_scale_answers,
+    choose_preset,
+    interrupts_end_cleanly,
+)
+from scalefold.presets import builtin_presets
+from scalefold.questions import Question
+
+
+class Keyboard(io.StringIO):
+    """Typed lines; running out of them is end of input, as on a closed terminal."""
+
+    def readline(self, *args: object) -> str:  # type: ignore[override]
+        line = super().readline(*args)
+        if not line:
+            raise EOFError
+        return line
+
+
+class Interrupting(io.StringIO):
+    """Types the given lines, then presses Ctrl-C."""
+
+    def readline(self, *args: object) -> str:  # type: ignore[override]
+        line = super().readline(*args)
+        if not line:
+            raise KeyboardInterrupt
+        return line
+
+
+def make_prompter(*lines: str, stream: type[io.StringIO] = Keyboard) -> tuple[Prompter, io.StringIO]:
+    screen = io.StringIO()
+    console = Console(file=screen, width=120, theme=THEME, color_system=None, force_terminal=False)
+    return Prompter(console=console, stream=stream("".join(f"{line}\n" for line in lines))), screen
+
+
+def test_a_bad_answer_is_refused_with_its_reason_and_asked_again() -> None:
+    prompter, screen = make_prompter("two", "0", "3")
+    assert prompter.ask("Teams working on the backend", parse_teams, help="Teams that ship it.") == 3
+    out = screen.getvalue()
+    assert "✗ expected a whole number, got 'two' — try again" in out
+    assert "✗ must be at least 1, got 0 — try again" in out
+    assert out.count("Teams working on the backend") == 3
+    assert out.count("Teams that ship it.") == 1
+
+
+def test_enter_takes_the_shown_default() -> None:
+    prompter, screen = make_prompter("")
+    assert prompter.confirm("Audit trail?", default=False) is False
+    assert "Audit trail? [y/n] (no):" in screen.getvalue()
+
+
+def test_scale_questions_ask_only_what_was_not_given() -> None:
+    prompter, screen = make_prompter("1,500", "", "9:1", "heavy", "y", "", "bare-metal")
+    answers = ask_scale_answers(prompter, given={"teams": 2})
+    assert answers == ScaleAnswers(
+        rps=1500,
+        teams=2,
+        independent=(),
+        read_ratio=0.9,
+        background="heavy",
+        realtime=True,
+        audit_trail=False,
+        target="bare-metal",
+    )
+    assert "Teams working on the backend" not in screen.getvalue()
+
+
+def test_scale_questions_show_help_choices_and_defaults() -> None:
+    prompter, screen = make_prompter("100", "1", "", "", "", "", "", "k8s", "kubernetes")
+    assert ask_scale_answers(prompter).target == "kubernetes"
+    out = screen.getvalue()
+    assert "Share of requests that are reads (80%):" in out
+    assert "Background work (emails, reports, imports) [none/light/heavy] (light):" in out
+    assert "Deployment target [single-host/kubernetes/bare-metal] (single-host):" in out
+    assert "✗ unknown deployment target 'k8s'; choose one of: single-host, kubernetes, bare-metal" in out
+
+
+# --- preset choice -----------------------------------------------------------------------------
+
+
+def test_accepting_a_shipped_recommendation() -> None:
+    prompter, _ = make_prompter("")
+    recommendation = recommend(ScaleAnswers(rps=10, teams=1))
+    assert choose_preset(prompter, recommendation, builtin_presets()).name == "monolith"
+
+
+def test_declining_it_offers_the_shipped_presets() -> None:
+    prompter, screen = make_prompter("n", "galaxy", "monolith")
+    recommendation = recommend(ScaleAnswers(rps=10, teams=1))
+    assert choose_preset(prompter, recommendation, builtin_presets()).name == "monolith"
+    assert "✗ unknown preset 'galaxy'; available: monolith" in screen.getvalue()
+
+
+def test_a_recommended_preset_that_is_not_shipped_is_never_chosen() -> None:
+    prompter, screen = make_prompter("extracted", "")
+    recommendation = recommend(ScaleAnswers(rps=10, teams=1, independent=("notifications",)))
+    assert recommendation.preset == "extracted"
+    assert choose_preset(prompter, recommendation, builtin_presets()).name == "monolith"
+    out = " ".join(screen.getvalue().split())
+    assert "'extracted' is not shipped yet; pick one of these: monolith Modular monolith" in out
+    assert "✗ this scalefold does not ship 'extracted' yet; choose one of: monolith" in out
+    assert "Preset (monolith):" in out
+
+
+def test_a_users_own_preset_file_can_be_chosen(tmp_path: Path) -> None:
+    preset = tmp_path / "team.yml"
+    preset.write_text("summary: Ours\nanswers:\n  preset: monolith\n  port: 4100\n")
+    bad = tmp_path / "bad.yml"
+    bad.write_text("answers:\n  prot: 1\n")
+    prompter, screen = make_prompter("n", str(bad), str(preset))
+    chosen = choose_preset(prompter, recommend(ScaleAnswers(rps=10, teams=1)), builtin_presets())
+    assert chosen.answers["port"] == 4100
+    assert "✗ preset bad.yml: unknown answer 'prot'" in screen.getvalue()
+
+
+# --- the template's questions ------------------------------------------------------------------
+
+QUESTIONS = {
+    "project_name": Question(
+        "project_name",
+        help="Project name",
+        validator=(
+            "{% if not (project_name | regex_search('^[a-z][a-z0-9-]*$')) %}must be kebab-case{% endif %}"
+        ),
+    ),
+    "description": Question("description", help="One line", default="A backend"),
+    "preset": Question("preset", choices={"Monolith": "monolith"}, default="monolith"),
+    "port": Question(
+        "port",
+        type="int",
+        default=3000,
+        validator="{% if port < 1 or port > 65535 %}must be between 1 and 65535{% endif %}",
+    ),
+    "metrics_port": Question("metrics_port", type="int", default="{{ port + 1 }}", when="{{ port != 80 }}"),
+    "database": Question(
+        "database", choices={"PostgreSQL": "postgres", "SQLite": "sqlite"}, default="postgres"
+    ),
+    "docker": Question("docker", type="bool", default=True),
+    "internal": Question("internal", default="x", hidden=True, when=False),
+}
+
+
+def test_project_questions_validate_where_typed_and_follow_copier_yml() -> None:
+    prompter, screen = make_prompter(
+        "Bad_Name", "my-api", "", "http", "70000", "8080", "", "mysql", "sqlite", "n"
+    )
+    answers = ask_project_answers(
+        prompter,
+        fixed={},
+        suggested={"preset": "monolith"},
+        destination=None,
+        force=False,
+        questions=QUESTIONS,
+    )
+    assert answers == {
+        "project_name": "my-api",
+        "description": "A backend",
+        "preset": "monolith",
+        "port": 8080,
+        "metrics_port": 8081,
+        "database": "sqlite",
+        "docker": False,
+    }
+    out = screen.getvalue()
+    assert "✗ invalid project name: must be kebab-case — try again" in out
+    assert "✗ port: expected a whole number, got 'http' — try again" in out
+    assert "✗ invalid port: must be between 1 and 65535 — try again" in out
+    assert "✗ invalid database: 'mysql' is not one of: postgres, sqlite — try again" in out
+    assert "metrics_port (8081):" in out  # a templated default, rendered from the earlier answers
+    assert "database [postgres/sqlite] (postgres):" in out
+    assert "docker [y/n] (yes):" in out
+    assert "preset" not in out.replace("preset: monolith", "")  # chosen before, never asked again
+    assert "internal" not in out
+
+
+def test_fixed_answers_and_when_conditions_skip_questions(tmp_path: Path) -> None:
+    prompter, screen = make_prompter("", "", "")
+    answers = ask_project_answers(
+        prompter,
+        fixed={"port": 80, "description": "Given"},
+        suggested={"database": "sqlite"},
+        destination=tmp_path / "Shop API",
+        force=False,
+        questions=QUESTIONS,
+    )
+    assert answers["project_name"] == "shop-api"  # the destination's name, as a default
+    assert answers["database"] == "sqlite"  # suggested by the preset
+    assert "metrics_port" not in answers  # its `when` is false for port 80
+    out = screen.getvalue()
+    assert "project_name (shop-api):" in out and "description" not in out and "port" not in out
+
+
+def test_a_project_name_whose_folder_is_busy_is_refused_at_the_prompt(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "taken").mkdir()
+    (tmp_path / "taken" / "file.txt").write_text("mine")
+    prompter, screen = make_prompter("taken", "free", "", "", "", "", "")
+    answers = ask_project_answers(
+        prompter, fixed={}, suggested={}, destination=None, force=False, questions=QUESTIONS
+    )
+    assert answers["project_name"] == "free"
+    assert "✗ destination taken is not empty" in screen.getvalue()
+
+
+# --- the whole flow ----------------------------------------------------------------------------
+
+SCALE_LINES = ["800", "2", "notifications", "95%", "heavy", "n", "y", "kubernetes"]
+
+
+def test_the_whole_flow_records_the_advice(tmp_path: Path) -> None:
+    # extracted is recommended but not shipped: Enter picks monolith; then name, description, port
+    prompter, screen = make_prompter(*SCALE_LINES, "", "", "Orders API", "4000")
+    project = ask_new_project(tmp_path / "orders-api", {}, prompter=prompter)
+    assert project.destination == tmp_path / "orders-api"
+    assert project.answers == {
+        "project_name": "orders-api",
+        "description": "Orders API",
+        "preset": "monolith",
+        "port": 4000,
+    }
+    record = yaml.safe_load(project.extra_files[".scalefold/advice.yml"])
+    assert record["answers"] == {
+        "rps": 800,
+        "teams": 2,
+        "independent": ["notifications"],
+        "read_ratio": 0.95,
+        "background": "heavy",
+        "realtime": False,
+        "audit_trail": True,
+        "target": "kubernetes",
+    }
+    assert record["recommendation"]["preset"] == "extracted" and record["chosen_preset"] == "monolith"
+    out = " ".join(screen.getvalue().split())
+    assert "Recommended: extracted" in out
+    assert "ships only the 'monolith' preset; 'extracted' comes in a later release" in out
+
+
+def test_data_answers_are_checked_before_any_question(tmp_path: Path) -> None:
+    prompter, screen = make_prompter()
+    with pytest.raises(UsageError, match="invalid port 0"):
+        ask_new_project(tmp_path / "x", {"port": "0"}, prompter=prompter)
+    assert screen.getvalue() == ""
+
+
+def test_a_busy_destination_is_refused_before_any_question(tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("mine")
+    prompter, screen = make_prompter()
+    with pytest.raises(UsageError, match="is not empty"):
+        ask_new_project(tmp_path, {}, prompter=prompter)
+    assert screen.getvalue() == ""
+
+
+def test_data_answers_are_not_asked(tmp_path: Path) -> None:
+    prompter, screen = make_prompter(*SCALE_LINES, "", "")
+    project = ask_new_project(
+        tmp_path / "api", {"port": "5000", "description": "Given", "preset": "monolith"}, prompter=prompter
+    )
+    assert project.answers["port"] == 5000 and project.answers["description"] == "Given"
+    out = screen.getvalue()
+    assert "Preset monolith (from --data)." in out
+    assert "port (" not in out and "Use the recommended preset" not in out
+
+
+def test_ctrl_c_at_a_question_exits_130_with_nothing_written(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    prompter, _ = make_prompter("300", "1", stream=Interrupting)
+    with pytest.raises(typer.Exit) as exit_:
+        ask_new_project(tmp_path / "never", {}, prompter=prompter)
+    assert exit_.value.exit_code == 130
+    assert "interrupted: nothing was written" in capsys.readouterr().err
+    assert not (tmp_path / "never").exists()
+
+
+def test_input_ending_mid_way_is_a_one_line_usage_error() -> None:
+    expected = "input ended before every question was answered; nothing was written"
+    with pytest.raises(UsageError, match=expected), interrupts_end_cleanly():
+        raise EOFError
