@@ -5,10 +5,12 @@ from __future__ import annotations
 import importlib
 import os
 import sys
+from typing import NoReturn
 import typer
+from typer.exceptions import Abort, TyperException
 
 from scalefold import __version__
-from scalefold.console import console, fail
+from scalefold.console import console, err_console, fail
 from scalefold.errors import ScalefoldError
 
 app = typer.Typer(
@@ -49,18 +51,36 @@ for _name in COMMANDS:
     _module.register(app)
 
 
-def main() -> None:
-    """Entry point: turns every expected failure into one line and an exit code.
+def _usage_error(exc: TyperException) -> NoReturn:
+    """Typer's usage errors (unknown option, missing argument, bad value) as one line, exit 2."""
+    ctx = getattr(exc, "ctx", None)
+    if type(exc).__name__ == "NoArgsIsHelpError":  # bare `scalefold`: show the help
+        console.print(exc.format_message())
+        sys.exit(0)
+    hint = f" (see '{ctx.command_path} --help')" if ctx is not None else ""
+    fail(f"{exc.format_message()}{hint}")
+    sys.exit(exc.exit_code)
 
-    Typer already maps usage errors to exit code 2 and Ctrl-C to 130.
+
+def main() -> None:
+    """Entry point: every expected failure becomes one line on stderr and an exit code.
+
+    2 for usage and input/output errors, 1 for a failed step or a bug, 130 for Ctrl-C.
     """
     try:
-        app()
+        result = app(prog_name="scalefold", standalone_mode=False)
     except ScalefoldError as exc:
         fail(str(exc))
         sys.exit(exc.exit_code)
+    except TyperException as exc:
+        _usage_error(exc)
+    except (Abort, KeyboardInterrupt):
+        err_console.print()
+        fail("interrupted")
+        sys.exit(130)
     except Exception as exc:  # the one place a bug is caught, so the user still gets a single line
         if os.environ.get("SCALEFOLD_DEBUG"):
             raise
         fail(f"unexpected {type(exc).__name__}: {exc} (set SCALEFOLD_DEBUG=1 for the traceback)")
         sys.exit(1)
+    sys.exit(result if isinstance(result, int) else 0)

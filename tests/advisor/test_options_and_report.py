@@ -57,8 +57,11 @@ def test_one_table_entry_wires_an_option_to_a_question() -> None:
     assert template_answers({"kubernetes": True}, {}, table) == {}
 
 
-def test_today_every_option_is_advice_only() -> None:
-    assert template_answers(recommend(ANSWERS).option_values, load_questions()) == {}
+def test_options_the_template_implements_become_answers_and_the_rest_stay_advice() -> None:
+    # Kubernetes manifests are a template question; cache, broker, CQRS… are advice only today.
+    assert template_answers(recommend(ANSWERS).option_values, load_questions()) == {"kubernetes": True}
+    single_host = ScaleAnswers(rps=100, teams=1, target="single-host")
+    assert template_answers(recommend(single_host).option_values, load_questions()) == {"kubernetes": False}
 
 
 def test_report_shape() -> None:

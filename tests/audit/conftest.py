@@ -14,7 +14,7 @@ try:
 except ModuleNotFoundError:  # running from a checkout without `pip install -e .`
     sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "cli"))
 
-from scalefold.audit import AuditOptions, Report, run_audit  # noqa: E402
+from scalefold.audit import AuditOptions, Report, run_audit
 
 FIXTURES = Path(__file__).parent / "fixtures"
 BASE = FIXTURES / "base"
@@ -22,9 +22,14 @@ BASE = FIXTURES / "base"
 TODAY = date(2026, 6, 1)
 
 
-def make_project(target: Path, files: dict[str, str] | None = None, remove: tuple[str, ...] = (),
-                 overlay: Path | None = None) -> Path:
-    """Copy the clean base project to ``target``, delete ``remove``, then lay ``overlay`` and ``files`` on top."""
+def make_project(
+    target: Path,
+    files: dict[str, str] | None = None,
+    remove: tuple[str, ...] = (),
+    overlay: Path | None = None,
+) -> Path:
+    """Copy the clean base project to ``target``, delete ``remove``, then lay ``overlay`` and ``files``
+    on top."""
     shutil.copytree(BASE, target)
     for rel in remove:
         (target / rel).unlink()

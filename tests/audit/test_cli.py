@@ -7,11 +7,10 @@ from pathlib import Path
 
 import pytest
 import typer
-from typer.testing import CliRunner
-
 from scalefold.commands import check, rules
 from scalefold.console import fail
 from scalefold.errors import ScalefoldError
+from typer.testing import CliRunner
 
 from .conftest import BASE
 
@@ -64,8 +63,15 @@ def test_usage_errors_exit_2() -> None:
     assert invoke("check", str(BASE), "--format", "yaml")[0] == 2
 
 
-@pytest.mark.parametrize(("fmt", "marker"), [("json", '"schema_version": 1'), ("sarif", '"version": "2.1.0"'),
-                                            ("junit", "<testsuites"), ("markdown", "# scalefold check")])
+@pytest.mark.parametrize(
+    ("fmt", "marker"),
+    [
+        ("json", '"schema_version": 1'),
+        ("sarif", '"version": "2.1.0"'),
+        ("junit", "<testsuites"),
+        ("markdown", "# scalefold check"),
+    ],
+)
 def test_formats_go_to_stdout_or_output_file(tmp_path: Path, fmt: str, marker: str) -> None:
     code, output = invoke("check", str(BASE), "--format", fmt)
     assert code == 0 and marker in output
@@ -92,7 +98,7 @@ def test_write_baseline_then_pass_with_it(project, tmp_path: Path) -> None:
     root = project(files={"src/run.ts": "export const run = (s: string) => eval(s);\n"})
     baseline = tmp_path / "scalefold-baseline.json"
     code, output = invoke("check", str(root), "--write-baseline", str(baseline))
-    assert code == 0 and "Wrote 1 findings to the baseline" in output
+    assert code == 0 and "Wrote 1 finding to the baseline" in output
     assert invoke("check", str(root), "--baseline", str(baseline))[0] == 0
     (root / "src/new.ts").write_text("export const again = (s: string) => eval(s);\n")
     assert invoke("check", str(root), "--baseline", str(baseline))[0] == 1
@@ -105,7 +111,11 @@ def test_rules_lists_the_catalogue_and_explains_one() -> None:
     assert "K8S-001" in output and "DKR-001" not in output
     code, output = invoke("rules", "sec-002")
     assert code == 0
-    assert "Restrict CORS to an allow-list" in output and "Fix" in output and "scalefold-ignore SEC-002" in output
+    assert (
+        "Restrict CORS to an allow-list" in output
+        and "Fix" in output
+        and "scalefold-ignore SEC-002" in output
+    )
     code, output = invoke("rules", "SEC-002", "--json")
     assert json.loads(output)["severity"] == "error"
 

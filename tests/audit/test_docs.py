@@ -14,7 +14,9 @@ def test_committed_rule_pages_are_up_to_date(tmp_path: Path) -> None:
     generate(tmp_path)
     expected = {p.name: p.read_text() for p in tmp_path.iterdir()}
     committed = {p.name: p.read_text() for p in DOCS.glob("*.md")}
-    stale = sorted(name for name in expected.keys() | committed.keys() if expected.get(name) != committed.get(name))
+    stale = sorted(
+        name for name in expected.keys() | committed.keys() if expected.get(name) != committed.get(name)
+    )
     assert not stale, f"regenerate with `python -m scalefold.audit.docs docs/rules`: {stale}"
 
 

@@ -16,8 +16,17 @@ def test_catalogue_has_stable_unique_ids_in_every_category() -> None:
     assert len(rules) >= 40
     assert len({r.id for r in rules}) == len(rules)
     assert len({r.name for r in rules}) == len(rules)
-    prefixes = {"docker": "DKR", "ci": "CI", "security": "SEC", "observability": "OBS", "performance": "PERF",
-                "reliability": "REL", "architecture": "ARCH", "kubernetes": "K8S", "dependencies": "DEP"}
+    prefixes = {
+        "docker": "DKR",
+        "ci": "CI",
+        "security": "SEC",
+        "observability": "OBS",
+        "performance": "PERF",
+        "reliability": "REL",
+        "architecture": "ARCH",
+        "kubernetes": "K8S",
+        "dependencies": "DEP",
+    }
     for rule in rules:
         assert rule.id.split("-")[0] == prefixes[rule.category.value]
         assert rule.title and rule.rationale and rule.fix
@@ -78,7 +87,13 @@ def test_score_is_the_weighted_share_of_applicable_rules_passing() -> None:
 
 def test_a_failing_error_costs_more_than_a_failing_note(project) -> None:
     error_root = project(files={"src/bad.ts": "export const run = (s: string) => eval(s);\n"})
-    note_root = project(files={"Dockerfile": (BASE / "Dockerfile").read_text().replace("@sha256:0d2b1f6d2b2e8e8a2b4f5c5d6e7f8a9b0c1d2e3f4a5b6c7d8e9f0a1b2c3d4e5f", "")})
+    note_root = project(
+        files={
+            "Dockerfile": (BASE / "Dockerfile")
+            .read_text()
+            .replace("@sha256:0d2b1f6d2b2e8e8a2b4f5c5d6e7f8a9b0c1d2e3f4a5b6c7d8e9f0a1b2c3d4e5f", "")
+        }
+    )
     error_score = audit(error_root).scores[Category.SECURITY].score
     note_score = audit(note_root).scores[Category.DOCKER].score
     assert error_score is not None and note_score is not None
@@ -96,25 +111,45 @@ def test_exit_code_follows_fail_on(project) -> None:
 
 
 def test_healthcheck_is_only_a_note_when_kubernetes_probes_exist(project) -> None:
-    dockerfile = "\n".join(line for line in (BASE / "Dockerfile").read_text().splitlines() if not line.startswith("HEALTHCHECK"))
+    dockerfile = "\n".join(
+        line for line in (BASE / "Dockerfile").read_text().splitlines() if not line.startswith("HEALTHCHECK")
+    )
     with_probes = audit(project(files={"Dockerfile": dockerfile}), rules=frozenset({"DKR-012"}))
-    without_probes = audit(project(files={"Dockerfile": dockerfile}, remove=("k8s/deployment.yaml",)), rules=frozenset({"DKR-012"}))
+    without_probes = audit(
+        project(files={"Dockerfile": dockerfile}, remove=("k8s/deployment.yaml",)),
+        rules=frozenset({"DKR-012"}),
+    )
     assert [f.severity for f in with_probes.findings] == [Severity.NOTE]
     assert [f.severity for f in without_probes.findings] == [Severity.WARNING]
 
 
 def test_each_service_of_a_monorepo_is_judged_on_its_own_code(project) -> None:
     app = (BASE / "src" / "app.ts").read_text()
-    bare_service = app.replace("import helmet from '@fastify/helmet';\n", "").replace("  await app.register(helmet);\n", "")
+    bare_service = app.replace("import helmet from '@fastify/helmet';\n", "").replace(
+        "  await app.register(helmet);\n", ""
+    )
     package = (BASE / "package.json").read_text().replace('"name": "orders-api"', '"name": "billing"')
-    root = project(files={"services/billing/package.json": package, "services/billing/src/app.ts": bare_service})
+    root = project(
+        files={"services/billing/package.json": package, "services/billing/src/app.ts": bare_service}
+    )
     report = audit(root, rules=frozenset({"SEC-001"}))
-    assert [(f.path, f.line) for f in report.findings] == [("services/billing/src/app.ts", bare_service.splitlines().index(
-        next(line for line in bare_service.splitlines() if "Fastify({" in line)) + 1)]
+    assert [(f.path, f.line) for f in report.findings] == [
+        (
+            "services/billing/src/app.ts",
+            bare_service.splitlines().index(
+                next(line for line in bare_service.splitlines() if "Fastify({" in line)
+            )
+            + 1,
+        )
+    ]
 
 
 def test_configuration_from_a_config_object_is_not_an_open_cors_policy(project) -> None:
-    app = (BASE / "src" / "app.ts").read_text().replace("{ origin: config.corsOrigins }", "{ origin: config.http.cors.origins, credentials: true }")
+    app = (
+        (BASE / "src" / "app.ts")
+        .read_text()
+        .replace("{ origin: config.corsOrigins }", "{ origin: config.http.cors.origins, credentials: true }")
+    )
     report = audit(project(files={"src/app.ts": app}), rules=frozenset({"SEC-002"}))
     assert report.results[0].status is Status.PASS
 

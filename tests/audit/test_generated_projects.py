@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 import yaml
 from copier import run_copy
-
 from scalefold.audit.model import Severity
 
 from .conftest import audit
@@ -23,14 +22,30 @@ pytestmark = pytest.mark.filterwarnings("ignore:Dirty template changes:UserWarni
 def test_generated_project_has_no_warning_or_error(tmp_path: Path, preset: Path) -> None:
     answers = (yaml.safe_load(preset.read_text()) or {}).get("answers", {})
     dest = tmp_path / "demo-svc"
-    run_copy(str(REPO), dest, data={"project_name": "demo-svc", **answers}, defaults=True, unsafe=True, quiet=True,
-             vcs_ref="HEAD")
+    run_copy(
+        str(REPO),
+        dest,
+        data={"project_name": "demo-svc", **answers},
+        defaults=True,
+        unsafe=True,
+        quiet=True,
+        vcs_ref="HEAD",
+    )
     if not (dest / "package-lock.json").exists():
         # `scalefold new` runs `npm install`, which writes the lockfile; rendering alone does not.
         package = json.loads((dest / "package.json").read_text())
-        lock = {"name": package["name"], "lockfileVersion": 3, "requires": True, "packages": {"": {"name": package["name"]}}}
+        lock = {
+            "name": package["name"],
+            "lockfileVersion": 3,
+            "requires": True,
+            "packages": {"": {"name": package["name"]}},
+        }
         (dest / "package-lock.json").write_text(json.dumps(lock, indent=2))
     report = audit(dest)
-    loud = [f"{f.rule_id} {f.path}:{f.line} {f.message}" for f in report.active_findings if f.severity is not Severity.NOTE]
+    loud = [
+        f"{f.rule_id} {f.path}:{f.line} {f.message}"
+        for f in report.active_findings
+        if f.severity is not Severity.NOTE
+    ]
     assert loud == []
     assert not [n for n in report.notes if "failed" in n.message], report.notes

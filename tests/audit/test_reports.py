@@ -8,7 +8,6 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-
 from scalefold.audit.report.json_report import render_json
 from scalefold.audit.report.junit import render_junit
 from scalefold.audit.report.markdown import render_markdown
@@ -18,16 +17,24 @@ from .conftest import BASE, audit
 
 SARIF_SCHEMA = json.loads((Path(__file__).parent / "sarif" / "sarif-schema-2.1.0.json").read_text())
 JSON_SCHEMA = json.loads(
-    (Path(__file__).parents[2] / "cli" / "scalefold" / "audit" / "report" / "check-report.schema.json").read_text()
+    (
+        Path(__file__).parents[2] / "cli" / "scalefold" / "audit" / "report" / "check-report.schema.json"
+    ).read_text()
 )
 
 # Findings at every severity, one of them suppressed inline, one file with a space in its name.
 FILES = {
     "src/run.ts": "export const run = (code: string) => eval(code);\n",
-    "src/odd name.ts": "export function f() {\n  console.log('x'); // scalefold-ignore OBS-002: CLI banner\n  console.info('y');\n}\n",
+    "src/odd name.ts": (
+        "export function f() {\n  console.log('x'); // scalefold-ignore OBS-002: CLI banner\n"
+        "  console.info('y');\n}\n"
+    ),
     "package.json": (BASE / "package.json").read_text().replace('"node": ">=24"', '"node": ">=18"'),
-    "Dockerfile": (BASE / "Dockerfile").read_text().replace(
-        "@sha256:0d2b1f6d2b2e8e8a2b4f5c5d6e7f8a9b0c1d2e3f4a5b6c7d8e9f0a1b2c3d4e5f AS runtime", " AS runtime"),
+    "Dockerfile": (BASE / "Dockerfile")
+    .read_text()
+    .replace(
+        "@sha256:0d2b1f6d2b2e8e8a2b4f5c5d6e7f8a9b0c1d2e3f4a5b6c7d8e9f0a1b2c3d4e5f AS runtime", " AS runtime"
+    ),
     "src/blob.ts": "\0\0binary",
 }
 
@@ -59,7 +66,10 @@ def test_sarif_validates_against_the_sarif_2_1_0_schema(report) -> None:
     jsonschema.Draft4Validator(SARIF_SCHEMA).validate(document)
     run = document["runs"][0]
     rules = run["tool"]["driver"]["rules"]
-    assert all(r["help"]["text"] and r["shortDescription"]["text"] and r["defaultConfiguration"]["level"] for r in rules)
+    assert all(
+        r["help"]["text"] and r["shortDescription"]["text"] and r["defaultConfiguration"]["level"]
+        for r in rules
+    )
     assert run["results"], "the sample has findings"
     for result in run["results"]:
         (location,) = result["locations"]

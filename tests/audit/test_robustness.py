@@ -15,12 +15,14 @@ def _notes(report) -> dict[str, str]:
 
 
 def test_binary_invalid_and_huge_files_are_skipped_with_a_note(project) -> None:
-    root = project(files={
-        ".github/workflows/broken.yml": "on: [push\njobs: {\n",
-        "services/x/package.json": "{ \"name\": ",
-        "src/blob.ts": "\0\1\2 binary",
-        "src/latin1.ts": "",
-    })
+    root = project(
+        files={
+            ".github/workflows/broken.yml": "on: [push\njobs: {\n",
+            "services/x/package.json": '{ "name": ',
+            "src/blob.ts": "\0\1\2 binary",
+            "src/latin1.ts": "",
+        }
+    )
     (root / "src/latin1.ts").write_bytes(b"export const s = '\xe9';\n")
     (root / "src/huge.js").write_text("// generated\n" + "x = 1;\n" * 400_000)
     report = audit(root)
@@ -34,8 +36,12 @@ def test_binary_invalid_and_huge_files_are_skipped_with_a_note(project) -> None:
 
 
 def test_node_modules_is_never_read(project) -> None:
-    root = project(files={"node_modules/evil/index.js": "eval(process.argv[2]);\n",
-                          "node_modules/evil/package.json": "{ \"name\": \"evil\", \"dependencies\": { \"express\": \"4\" } }"})
+    root = project(
+        files={
+            "node_modules/evil/index.js": "eval(process.argv[2]);\n",
+            "node_modules/evil/package.json": '{ "name": "evil", "dependencies": { "express": "4" } }',
+        }
+    )
     report = audit(root)
     assert not any(f.path.startswith("node_modules") for f in report.findings)
     assert "node_modules" in _notes(report)
@@ -60,8 +66,12 @@ def test_symlink_loops_and_links_out_of_the_tree_are_not_followed(project, tmp_p
 
 
 def test_links_inside_the_tree_are_audited_once(project) -> None:
-    root = project(files={"shared/run.ts": "export const run = (s: string) => eval(s);\n",
-                          "lib/real/task.ts": "export const task = (s: string) => eval(s);\n"})
+    root = project(
+        files={
+            "shared/run.ts": "export const run = (s: string) => eval(s);\n",
+            "lib/real/task.ts": "export const task = (s: string) => eval(s);\n",
+        }
+    )
     os.symlink(root / "shared", root / "src" / "shared")  # a folder also reachable by its own path
     os.symlink(root / "lib" / "real", root / "src" / "tasks")  # src/ is walked before lib/ is reached
     report = audit(root, rules=frozenset({"SEC-014"}))
@@ -113,7 +123,6 @@ def test_glob_matching_for_exclusions() -> None:
 
 def test_a_missing_path_is_a_usage_error(tmp_path: Path) -> None:
     import pytest
-
     from scalefold.errors import UsageError
 
     with pytest.raises(UsageError, match="no such directory"):

@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from scalefold.audit import catalogue
 from scalefold.audit.model import Status
 from scalefold.audit.rules.dependencies import Completed
@@ -58,8 +57,12 @@ def _runner(rule_dir: Path, entry: dict):
 def test_rule_case(tmp_path: Path, rule_id: str, case: str, entry: dict) -> None:
     rule_dir = RULES_DIR / rule_id
     root = make_project(tmp_path / "project", remove=tuple(entry.get("remove", ())), overlay=rule_dir / case)
-    report = audit(root, rules=frozenset({rule_id}), deps=rule_id.startswith("DEP-"),
-                   command_runner=_runner(rule_dir, entry))
+    report = audit(
+        root,
+        rules=frozenset({rule_id}),
+        deps=rule_id.startswith("DEP-"),
+        command_runner=_runner(rule_dir, entry),
+    )
     (result,) = report.results
     locations = [f"{f.path}:{f.line}" for f in result.findings]
     if case.startswith("bad"):
@@ -68,4 +71,6 @@ def test_rule_case(tmp_path: Path, rule_id: str, case: str, entry: dict) -> None
             assert expected in locations, f"{rule_id} fired at {locations}, expected {expected}"
         assert all(f.message for f in result.findings)
     else:
-        assert result.status is Status.PASS, f"{rule_id} on {case}: {result.status.value} {locations} {result.reason}"
+        assert result.status is Status.PASS, (
+            f"{rule_id} on {case}: {result.status.value} {locations} {result.reason}"
+        )

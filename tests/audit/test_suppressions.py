@@ -6,7 +6,6 @@ import json
 from pathlib import Path
 
 import pytest
-
 from scalefold.audit.model import Status
 from scalefold.errors import UsageError
 
@@ -25,7 +24,9 @@ def test_an_inline_comment_on_the_line_suppresses_with_its_reason(project) -> No
 
 
 def test_an_inline_comment_on_the_line_above_suppresses(project) -> None:
-    code = EVAL.replace("  return eval", "  // scalefold-ignore SEC-014, OBS-002: trusted admin input\n  return eval")
+    code = EVAL.replace(
+        "  return eval", "  // scalefold-ignore SEC-014, OBS-002: trusted admin input\n  return eval"
+    )
     report = audit(project(files={"src/run.ts": code}), rules=frozenset({"SEC-014"}))
     assert report.findings[0].suppression is not None
 
@@ -47,15 +48,27 @@ def test_an_inline_suppression_without_a_reason_is_ignored_with_a_note(project) 
 
 
 def test_hash_comments_suppress_in_dockerfiles_and_workflows(project) -> None:
-    dockerfile = (BASE / "Dockerfile").read_text().replace(
-        "FROM node:24-slim@sha256:0d2b1f6d2b2e8e8a2b4f5c5d6e7f8a9b0c1d2e3f4a5b6c7d8e9f0a1b2c3d4e5f AS runtime",
-        "# scalefold-ignore DKR-004: the runtime tag is rebuilt nightly\nFROM node:24-slim AS runtime",
+    dockerfile = (
+        (BASE / "Dockerfile")
+        .read_text()
+        .replace(
+            "FROM node:24-slim@sha256:0d2b1f6d2b2e8e8a2b4f5c5d6e7f8a9b0c1d2e3f4a5b6c7d8e9f0a1b2c3d4e5f "
+            "AS runtime",
+            "# scalefold-ignore DKR-004: the runtime tag is rebuilt nightly\nFROM node:24-slim AS runtime",
+        )
     )
-    workflow = (BASE / ".github/workflows/ci.yml").read_text().replace(
-        "docker/build-push-action@263435318d21b8e681c14492fe198d362a7d2c83 # v6",
-        "docker/build-push-action@v6 # scalefold-ignore CI-008: internal mirror of the action")
-    report = audit(project(files={"Dockerfile": dockerfile, ".github/workflows/ci.yml": workflow}),
-                   rules=frozenset({"DKR-004", "CI-008"}))
+    workflow = (
+        (BASE / ".github/workflows/ci.yml")
+        .read_text()
+        .replace(
+            "docker/build-push-action@263435318d21b8e681c14492fe198d362a7d2c83 # v6",
+            "docker/build-push-action@v6 # scalefold-ignore CI-008: internal mirror of the action",
+        )
+    )
+    report = audit(
+        project(files={"Dockerfile": dockerfile, ".github/workflows/ci.yml": workflow}),
+        rules=frozenset({"DKR-004", "CI-008"}),
+    )
     assert len(report.findings) == 2
     assert all(f.suppression is not None and f.suppression.kind == "inline" for f in report.findings)
 

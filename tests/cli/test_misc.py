@@ -45,3 +45,15 @@ def test_slugify_turns_folder_names_into_project_names() -> None:
     assert slugify("My API") == "my-api"
     assert slugify("shop_api.v2") == "shop-api-v2"
     assert slugify("2fast") == "app-2fast"
+
+
+def test_usage_errors_are_one_line_with_a_hint() -> None:
+    result = run_cli("new", "--bogus")
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == ["error: No such option: --bogus (see 'scalefold new --help')"]
+
+
+def test_bare_command_shows_help() -> None:
+    result = run_cli()
+    assert result.returncode == 0
+    assert "Usage: scalefold" in result.stdout

@@ -228,8 +228,9 @@ SCALE_LINES = ["800", "2", "notifications", "95%", "heavy", "n", "y", "kubernete
 
 
 def test_the_whole_flow_records_the_advice(tmp_path: Path) -> None:
-    # extracted is recommended but not shipped: Enter picks monolith; then name, description, port
-    prompter, screen = make_prompter(*SCALE_LINES, "", "", "Orders API", "4000")
+    # extracted is recommended but not shipped: Enter picks monolith; then name, description, port,
+    # and Enter takes the advised "yes" for the Kubernetes manifests (the target is Kubernetes)
+    prompter, screen = make_prompter(*SCALE_LINES, "", "", "Orders API", "4000", "")
     project = ask_new_project(tmp_path / "orders-api", {}, prompter=prompter)
     assert project.destination == tmp_path / "orders-api"
     assert project.answers == {
@@ -237,6 +238,7 @@ def test_the_whole_flow_records_the_advice(tmp_path: Path) -> None:
         "description": "Orders API",
         "preset": "monolith",
         "port": 4000,
+        "kubernetes": True,
     }
     record = yaml.safe_load(project.extra_files[".scalefold/advice.yml"])
     assert record["answers"] == {

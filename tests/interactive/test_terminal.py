@@ -93,6 +93,7 @@ def test_answering_and_accepting_the_recommendation_renders_the_project(tmp_path
     answer(child, "project_name (shop-api)")
     answer(child, "description", "Orders for the shop")
     answer(child, "port (3000)")
+    answer(child, "kubernetes [y/n] (no)")
     child.expect_exact("Created shop-api")
     assert finish(child) == 0, transcript(child)
 
@@ -104,6 +105,7 @@ def test_answering_and_accepting_the_recommendation_renders_the_project(tmp_path
         "monolith",
         3000,
     )
+    assert answers["kubernetes"] is False  # a single-host target: no manifests
     advice = read_yaml(project / ".scalefold" / "advice.yml")
     assert advice["answers"]["rps"] == 300 and advice["answers"]["teams"] == 1
     assert advice["recommendation"]["preset"] == advice["chosen_preset"] == "monolith"
@@ -121,6 +123,7 @@ def test_an_invalid_name_shows_the_reason_and_is_asked_again(tmp_path: Path) -> 
     answer(child, "port", "99999")
     child.expect_exact("invalid port: must be between 1 and 65535")
     answer(child, "port", "8080")
+    answer(child, "kubernetes")
     child.expect_exact("Created good-name")
     assert finish(child) == 0, transcript(child)
     assert read_yaml(tmp_path / "good-name" / ".copier-answers.yml")["port"] == 8080
@@ -138,6 +141,7 @@ def test_an_unshipped_recommendation_lets_the_user_pick_a_shipped_preset(tmp_pat
     answer(child, "project_name")
     answer(child, "description")
     answer(child, "port")
+    answer(child, "kubernetes")
     assert finish(child) == 0, transcript(child)
     assert read_yaml(tmp_path / "notify" / ".copier-answers.yml")["preset"] == "monolith"
     advice = read_yaml(tmp_path / "notify" / ".scalefold" / "advice.yml")

@@ -156,10 +156,12 @@ def scenario(tmp_path_factory: pytest.TempPathFactory) -> Scenario:
     git(root, "clone", "--quiet", str(project), str(copier_project))
 
     result = run_scalefold("update", str(project), "--to", SECOND, cwd=root, env=env)
-    write(root / "config" / "copier", {"settings.yml": yaml.safe_dump({"trust": [str(source)]})})
+    # The documented set-up for plain Copier: trust the source once in Copier's settings.
+    settings = root / "copier-settings.yml"
+    settings.write_text(yaml.safe_dump({"trust": [str(source)]}))
     copier_result = subprocess.run(
         [sys.executable, "-m", "copier", "update", "--defaults"], cwd=copier_project,
-        capture_output=True, text=True, input="", env={**os.environ, **env},
+        capture_output=True, text=True, input="", env={**os.environ, **env, "COPIER_SETTINGS_PATH": str(settings)},
     )
     return Scenario(source, project, renamed, renamed_team_text, optional, shared, routes, changed, result, copier_project, copier_result)
 

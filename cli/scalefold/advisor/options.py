@@ -57,11 +57,11 @@ class TemplateAnswer:
     off: Any = None
 
 
-#: option id → the copier question that implements it. Empty while the template has none of them;
-#: for example, once copier.yml has `kubernetes: {type: bool}` and `broker: {choices: [...]}`:
-#:     "kubernetes": TemplateAnswer("kubernetes", off=False),
-#:     "broker": TemplateAnswer("broker"),
-TEMPLATE_ANSWERS: dict[str, TemplateAnswer] = {}
+#: option id → the copier question that implements it. Options without an entry stay advice;
+#: a broker question (`broker: {choices: [...]}`) would be wired as `"broker": TemplateAnswer("broker")`.
+TEMPLATE_ANSWERS: dict[str, TemplateAnswer] = {
+    "kubernetes": TemplateAnswer("kubernetes", off=False),
+}
 
 
 def template_answers(

@@ -34,10 +34,17 @@ Key = tuple[str, str, str]
 
 def write_baseline(path: Path, findings: list[Finding]) -> int:
     entries = sorted(
-        ({"rule": f.rule_id, "path": f.path, "fingerprint": f.fingerprint, "message": f.message} for f in findings),
+        (
+            {"rule": f.rule_id, "path": f.path, "fingerprint": f.fingerprint, "message": f.message}
+            for f in findings
+        ),
         key=lambda e: (e["path"], e["rule"], e["fingerprint"], e["message"]),
     )
-    document = {"schema_version": BASELINE_SCHEMA_VERSION, "generated_by": f"scalefold {__version__}", "findings": entries}
+    document = {
+        "schema_version": BASELINE_SCHEMA_VERSION,
+        "generated_by": f"scalefold {__version__}",
+        "findings": entries,
+    }
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
@@ -55,9 +62,14 @@ def load_baseline(path: Path) -> Counter[Key]:
         raise UsageError(f"cannot read baseline {path}: {exc}") from None
     except json.JSONDecodeError as exc:
         raise UsageError(f"baseline {path} is not valid JSON (line {exc.lineno})") from None
-    if not isinstance(document, dict) or document.get("schema_version") != BASELINE_SCHEMA_VERSION \
-            or not isinstance(document.get("findings"), list):
-        raise UsageError(f"baseline {path} is not a scalefold baseline (schema_version {BASELINE_SCHEMA_VERSION})")
+    if (
+        not isinstance(document, dict)
+        or document.get("schema_version") != BASELINE_SCHEMA_VERSION
+        or not isinstance(document.get("findings"), list)
+    ):
+        raise UsageError(
+            f"baseline {path} is not a scalefold baseline (schema_version {BASELINE_SCHEMA_VERSION})"
+        )
     keys: Counter[Key] = Counter()
     for entry in document["findings"]:
         if isinstance(entry, dict) and {"rule", "path", "fingerprint"} <= entry.keys():

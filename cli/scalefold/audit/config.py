@@ -52,14 +52,16 @@ def _severity(path: Path, where: str, value: Any) -> Severity:
 def _rule_settings(path: Path, rule_id: str, value: Any) -> RuleSettings:
     where = f"rules.{rule_id}"
     if value is False or value == "off":
-        raise _fail(path, f"{where}: turning a rule off needs a reason: use `{{ enabled: false, reason: \"…\" }}`")
+        raise _fail(
+            path, f'{where}: turning a rule off needs a reason: use `{{ enabled: false, reason: "…" }}`'
+        )
     if isinstance(value, str):
         return RuleSettings(severity=_severity(path, where, value))
     if not isinstance(value, dict):
         raise _fail(path, f"{where}: expected a mapping with enabled, severity and reason")
     unknown = set(value) - {"enabled", "severity", "reason"}
     if unknown:
-        raise _fail(path, f"{where}: unknown key {sorted(unknown)[0]!r} (use enabled, severity, reason)")
+        raise _fail(path, f"{where}: unknown key {min(unknown)!r} (use enabled, severity, reason)")
     enabled = value.get("enabled", True)
     if not isinstance(enabled, bool):
         raise _fail(path, f"{where}.enabled must be true or false")
@@ -80,7 +82,7 @@ def parse_config(path: Path, text: str) -> AuditConfig:
         raise _fail(path, "expected a mapping with `rules` and `exclude`")
     unknown = set(data) - {"version", "rules", "exclude"}
     if unknown:
-        raise _fail(path, f"unknown key {sorted(unknown)[0]!r} (use version, rules, exclude)")
+        raise _fail(path, f"unknown key {min(unknown)!r} (use version, rules, exclude)")
     if data.get("version", 1) != 1:
         raise _fail(path, f"unsupported version {data.get('version')!r} (this scalefold reads version 1)")
     config = AuditConfig(path=path)

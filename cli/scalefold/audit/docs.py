@@ -15,6 +15,9 @@ from scalefold.audit.model import Category, Rule, Severity
 from scalefold.audit.registry import catalogue
 
 _PAGE = re.compile(r"^[A-Z0-9]+-\d{3}\.md$")
+GENERATED = (
+    "<!-- Generated from the rule catalogue by `python -m scalefold.audit.docs docs/rules`; do not edit. -->"
+)
 
 
 def rule_page_path(rule: Rule) -> str:
@@ -27,7 +30,7 @@ def rule_page(rule: Rule) -> str:
     lines = [
         f"# {rule.id}: {rule.title}",
         "",
-        "<!-- Generated from the rule catalogue by `python -m scalefold.audit.docs docs/rules`; do not edit. -->",
+        GENERATED,
         "",
         "| Category | Default severity | Name | Runs |",
         "| --- | --- | --- | --- |",
@@ -68,11 +71,13 @@ def index_page(rules: tuple[Rule, ...]) -> str:
     lines = [
         "# Audit rules",
         "",
-        "<!-- Generated from the rule catalogue by `python -m scalefold.audit.docs docs/rules`; do not edit. -->",
+        GENERATED,
         "",
-        f"`scalefold check` applies {len(rules)} rules in {len({r.category for r in rules})} categories. "
-        "How the auditor works (formats, scores, suppressions, baselines, performance) is in "
-        "[../auditor.md](../auditor.md). `scalefold rules ID` prints the same explanation as each page.",
+        (
+            f"`scalefold check` applies {len(rules)} rules in {len({r.category for r in rules})} categories. "
+            "How the auditor works (formats, scores, suppressions, baselines, performance) is in "
+            "[../auditor.md](../auditor.md). `scalefold rules ID` prints the same explanation as each page."
+        ),
         "",
         "| Severity | Count |",
         "| --- | ---: |",

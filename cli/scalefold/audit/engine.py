@@ -11,7 +11,17 @@ from pathlib import Path
 from scalefold.audit import suppressions
 from scalefold.audit.baseline import apply_baseline, fingerprint, load_baseline, write_baseline
 from scalefold.audit.config import AuditConfig, load_config
-from scalefold.audit.model import Category, Finding, Note, NotApplicable, Rule, RuleResult, Severity, Status, Suppression
+from scalefold.audit.model import (
+    Category,
+    Finding,
+    NotApplicable,
+    Note,
+    Rule,
+    RuleResult,
+    Severity,
+    Status,
+    Suppression,
+)
 from scalefold.audit.project import Project
 from scalefold.audit.registry import catalogue
 from scalefold.errors import UsageError
@@ -80,7 +90,9 @@ def score(results: list[RuleResult], category: Category | None = None) -> Catego
         score=round(10 * passing / total, 1) if total else None,
         passed=sum(r.status is Status.PASS for r in scored),
         failed=sum(r.status is Status.FAIL for r in scored),
-        not_applicable=sum(r.status in {Status.NOT_APPLICABLE, Status.NOT_RUN, Status.DISABLED} for r in scored),
+        not_applicable=sum(
+            r.status in {Status.NOT_APPLICABLE, Status.NOT_RUN, Status.DISABLED} for r in scored
+        ),
     )
 
 
@@ -113,7 +125,11 @@ def _apply_inline(project: Project, findings: list[Finding]) -> None:
         if found is None:
             continue
         if not found.reason:
-            project.note(finding.path, f"line {found.line}: `scalefold-ignore {finding.rule_id}` has no reason, so it is ignored (write `: why`)")
+            project.note(
+                finding.path,
+                f"line {found.line}: `scalefold-ignore {finding.rule_id}` "
+                "has no reason, so it is ignored (write `: why`)",
+            )
             continue
         finding.suppression = Suppression("inline", found.reason)
 
@@ -127,7 +143,9 @@ def run_audit(root: Path, options: AuditOptions | None = None) -> Report:
     started = time.perf_counter()
     config = load_config(root, options.config)
     baseline = load_baseline(options.baseline) if options.baseline is not None else None
-    project = Project(root, exclude=tuple(e.path for e in config.exclude), today=options.today, jobs=options.jobs)
+    project = Project(
+        root, exclude=tuple(e.path for e in config.exclude), today=options.today, jobs=options.jobs
+    )
     if options.command_runner is not None:
         project.command_runner = options.command_runner  # type: ignore[attr-defined]
     results: list[RuleResult] = []
@@ -144,19 +162,31 @@ def run_audit(root: Path, options: AuditOptions | None = None) -> Report:
         except NotApplicable as exc:
             results.append(RuleResult(rule, Status.NOT_APPLICABLE, severity, reason=exc.reason))
             continue
-        except Exception as exc:  # a rule bug must not hide the other 70 rules' results
+        except Exception as exc:  # noqa: BLE001 - a bug in one rule must not hide the others' results
             project.note(".", f"rule {rule.id} failed ({exc.__class__.__name__}: {exc}); please report it")
-            results.append(RuleResult(rule, Status.NOT_APPLICABLE, severity, reason="internal error (see notes)"))
+            results.append(
+                RuleResult(rule, Status.NOT_APPLICABLE, severity, reason="internal error (see notes)")
+            )
             continue
         _apply_inline(project, findings)
         if not settings.enabled:
             for finding in findings:
                 if finding.active:
                     finding.suppression = Suppression("config", settings.reason)
-        results.append(RuleResult(rule, Status.PASS, severity, findings,
-                                  reason=settings.reason if not settings.enabled else ""))
-    report = Report(root=root, results=results, notes=project.notes, files=len(project.files),
-                    seconds=0.0, config=config, excluded=project.tree.excluded)
+        results.append(
+            RuleResult(
+                rule, Status.PASS, severity, findings, reason=settings.reason if not settings.enabled else ""
+            )
+        )
+    report = Report(
+        root=root,
+        results=results,
+        notes=project.notes,
+        files=len(project.files),
+        seconds=0.0,
+        config=config,
+        excluded=project.tree.excluded,
+    )
     if options.write_baseline is not None:
         report.baseline_written = write_baseline(options.write_baseline, report.active_findings)
         baseline = load_baseline(options.write_baseline)
@@ -176,6 +206,10 @@ def run_audit(root: Path, options: AuditOptions | None = None) -> Report:
     report.overall = score(results)
     report.seconds = time.perf_counter() - started
     return report
+
+
+def plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 def exit_code(report: Report, fail_on: str) -> int:

@@ -17,8 +17,25 @@ from scalefold.audit.model import Note
 
 # Folders that hold installed or generated code, not the project's own.
 SKIPPED_DIRS = frozenset(
-    {"node_modules", ".git", ".hg", ".svn", "dist", "build", "coverage", ".next", ".nuxt", ".turbo",
-     ".cache", ".venv", "venv", "__pycache__", ".pytest_cache", ".terraform", "bower_components"}
+    {
+        "node_modules",
+        ".git",
+        ".hg",
+        ".svn",
+        "dist",
+        "build",
+        "coverage",
+        ".next",
+        ".nuxt",
+        ".turbo",
+        ".cache",
+        ".venv",
+        "venv",
+        "__pycache__",
+        ".pytest_cache",
+        ".terraform",
+        "bower_components",
+    }
 )
 MAX_FILE_BYTES = 2 * 1024 * 1024  # larger files are generated or data, not code to audit
 _BINARY_SNIFF = 8192
@@ -93,7 +110,9 @@ def walk(root: Path, exclude: tuple[str, ...] = ()) -> FileTree:
             with os.scandir(folder) as it:
                 entries = sorted(it, key=lambda e: e.name)
         except OSError as exc:
-            tree.notes.append(Note(prefix.rstrip("/") or ".", f"folder not readable, skipped ({exc.strerror or exc})"))
+            tree.notes.append(
+                Note(prefix.rstrip("/") or ".", f"folder not readable, skipped ({exc.strerror or exc})")
+            )
             continue
         for entry in entries:
             rel = f"{prefix}{entry.name}"
@@ -106,7 +125,9 @@ def walk(root: Path, exclude: tuple[str, ...] = ()) -> FileTree:
                 if is_link:
                     target = Path(os.path.realpath(entry.path))
                     if not target.is_relative_to(real_root):
-                        tree.notes.append(Note(rel, "symbolic link leads out of the audited tree, not followed"))
+                        tree.notes.append(
+                            Note(rel, "symbolic link leads out of the audited tree, not followed")
+                        )
                         continue
                     is_dir = target.is_dir()
                     if not is_dir and not target.is_file():
@@ -118,8 +139,14 @@ def walk(root: Path, exclude: tuple[str, ...] = ()) -> FileTree:
                         continue
                     real = os.path.realpath(entry.path)
                     if real in visited:
-                        loop = os.path.realpath(folder) == real or Path(os.path.realpath(folder)).is_relative_to(real)
-                        message = "symbolic link loop, not followed" if loop else "symbolic link to a folder audited under its own path, not followed twice"
+                        loop = os.path.realpath(folder) == real or Path(
+                            os.path.realpath(folder)
+                        ).is_relative_to(real)
+                        message = (
+                            "symbolic link loop, not followed"
+                            if loop
+                            else "symbolic link to a folder audited under its own path, not followed twice"
+                        )
                         tree.notes.append(Note(rel, message))
                         continue
                     visited.add(real)

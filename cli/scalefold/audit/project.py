@@ -13,9 +13,14 @@ from pathlib import Path
 from typing import Any
 
 from scalefold.audit.files import FileEntry, FileTree, read_text, walk
-from scalefold.audit.model import Hit, Note, NotApplicable
+from scalefold.audit.model import Hit, NotApplicable, Note
 from scalefold.audit.parsers import js as jsparse
-from scalefold.audit.parsers.dockerfile import Dockerfile, is_development_dockerfile, is_dockerfile, parse_dockerfile
+from scalefold.audit.parsers.dockerfile import (
+    Dockerfile,
+    is_development_dockerfile,
+    is_dockerfile,
+    parse_dockerfile,
+)
 from scalefold.audit.parsers.k8s import Workload, parse_workload
 from scalefold.audit.parsers.workflow import Workflow, is_workflow, parse_workflow
 from scalefold.audit.parsers.yamlloc import LMap, ParseError, load_json, load_yaml_documents
@@ -30,13 +35,35 @@ FRAMEWORKS = {
     "restify": "restify",
 }
 
+FRONTEND_FRAMEWORKS = ("react", "react-dom", "vue", "svelte", "next", "nuxt", "@angular/core", "solid-js", "preact")
+
 _NOT_SERVER_DIRS = frozenset(
-    {"test", "tests", "__tests__", "__mocks__", "spec", "e2e", "fixtures", "__fixtures__", "scripts",
-     "bench", "benchmark", "benchmarks", "examples", "example", "docs", "tools", "stories", ".storybook",
-     "cypress", "playwright", "seeds"}
+    {
+        "test",
+        "tests",
+        "__tests__",
+        "__mocks__",
+        "spec",
+        "e2e",
+        "fixtures",
+        "__fixtures__",
+        "scripts",
+        "bench",
+        "benchmark",
+        "benchmarks",
+        "examples",
+        "example",
+        "docs",
+        "tools",
+        "stories",
+        ".storybook",
+        "cypress",
+        "playwright",
+        "seeds",
+    }
 )
 _NOT_SERVER_FILE = re.compile(
-    r"(\.(test|spec|e2e|bench|config|stories)\.[cm]?[jt]sx?$)|(\.d\.[cm]?ts$)|(\.min\.js$)"
+    r"(\.(test|spec|e2e|bench|config|stories|test-d|tst)\.[cm]?[jt]sx?$)|(\.d\.[cm]?ts$)|(\.min\.js$)"
     r"|(^(eslint|prettier|vitest|jest|vite|webpack|rollup|tsup|babel)\.config\.)|(^\.eslintrc)|(^gulpfile|^gruntfile)",
     re.IGNORECASE,
 )
@@ -90,6 +117,11 @@ class NodePackage:
     def key_line(self, key: str) -> int:
         return self.data.line_of(key) if isinstance(self.data, LMap) else 1
 
+    @property
+    def frontend(self) -> bool:
+        """A browser application (React, Vue, …) with no server framework: not server code."""
+        return self.framework is None and self.has_dep(*FRONTEND_FRAMEWORKS) is not None
+
     def contains(self, rel: str) -> bool:
         return not self.dir or rel.startswith(self.dir + "/")
 
@@ -117,7 +149,7 @@ def _analyse_entry(entry: tuple[str, str, int]) -> jsparse.JsFacts:
         return facts
     try:
         return jsparse.analyse(rel, result.text.encode("utf-8"))
-    except (RecursionError, ValueError) as exc:  # a pathological file must not end the audit
+    except Exception as exc:  # noqa: BLE001 - one pathological file (or visitor bug) must not end the audit
         facts = jsparse.JsFacts(path=rel)
         facts.notes.append(Note(rel, f"could not be analysed ({exc.__class__.__name__}), skipped"))
         return facts
@@ -139,8 +171,9 @@ def _worker_count() -> int:
 class Project:
     """Lazy, cached access to everything the rules read."""
 
-    def __init__(self, root: Path, *, exclude: tuple[str, ...] = (), today: date | None = None,
-                 jobs: int | None = None) -> None:
+    def __init__(
+        self, root: Path, *, exclude: tuple[str, ...] = (), today: date | None = None, jobs: int | None = None
+    ) -> None:
         self.root = root
         self.tree: FileTree = walk(root, exclude)
         self.notes: list[Note] = list(self.tree.notes)
@@ -232,7 +265,9 @@ class Project:
 
     @property
     def root_package(self) -> NodePackage | None:
-        return next((p for p in self.packages if p.dir == ""), None) or (self.packages[0] if self.packages else None)
+        return next((p for p in self.packages if p.dir == ""), None) or (
+            self.packages[0] if self.packages else None
+        )
 
     @cached_property
     def services(self) -> list[NodePackage]:
@@ -297,24 +332,46 @@ class Project:
             _worker_init()
             return [_analyse_entry(e) for e in entries]
 
-    def js_hits(self, rule_id: str) -> Iterator[Hit]:
-        for facts in self.js.values():
+    def js_hits(self, rule_id: str, *, server_only: bool = False) -> Iterator[Hit]:
+        """Hits the source visitors reported for ``rule_id`` (``server_only``: not in front-end packages)."""
+        for rel, facts in self.js.items():
+            if server_only:
+                owner = self.package_of(rel)
+                if owner is not None and owner.frontend:
+                    continue
             for hit_rule, hit in facts.hits:
                 if hit_rule == rule_id:
                     yield hit
 
+    @cached_property
+    def _sources_by_package(self) -> dict[int, list[jsparse.JsFacts]]:
+        grouped: dict[int, list[jsparse.JsFacts]] = {}
+        for rel, facts in self.js.items():
+            owner = self.package_of(rel)
+            if owner is not None:
+                grouped.setdefault(id(owner), []).append(facts)
+        return grouped
+
     def package_sources(self, pkg: NodePackage) -> list[jsparse.JsFacts]:
         """Source facts of the files that belong to ``pkg`` (not to a package nested inside it)."""
-        return [facts for rel, facts in self.js.items() if self.package_of(rel) is pkg]
+        return self._sources_by_package.get(id(pkg), [])
+
+    @cached_property
+    def _signals_by_package(self) -> dict[int, dict[str, Anchor]]:
+        """For each package, the first place each signal shows in its code (files in path order)."""
+        index: dict[int, dict[str, Anchor]] = {}
+        for pkg in self.packages:
+            first: dict[str, Anchor] = {}
+            for facts in self.package_sources(pkg):
+                for name, (line, code) in facts.signals.items():
+                    first.setdefault(name, Anchor(facts.path, line, code))
+            index[id(pkg)] = first
+        return index
 
     def signal(self, pkg: NodePackage, *names: str) -> Anchor | None:
         """Where one of the named signals first shows in ``pkg``'s code, if anywhere."""
-        for facts in self.package_sources(pkg):
-            for name in names:
-                if name in facts.signals:
-                    line, code = facts.signals[name]
-                    return Anchor(facts.path, line, code)
-        return None
+        found = self._signals_by_package.get(id(pkg), {})
+        return next((found[name] for name in names if name in found), None)
 
     def anchor(self, pkg: NodePackage) -> Anchor:
         """Where to report something missing from a service: where its server is created."""
@@ -339,7 +396,7 @@ class Project:
                 continue
             try:
                 found.append(parse_dockerfile(rel, text))
-            except Exception as exc:  # dockerfile-parse raises assorted errors on odd input
+            except Exception as exc:  # noqa: BLE001 - dockerfile-parse raises assorted errors on odd input
                 self.note(rel, f"could not be parsed ({exc.__class__.__name__}), skipped")
         return [d for d in found if d.stages]
 

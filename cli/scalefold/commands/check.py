@@ -34,11 +34,19 @@ class FailOn(str, Enum):
 def check(
     path: Path = typer.Argument(Path("."), help="The repository to audit.", show_default=True),
     output_format: OutputFormat = typer.Option(OutputFormat.table, "--format", "-f", help="Report format."),
-    output: Path | None = typer.Option(None, "--output", "-o", help="Write the report to FILE instead of the terminal."),
-    fail_on: FailOn = typer.Option(FailOn.error, "--fail-on", help="Exit 1 when a finding reaches this severity."),
+    output: Path | None = typer.Option(
+        None, "--output", "-o", help="Write the report to FILE instead of the terminal."
+    ),
+    fail_on: FailOn = typer.Option(
+        FailOn.error, "--fail-on", help="Exit 1 when a finding reaches this severity."
+    ),
     deps: bool = typer.Option(False, "--deps", help="Also run the dependency audit (npm audit, pip-audit)."),
-    config: Path | None = typer.Option(None, "--config", help="Configuration file (default: PATH/.scalefold.yml)."),
-    baseline: Path | None = typer.Option(None, "--baseline", help="Suppress the findings recorded in this baseline file."),
+    config: Path | None = typer.Option(
+        None, "--config", help="Configuration file (default: PATH/.scalefold.yml)."
+    ),
+    baseline: Path | None = typer.Option(
+        None, "--baseline", help="Suppress the findings recorded in this baseline file."
+    ),
     write_baseline: Path | None = typer.Option(
         None, "--write-baseline", help="Record today's findings in FILE (then they show as suppressed)."
     ),
@@ -60,15 +68,22 @@ def check(
         selected = frozenset(rules)
     report = run_audit(
         path,
-        AuditOptions(deps=deps, config=config, baseline=baseline, write_baseline=write_baseline, rules=selected),
+        AuditOptions(
+            deps=deps, config=config, baseline=baseline, write_baseline=write_baseline, rules=selected
+        ),
     )
     if output_format is OutputFormat.table:
         if output is None:
             render_table(report, console, fail_on=fail_on.value)
         else:
-            _write(output, lambda handle: render_table(
-                report, Console(file=handle, theme=THEME, width=120, no_color=True, highlight=False), fail_on=fail_on.value
-            ))
+            _write(
+                output,
+                lambda handle: render_table(
+                    report,
+                    Console(file=handle, theme=THEME, width=120, no_color=True, highlight=False),
+                    fail_on=fail_on.value,
+                ),
+            )
     else:
         text = TEXT_RENDERERS[output_format.value](report)
         if output is None:

@@ -50,12 +50,18 @@ def _next_steps(options: NewOptions) -> str:
 
 def new(
     destination: Optional[Path] = typer.Argument(None, help="Folder to create the project in (default: ./PROJECT_NAME)."),
-    preset: Optional[str] = typer.Option(None, "--preset", "-p", help="Preset name (see 'scalefold presets') or a preset YAML file."),
-    data: list[str] = typer.Option([], "--data", "-d", help="An answer as key=value; repeat for several."),
+    preset: Optional[str] = typer.Option(None, "--preset", "-p", metavar="NAME|FILE", help="Preset name (see 'scalefold presets') or a preset YAML file."),
+    data: list[str] = typer.Option([], "--data", "-d", metavar="KEY=VALUE", help="An answer as key=value; repeat for several."),
     defaults: bool = typer.Option(False, "--defaults", help="Use the default answer for every question not given; never prompt."),
     force: bool = typer.Option(False, "--force", help="Render into a non-empty destination, overwriting files the template writes."),
     no_install: bool = typer.Option(False, "--no-install", help="Skip 'npm install' (no package-lock.json is created)."),
     no_git: bool = typer.Option(False, "--no-git", help="Skip 'git init' and the first commit."),
+    template_source: Optional[str] = typer.Option(
+        None,
+        "--template-source",
+        metavar="URL|PATH",
+        help="Git source the project records for later updates (default: the configured one; see docs/upgrading.md).",
+    ),
 ) -> None:
     """Create a new backend project.
 
@@ -73,7 +79,13 @@ def new(
     else:
         destination, answers = resolve_answers(destination, preset, data)
     options = NewOptions(
-        destination, answers, force=force, install=not no_install, git=not no_git, extra_files=extra_files
+        destination,
+        answers,
+        force=force,
+        install=not no_install,
+        git=not no_git,
+        extra_files=extra_files,
+        template_source=template_source,
     )
     try:
         with step_progress() as steps:

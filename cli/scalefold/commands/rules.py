@@ -20,8 +20,16 @@ _SEVERITY_STYLE = {"error": "err", "warning": "warn", "note": "accent"}
 
 
 def _rule_json(rule: Rule) -> dict[str, object]:
-    return {"id": rule.id, "name": rule.name, "category": rule.category.value, "severity": rule.severity.value,
-            "title": rule.title, "rationale": rule.rationale, "fix": rule.fix, "needs_deps": rule.needs_deps}
+    return {
+        "id": rule.id,
+        "name": rule.name,
+        "category": rule.category.value,
+        "severity": rule.severity.value,
+        "title": rule.title,
+        "rationale": rule.rationale,
+        "fix": rule.fix,
+        "needs_deps": rule.needs_deps,
+    }
 
 
 def _explain(rule: Rule) -> None:
@@ -34,7 +42,7 @@ def _explain(rule: Rule) -> None:
         f"[bold]Fix[/bold]\n{escape(rule.fix)}\n\n"
         f"[bold]Suppress[/bold] [muted](always with a reason)[/muted]\n"
         f"  // scalefold-ignore {rule.id}: <why this is fine here>\n"
-        f"  or in .scalefold.yml: rules: {{ {rule.id}: {{ enabled: false, reason: \"…\" }} }}\n\n"
+        f'  or in .scalefold.yml: rules: {{ {rule.id}: {{ enabled: false, reason: "…" }} }}\n\n'
         f"[muted]Docs: {rule_page_path(rule)}[/muted]"
     )
     console.print(Panel(body, title=f"[accent]{rule.id}[/accent]", title_align="left", expand=False))
@@ -69,7 +77,9 @@ def rules(
     table.add_column("Title")
     for rule in selected:
         style = _SEVERITY_STYLE[rule.severity.value]
-        table.add_row(rule.id, rule.category.value, f"[{style}]{rule.severity.value}[/{style}]", escape(rule.title))
+        table.add_row(
+            rule.id, rule.category.value, f"[{style}]{rule.severity.value}[/{style}]", escape(rule.title)
+        )
     console.print(table)
     console.print("[muted]Explain one with 'scalefold rules ID'.[/muted]")
 

@@ -77,7 +77,9 @@ class SourceRepository:
         return git_text("tag", "--list", cwd=self.path).splitlines()
 
     def has_commit(self, ref: str) -> bool:
-        result = git("rev-parse", "--verify", "--quiet", "--end-of-options", f"{ref}^{{commit}}", cwd=self.path, check=False)
+        if ref.startswith("-"):  # read from a project's answers file: never let it pass for an option
+            return False
+        result = git("rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}", cwd=self.path, check=False)
         return result.returncode == 0
 
     def read(self, ref: str, path: str) -> str | None:

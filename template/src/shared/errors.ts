@@ -2,7 +2,14 @@
  * What went wrong, in business terms. The HTTP layer maps each kind to a status code, so services
  * and repositories never deal with HTTP.
  */
-export type DomainErrorKind = 'validation' | 'unauthorized' | 'forbidden' | 'not_found' | 'conflict';
+export type DomainErrorKind =
+  | 'validation'
+  | 'unauthorized'
+  | 'forbidden'
+  | 'not_found'
+  | 'conflict'
+  /** The service cannot take the request now (overloaded); the client may retry later. */
+  | 'unavailable';
 
 /**
  * An expected failure whose message is written for the API client: it is returned as is.

@@ -20,12 +20,25 @@ from scalefold.audit.model import Hit, Note, Severity
 JS_EXTENSIONS = (".ts", ".tsx", ".mts", ".cts", ".js", ".jsx", ".mjs", ".cjs")
 HTTP_METHODS = frozenset({"get", "post", "put", "patch", "delete", "head", "options", "all"})
 FUNCTION_TYPES = frozenset(
-    {"arrow_function", "function_expression", "function_declaration", "method_definition",
-     "generator_function", "generator_function_declaration", "function"}
+    {
+        "arrow_function",
+        "function_expression",
+        "function_declaration",
+        "method_definition",
+        "generator_function",
+        "generator_function_declaration",
+        "function",
+    }
 )
 _WRAPPERS = frozenset(
-    {"parenthesized_expression", "as_expression", "satisfies_expression", "non_null_expression",
-     "type_assertion", "await_expression"}
+    {
+        "parenthesized_expression",
+        "as_expression",
+        "satisfies_expression",
+        "non_null_expression",
+        "type_assertion",
+        "await_expression",
+    }
 )
 # Libraries whose `.get('/x', …)` is an HTTP request, not a route.
 HTTP_CLIENTS = frozenset({"axios", "got", "ky", "superagent", "supertest", "undici", "node-fetch", "needle"})
@@ -71,7 +84,6 @@ class _Visitors:
     pairs: dict[str, list[Callable[..., None]]] = field(default_factory=dict)
     routes: list[Callable[..., None]] = field(default_factory=list)
     imports: list[Callable[..., None]] = field(default_factory=list)
-    functions: list[Callable[..., None]] = field(default_factory=list)
 
 
 VISITORS = _Visitors()
@@ -121,7 +133,6 @@ on_regex = _register(VISITORS.regexes)
 on_assignment = _register(VISITORS.assignments)
 on_route = _register(VISITORS.routes)
 on_import = _register(VISITORS.imports)
-on_function = _register(VISITORS.functions)  # every function-like node, called once per file
 
 
 # --------------------------------------------------------------------------- the per-file context
@@ -154,12 +165,16 @@ class JsFile:
         self.facts = JsFacts(path=rel)
         self.bindings: dict[str, tuple[str, str]] = {}  # local name -> (module, imported name)
         self.declarations: dict[str, ts.Node] = {}  # name -> initializer or function declaration
-        self.function_nodes: list[ts.Node] = []
 
     # ----- reporting
 
     def report(
-        self, rule_id: str, node: ts.Node, message: str, *, snippet: str | None = None,
+        self,
+        rule_id: str,
+        node: ts.Node,
+        message: str,
+        *,
+        snippet: str | None = None,
         severity: Severity | None = None,
     ) -> None:
         code = snippet if snippet is not None else self.text(node)
@@ -350,10 +365,7 @@ class JsFile:
                 continue
             retracing = True
             while retracing:
-                if not cursor.goto_parent():
-                    retracing = False
-                    reached_root = True
-                elif cursor.node == node:
+                if not cursor.goto_parent() or cursor.node == node:
                     retracing = False
                     reached_root = True
                 elif cursor.goto_next_sibling():
@@ -367,7 +379,7 @@ _ROUTE_NAMES = HTTP_METHODS | {"route"} | _NEST_ROUTE_DECORATORS
 def normalise_module(spec: str | None) -> str | None:
     if spec is None:
         return None
-    return spec[5:] if spec.startswith("node:") else spec
+    return spec.removeprefix("node:")
 
 
 def _args(call: ts.Node) -> list[ts.Node]:
@@ -415,12 +427,6 @@ def _language(ext: str) -> tuple[ts.Parser, ts.Query]:
     return ts.Parser(language), ts.Query(language, _QUERY_SOURCE)
 
 
-def parse(rel: str, source: bytes) -> JsFile:
-    ext = "." + rel.rsplit(".", 1)[-1] if "." in rel else ".js"
-    parser, _ = _language(ext)
-    return JsFile(rel, source, parser.parse(source))
-
-
 def analyse(rel: str, source: bytes) -> JsFacts:
     """Parse one file and run every registered visitor over it."""
     ext = "." + rel.rsplit(".", 1)[-1] if "." in rel else ".js"
@@ -437,7 +443,11 @@ def analyse(rel: str, source: bytes) -> JsFacts:
         constructor = file.unwrap(node.child_by_field_name("constructor"))
         if constructor is None:
             continue
-        name = file.text(constructor.child_by_field_name("property") if constructor.type == "member_expression" else constructor)
+        name = file.text(
+            constructor.child_by_field_name("property")
+            if constructor.type == "member_expression"
+            else constructor
+        )
         for visit in VISITORS.news.get(name, ()):
             visit(file, node, _args(node))
     for node in captures.get("regex", []):
@@ -450,21 +460,7 @@ def analyse(rel: str, source: bytes) -> JsFacts:
         key = file.text(node.child_by_field_name("key"))
         for visit in VISITORS.pairs.get(key, ()):
             visit(file, node)
-    if VISITORS.functions:
-        functions = [n for n in captures.get("fndecl", [])]
-        functions += [n for n in _function_nodes(file, captures)]
-        for visit in VISITORS.functions:
-            for fn in functions:
-                visit(file, fn)
     return file.facts
-
-
-def _function_nodes(file: JsFile, captures: dict[str, list[ts.Node]]) -> Iterator[ts.Node]:
-    """Function expressions passed as call arguments (handlers, middleware, listeners)."""
-    for call in captures.get("call", []):
-        for arg in _args(call):
-            if arg.type in FUNCTION_TYPES:
-                yield arg
 
 
 def _collect_imports(file: JsFile, imports: list[ts.Node], exports: list[ts.Node]) -> None:
@@ -507,7 +503,11 @@ def _collect_declarations(file: JsFile, declarators: list[ts.Node], functions: l
         if name is None or value is None:
             continue
         value_u = file.unwrap(value)
-        if value_u is not None and value_u.type == "call_expression" and file.text(value_u.child_by_field_name("function")) == "require":
+        if (
+            value_u is not None
+            and value_u.type == "call_expression"
+            and file.text(value_u.child_by_field_name("function")) == "require"
+        ):
             args = _args(value_u)
             module = normalise_module(file.string_value(args[0])) if args else None
             if module is not None:
@@ -573,7 +573,7 @@ def _route_of(file: JsFile, call: Call) -> RouteCall | None:
     if call.obj is not None and call.name in HTTP_METHODS:
         if len(call.args) < 2:
             return None
-        path = file.string_value(call.args[0])
+        path = file.string_value(file.resolve(call.args[0]))
         if path is None:
             return None
         obj = file.unwrap(call.obj)
@@ -584,7 +584,11 @@ def _route_of(file: JsFile, call: Call) -> RouteCall | None:
         handler = file.unwrap(call.args[-1])
         options = call.args[1] if len(call.args) >= 3 else None
         if handler is not None and handler.type not in FUNCTION_TYPES and handler.type != "identifier":
-            if handler.type == "object" and file.object_props(handler) and "handler" in (file.object_props(handler) or {}):
+            if (
+                handler.type == "object"
+                and file.object_props(handler)
+                and "handler" in (file.object_props(handler) or {})
+            ):
                 options, handler = handler, (file.object_props(handler) or {}).get("handler")
             else:
                 return None
@@ -593,14 +597,18 @@ def _route_of(file: JsFile, call: Call) -> RouteCall | None:
         props = file.object_props(call.args[0])
         if not props or "url" not in props:
             return None
-        path = file.string_value(props["url"]) or ""
+        path = file.string_value(file.resolve(props["url"])) or ""
         method_node = props.get("method")
         method = file.string_value(method_node) if method_node is not None else None
         if method is None and method_node is not None and method_node.type == "array":
             method = ",".join(file.string_value(m) or "?" for m in method_node.named_children)
         return RouteCall(call, (method or "GET").upper(), path, call.args[0], props.get("handler"))
-    if call.obj is None and call.name in _NEST_ROUTE_DECORATORS and call.node.parent is not None \
-            and call.node.parent.type == "decorator":
+    if (
+        call.obj is None
+        and call.name in _NEST_ROUTE_DECORATORS
+        and call.node.parent is not None
+        and call.node.parent.type == "decorator"
+    ):
         path = file.string_value(call.args[0]) if call.args else ""
         return RouteCall(call, call.name.upper(), "/" + (path or "").lstrip("/"), None, None)
     return None

@@ -13,7 +13,12 @@ SCHEMA_VERSION = 1
 
 
 def _score(score: CategoryScore) -> dict[str, Any]:
-    return {"score": score.score, "passed": score.passed, "failed": score.failed, "not_applicable": score.not_applicable}
+    return {
+        "score": score.score,
+        "passed": score.passed,
+        "failed": score.failed,
+        "not_applicable": score.not_applicable,
+    }
 
 
 def finding_dict(finding: Finding, rule_name: str, category: str) -> dict[str, Any]:
@@ -26,8 +31,11 @@ def finding_dict(finding: Finding, rule_name: str, category: str) -> dict[str, A
         "line": finding.line,
         "message": finding.message,
         "fingerprint": finding.fingerprint,
-        "suppressed": None if finding.suppression is None else {
-            "kind": finding.suppression.kind, "reason": finding.suppression.reason,
+        "suppressed": None
+        if finding.suppression is None
+        else {
+            "kind": finding.suppression.kind,
+            "reason": finding.suppression.reason,
         },
     }
 

@@ -18,22 +18,37 @@ def render_junit(report: Report) -> str:
         suite = ET.SubElement(suites, "testsuite", name=category.value)
         counts = {"tests": len(results), "failures": 0, "skipped": 0}
         for result in results:
-            case = ET.SubElement(suite, "testcase", classname=f"scalefold.{category.value}",
-                                 name=f"{result.rule.id} {result.rule.title}".replace("`", ""))
+            case = ET.SubElement(
+                suite,
+                "testcase",
+                classname=f"scalefold.{category.value}",
+                name=f"{result.rule.id} {result.rule.title}".replace("`", ""),
+            )
             if result.status is Status.FAIL:
                 counts["failures"] += 1
                 findings = result.active_findings
-                failure = ET.SubElement(case, "failure", type=result.severity.value,
-                                        message=f"{len(findings)} finding{'s' if len(findings) != 1 else ''}")
-                failure.text = "\n".join(f"{f.path}:{f.line}: {f.severity.value}: {f.message}" for f in findings)
+                failure = ET.SubElement(
+                    case,
+                    "failure",
+                    type=result.severity.value,
+                    message=f"{len(findings)} finding{'s' if len(findings) != 1 else ''}",
+                )
+                failure.text = "\n".join(
+                    f"{f.path}:{f.line}: {f.severity.value}: {f.message}" for f in findings
+                )
             elif result.status in {Status.NOT_APPLICABLE, Status.NOT_RUN, Status.DISABLED}:
                 counts["skipped"] += 1
-                ET.SubElement(case, "skipped", message=f"{result.status.value.replace('_', ' ')}: {result.reason}")
+                ET.SubElement(
+                    case, "skipped", message=f"{result.status.value.replace('_', ' ')}: {result.reason}"
+                )
             suppressed = [f for f in result.findings if not f.active]
             if suppressed:
                 out = ET.SubElement(case, "system-out")
-                out.text = "\n".join(f"suppressed ({f.suppression.kind}: {f.suppression.reason}): {f.path}:{f.line}: {f.message}"  # type: ignore[union-attr]
-                                     for f in suppressed)
+                out.text = "\n".join(
+                    f"suppressed ({f.suppression.kind}: "
+                    f"{f.suppression.reason}): {f.path}:{f.line}: {f.message}"  # type: ignore[union-attr]
+                    for f in suppressed
+                )
         for key, value in counts.items():
             suite.set(key, str(value))
             totals[key] += value

@@ -21,7 +21,13 @@ _SECURITY_SEVERITY = {Severity.ERROR: "8.0", Severity.WARNING: "5.0", Severity.N
 
 def _rule(rule: Rule, severity: Severity) -> dict[str, Any]:
     properties: dict[str, Any] = {"category": rule.category.value, "tags": ["scalefold", rule.category.value]}
-    if rule.category in {Category.SECURITY, Category.DEPENDENCIES, Category.DOCKER, Category.KUBERNETES, Category.CI}:
+    if rule.category in {
+        Category.SECURITY,
+        Category.DEPENDENCIES,
+        Category.DOCKER,
+        Category.KUBERNETES,
+        Category.CI,
+    }:
         if "security" not in properties["tags"]:
             properties["tags"].append("security")
         properties["security-severity"] = _SECURITY_SEVERITY[severity]
@@ -42,16 +48,13 @@ def _rule(rule: Rule, severity: Severity) -> dict[str, Any]:
     return descriptor
 
 
-def _location(path: str, line: int, message: str | None = None) -> dict[str, Any]:
-    location: dict[str, Any] = {
+def _location(path: str, line: int) -> dict[str, Any]:
+    return {
         "physicalLocation": {
             "artifactLocation": {"uri": quote(path), "uriBaseId": "%SRCROOT%"},
             "region": {"startLine": line},
         }
     }
-    if message:
-        location["message"] = {"text": message}
-    return location
 
 
 def sarif_dict(report: Report) -> dict[str, Any]:
@@ -69,16 +72,25 @@ def sarif_dict(report: Report) -> dict[str, Any]:
                 "partialFingerprints": {"scalefold/v1": finding.fingerprint},
             }
             if finding.suppression is not None:
-                item["suppressions"] = [{
-                    "kind": "inSource" if finding.suppression.kind == "inline" else "external",
-                    "justification": finding.suppression.reason,
-                }]
+                item["suppressions"] = [
+                    {
+                        "kind": "inSource" if finding.suppression.kind == "inline" else "external",
+                        "justification": finding.suppression.reason,
+                    }
+                ]
             results.append(item)
-    notifications = [
-        {"level": "note", "message": {"text": note.message}, "locations": [_location(note.path, 1)]}
-        if note.path not in {".", ""} else {"level": "note", "message": {"text": note.message}}
-        for note in report.notes
-    ]
+    notifications = []
+    for note in report.notes:
+        notification: dict[str, Any] = {"level": "note", "message": {"text": note.message}}
+        if note.path not in {".", ""}:  # a file or folder: no line to point at
+            notification["locations"] = [
+                {
+                    "physicalLocation": {
+                        "artifactLocation": {"uri": quote(note.path), "uriBaseId": "%SRCROOT%"}
+                    }
+                }
+            ]
+        notifications.append(notification)
     return {
         "$schema": SARIF_SCHEMA,
         "version": "2.1.0",
@@ -97,7 +109,9 @@ def sarif_dict(report: Report) -> dict[str, Any]:
                 "invocations": [{"executionSuccessful": True, "toolExecutionNotifications": notifications}],
                 "results": results,
                 "properties": {
-                    "notApplicable": {r.rule.id: r.reason for r in rules if r.status.value in {"not_applicable", "not_run"}},
+                    "notApplicable": {
+                        r.rule.id: r.reason for r in rules if r.status.value in {"not_applicable", "not_run"}
+                    },
                     "score": report.overall.score if report.overall else None,
                 },
             }

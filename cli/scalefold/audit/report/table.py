@@ -8,7 +8,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from scalefold.audit.engine import Report, exit_code
+from scalefold.audit.engine import Report, exit_code, plural
 from scalefold.audit.model import Category, Severity, Status
 
 _STYLE = {Severity.ERROR: "err", Severity.WARNING: "warn", Severity.NOTE: "accent"}
@@ -21,26 +21,54 @@ def _score_text(score: float | None) -> str:
     return f"[{style}]{score:.1f}[/{style}]"
 
 
+def _plain_score(score: float | None) -> str:
+    return "not scored" if score is None else f"{score:.1f}/10"
+
+
 def render_table(report: Report, console: Console, *, fail_on: str = "error") -> None:
     assert report.overall is not None
-    console.print(f"[accent]scalefold check[/accent] {escape(str(report.root))} "
-                  f"[muted]({report.files} files, {report.seconds:.1f} s)[/muted]")
+    console.print(
+        f"[accent]scalefold check[/accent] {escape(str(report.root))} "
+        f"[muted]({report.files} files, {report.seconds:.1f} s)[/muted]"
+    )
     summary = Table(show_edge=False, pad_edge=False, box=None, header_style="bold")
-    for column, justify in (("Category", "left"), ("Score", "right"), ("Passed", "right"), ("Failed", "right"), ("N/A", "right")):
+    for column, justify in (
+        ("Category", "left"),
+        ("Score", "right"),
+        ("Passed", "right"),
+        ("Failed", "right"),
+        ("N/A", "right"),
+    ):
         summary.add_column(column, justify=justify)  # type: ignore[arg-type]
     for category, score in report.scores.items():
-        summary.add_row(category.value, _score_text(score.score), str(score.passed), str(score.failed), str(score.not_applicable))
+        summary.add_row(
+            category.value,
+            _score_text(score.score),
+            str(score.passed),
+            str(score.failed),
+            str(score.not_applicable),
+        )
     overall = report.overall
-    summary.add_row("[bold]overall[/bold]", _score_text(overall.score), str(overall.passed), str(overall.failed),
-                    str(overall.not_applicable))
+    summary.add_row(
+        "[bold]overall[/bold]",
+        _score_text(overall.score),
+        str(overall.passed),
+        str(overall.failed),
+        str(overall.not_applicable),
+    )
     console.print(summary)
 
     for category in Category:
         rows = [(r, f) for r in report.results if r.rule.category is category for f in r.findings]
         if not rows:
             continue
-        table = Table(title=f"{category.value} · {report.scores[category].score or 0:.1f}/10", title_justify="left",
-                      show_lines=False, header_style="bold", expand=False)
+        table = Table(
+            title=f"{category.value} · {_plain_score(report.scores[category].score)}",
+            title_justify="left",
+            show_lines=False,
+            header_style="bold",
+            expand=False,
+        )
         table.add_column("Severity")
         table.add_column("Rule")
         table.add_column("Location", overflow="fold")
@@ -49,21 +77,41 @@ def render_table(report: Report, console: Console, *, fail_on: str = "error") ->
             location = escape(f"{finding.path}:{finding.line}")
             if finding.active:
                 style = _STYLE[finding.severity]
-                table.add_row(f"[{style}]{finding.severity.value}[/{style}]", result.rule.id, location, escape(finding.message))
+                table.add_row(
+                    f"[{style}]{finding.severity.value}[/{style}]",
+                    result.rule.id,
+                    location,
+                    escape(finding.message),
+                )
             else:
                 assert finding.suppression is not None
-                table.add_row("[muted]suppressed[/muted]", f"[muted]{result.rule.id}[/muted]", f"[muted]{location}[/muted]",
-                              f"[muted]{escape(finding.message)} ({finding.suppression.kind}: {escape(finding.suppression.reason)})[/muted]")
+                table.add_row(
+                    "[muted]suppressed[/muted]",
+                    f"[muted]{result.rule.id}[/muted]",
+                    f"[muted]{location}[/muted]",
+                    f"[muted]{escape(finding.message)} ({finding.suppression.kind}: "
+                    f"{escape(finding.suppression.reason)})[/muted]",
+                )
         console.print()
         console.print(table)
 
-    skipped = [r for r in report.results if r.status in {Status.NOT_APPLICABLE, Status.NOT_RUN, Status.DISABLED}]
+    skipped = [
+        r for r in report.results if r.status in {Status.NOT_APPLICABLE, Status.NOT_RUN, Status.DISABLED}
+    ]
     if skipped:
         console.print()
         console.print("[bold]Not scored[/bold]")
-        for (category, reason, status), group in groupby(skipped, key=lambda r: (r.rule.category, r.reason, r.status)):
+        for (category, reason, status), group in groupby(
+            skipped, key=lambda r: (r.rule.category, r.reason, r.status)
+        ):
             ids = [r.rule.id for r in group]
-            label = "disabled" if status is Status.DISABLED else "not applicable" if status is Status.NOT_APPLICABLE else "not run"
+            label = (
+                "disabled"
+                if status is Status.DISABLED
+                else "not applicable"
+                if status is Status.NOT_APPLICABLE
+                else "not run"
+            )
             shown = ", ".join(ids) if len(ids) <= 3 else f"{ids[0]}…{ids[-1]} ({len(ids)} rules)"
             console.print(f"  [muted]{category.value}: {shown} {label}: {escape(reason)}[/muted]")
     if report.notes:
@@ -76,9 +124,13 @@ def render_table(report: Report, console: Console, *, fail_on: str = "error") ->
 
     counts = report.counts()
     console.print()
-    tally = f"{counts['error']} errors, {counts['warning']} warnings, {counts['note']} notes, {counts['suppressed']} suppressed"
+    tally = (
+        f"{plural(counts['error'], 'error')}, {plural(counts['warning'], 'warning')}, "
+        f"{plural(counts['note'], 'note')}, "
+        f"{counts['suppressed']} suppressed"
+    )
     if report.baseline_written is not None:
-        console.print(f"[ok]Wrote {report.baseline_written} findings to the baseline.[/ok]")
+        console.print(f"[ok]Wrote {plural(report.baseline_written, 'finding')} to the baseline.[/ok]")
 
     if exit_code(report, fail_on):
         console.print(f"[err]✗[/err] {tally} [muted](failing on {fail_on} and above)[/muted]")

@@ -14,13 +14,48 @@ from scalefold.audit.registry import rule
 
 ARCHITECTURE = Category.ARCHITECTURE
 
-_DB_MODULES = {"pg", "pg-promise", "postgres", "mysql", "mysql2", "mongodb", "mongoose", "knex", "kysely", "drizzle-orm",
-               "@prisma/client", "typeorm", "sequelize", "better-sqlite3", "@electric-sql/pglite", "slonik", "ioredis", "redis"}
-_HTTP_MODULES = {"fastify", "fastify-plugin", "express", "koa", "hono", "restify", "@hapi/hapi", "@hapi/boom", "http-errors"}
+_DB_MODULES = {
+    "pg",
+    "pg-promise",
+    "postgres",
+    "mysql",
+    "mysql2",
+    "mongodb",
+    "mongoose",
+    "knex",
+    "kysely",
+    "drizzle-orm",
+    "@prisma/client",
+    "typeorm",
+    "sequelize",
+    "better-sqlite3",
+    "@electric-sql/pglite",
+    "slonik",
+    "ioredis",
+    "redis",
+}
+_HTTP_MODULES = {
+    "fastify",
+    "fastify-plugin",
+    "express",
+    "koa",
+    "hono",
+    "restify",
+    "@hapi/hapi",
+    "@hapi/boom",
+    "http-errors",
+}
 _HTTP_PREFIXES = ("@fastify/", "@koa/", "@nestjs/platform-", "@hono/")
 _LAYER_FILE = re.compile(r"\.(?P<layer>routes?|controller|handlers?|service|repository|repo)\.[cm]?[jt]sx?$")
-_LAYER_DIRS = {"routes": "routes", "controllers": "routes", "handlers": "routes", "services": "service",
-               "repositories": "repository", "repository": "repository", "repos": "repository"}
+_LAYER_DIRS = {
+    "routes": "routes",
+    "controllers": "routes",
+    "handlers": "routes",
+    "services": "service",
+    "repositories": "repository",
+    "repository": "repository",
+    "repos": "repository",
+}
 
 
 def layer_of(rel: str) -> str | None:
@@ -37,7 +72,7 @@ def layer_of(rel: str) -> str | None:
 
 
 def _bare(spec: str) -> str:
-    spec = spec[5:] if spec.startswith("node:") else spec
+    spec = spec.removeprefix("node:")
     if spec.startswith("@"):
         return "/".join(spec.split("/")[:2])
     return spec.split("/")[0]
@@ -55,7 +90,9 @@ def resolve_import(sources: set[str], importer: str, spec: str) -> str | None:
         return None
     base = posixpath.normpath(posixpath.join(posixpath.dirname(importer), spec))
     stem = re.sub(r"\.(?:[cm]?js|jsx)$", "", base)
-    candidates = [base] + [stem + ext for ext in JS_EXTENSIONS] + [f"{base}/index{ext}" for ext in JS_EXTENSIONS]
+    candidates = (
+        [base] + [stem + ext for ext in JS_EXTENSIONS] + [f"{base}/index{ext}" for ext in JS_EXTENSIONS]
+    )
     return next((c for c in candidates if c in sources), None)
 
 
@@ -73,7 +110,9 @@ def _classify(sources: set[str], importer: str, imp: Import) -> _Target:
     if layer is not None:
         return _Target(layer, target)
     segments = path.split("/")
-    if any(s in {"database", "db"} for s in segments[:-1]) or re.match(r"(db|database|pool)\.[cm]?[jt]s$", segments[-1]):
+    if any(s in {"database", "db"} for s in segments[:-1]) or re.match(
+        r"(db|database|pool)\.[cm]?[jt]s$", segments[-1]
+    ):
         return _Target("db", target)
     return _Target("file", target)
 
@@ -83,8 +122,13 @@ _FORBIDDEN = {
     "ARCH-002": ("service", {"http", "routes"}),
     "ARCH-003": ("repository", {"http", "routes", "service"}),
 }
-_WHAT = {"db": "the database layer", "repository": "a repository", "http": "the HTTP framework",
-         "routes": "the routes layer", "service": "a service"}
+_WHAT = {
+    "db": "the database layer",
+    "repository": "a repository",
+    "http": "the HTTP framework",
+    "routes": "the routes layer",
+    "service": "a service",
+}
 
 
 def _layer_violations(project: Project, rule_id: str) -> Iterator[Hit]:
@@ -100,8 +144,12 @@ def _layer_violations(project: Project, rule_id: str) -> Iterator[Hit]:
         for imp in facts.imports:
             target = _classify(sources, rel, imp)
             if target.kind in forbidden:
-                yield Hit(rel, imp.line, f"A {layer} file imports {_WHAT[target.kind]} (`{imp.spec}`): {_ADVICE[rule_id]}",
-                          f"{layer} imports {imp.spec}")
+                yield Hit(
+                    rel,
+                    imp.line,
+                    f"A {layer} file imports {_WHAT[target.kind]} (`{imp.spec}`): {_ADVICE[rule_id]}",
+                    f"{layer} imports {imp.spec}",
+                )
 
 
 _ADVICE = {
@@ -112,7 +160,10 @@ _ADVICE = {
 
 
 @rule(
-    "ARCH-001", "architecture-routes-no-database", ARCHITECTURE, Severity.WARNING,
+    "ARCH-001",
+    "architecture-routes-no-database",
+    ARCHITECTURE,
+    Severity.WARNING,
     "Routes do not touch the database",
     rationale="""When handlers run SQL, business rules end up duplicated across routes and cannot be
         tested without HTTP. Routes should only translate HTTP to a service call and back. (Checked
@@ -125,7 +176,10 @@ def routes_no_database(project: Project) -> Iterator[Hit]:
 
 
 @rule(
-    "ARCH-002", "architecture-services-no-http", ARCHITECTURE, Severity.WARNING,
+    "ARCH-002",
+    "architecture-services-no-http",
+    ARCHITECTURE,
+    Severity.WARNING,
     "Services do not depend on the HTTP framework",
     rationale="""Business logic that takes a `FastifyRequest` or throws `httpErrors.NotFound` can only be
         reused from HTTP: not from the worker, a queue consumer or a CLI, and not when the module is
@@ -138,7 +192,10 @@ def services_no_http(project: Project) -> Iterator[Hit]:
 
 
 @rule(
-    "ARCH-003", "architecture-repositories-data-only", ARCHITECTURE, Severity.WARNING,
+    "ARCH-003",
+    "architecture-repositories-data-only",
+    ARCHITECTURE,
+    Severity.WARNING,
     "Repositories depend on nothing above them",
     rationale="""A repository that imports a service or the HTTP layer creates a cycle between layers:
         changes ripple both ways and the data access can no longer be tested or reused alone.""",
@@ -220,7 +277,10 @@ def _cycle_path(graph: dict[str, set[str]], component: list[str]) -> list[str]:
 
 
 @rule(
-    "ARCH-004", "architecture-no-import-cycles", ARCHITECTURE, Severity.WARNING,
+    "ARCH-004",
+    "architecture-no-import-cycles",
+    ARCHITECTURE,
+    Severity.WARNING,
     "No import cycles between modules",
     rationale="""Modules that import each other cannot be understood, tested or extracted alone, and with
         ES modules a cycle can hand one side an uninitialised binding at start-up. Feature modules
@@ -251,7 +311,13 @@ def no_import_cycles(project: Project) -> Iterator[Hit]:
             first_edge.setdefault((source_unit, target_unit), (rel, imp.line, imp.spec))
     for component in _strongly_connected(graph):
         cycle = _cycle_path(graph, component)
-        rel, line, spec = first_edge[(cycle[0], cycle[1])]
-        shown = " → ".join(c.rsplit("/", 1)[-1] if c.startswith("src/") and "/modules/" not in c else c for c in cycle)
-        yield Hit(rel, line, f"Import cycle: {shown}: move the shared code into its own module or use an event",
-                  f"cycle {' '.join(cycle)}")
+        rel, line, _spec = first_edge[(cycle[0], cycle[1])]
+        shown = " → ".join(
+            c.rsplit("/", 1)[-1] if c.startswith("src/") and "/modules/" not in c else c for c in cycle
+        )
+        yield Hit(
+            rel,
+            line,
+            f"Import cycle: {shown}: move the shared code into its own module or use an event",
+            f"cycle {' '.join(cycle)}",
+        )

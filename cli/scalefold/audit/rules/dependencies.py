@@ -32,7 +32,9 @@ Runner = Callable[[list[str], Path], Completed]
 def run_command(args: list[str], cwd: Path) -> Completed:
     """Run an audit tool; a missing tool or a timeout comes back as a failed run, never an exception."""
     try:
-        done = subprocess.run(args, cwd=cwd, capture_output=True, text=True, timeout=AUDIT_TIMEOUT_SECONDS, check=False)
+        done = subprocess.run(
+            args, cwd=cwd, capture_output=True, text=True, timeout=AUDIT_TIMEOUT_SECONDS, check=False
+        )
     except FileNotFoundError:
         return Completed(127, "", f"{args[0]} not found")
     except subprocess.TimeoutExpired:
@@ -44,8 +46,13 @@ def runner_for(project: Project) -> Runner:
     return getattr(project, "command_runner", None) or run_command
 
 
-_NPM_SEVERITY = {"critical": Severity.ERROR, "high": Severity.ERROR, "moderate": Severity.WARNING,
-                 "low": Severity.NOTE, "info": Severity.NOTE}
+_NPM_SEVERITY = {
+    "critical": Severity.ERROR,
+    "high": Severity.ERROR,
+    "moderate": Severity.WARNING,
+    "low": Severity.NOTE,
+    "info": Severity.NOTE,
+}
 
 
 def _lock_line(project: Project, lock: str, name: str) -> int:
@@ -74,7 +81,9 @@ def npm_audit_hits(project: Project, package_dir: str, report: dict[str, Any]) -
         ids = sorted({str(a.get("url") or a.get("source")) for a in advisories})
         fix = entry.get("fixAvailable")
         if isinstance(fix, dict):
-            advice = f"upgrade {fix.get('name')} to {fix.get('version')}" + (" (major)" if fix.get("isSemVerMajor") else "")
+            advice = f"upgrade {fix.get('name')} to {fix.get('version')}" + (
+                " (major)" if fix.get("isSemVerMajor") else ""
+            )
         elif fix is True:
             advice = "run `npm audit fix`"
         else:
@@ -83,12 +92,20 @@ def npm_audit_hits(project: Project, package_dir: str, report: dict[str, Any]) -
             path, line = pkg.path, pkg.dep_line(name)
         else:
             path, line = prefix + "package-lock.json", _lock_line(project, prefix + "package-lock.json", name)
-        yield Hit(path, line, f"{name} {entry.get('range', '')}: {titles} ({entry.get('severity')}): {advice}",
-                  f"npm {name} {' '.join(ids)}", severity)
+        yield Hit(
+            path,
+            line,
+            f"{name} {entry.get('range', '')}: {titles} ({entry.get('severity')}): {advice}",
+            f"npm {name} {' '.join(ids)}",
+            severity,
+        )
 
 
 @rule(
-    "DEP-001", "dependencies-npm-audit", DEPENDENCIES, Severity.WARNING,
+    "DEP-001",
+    "dependencies-npm-audit",
+    DEPENDENCIES,
+    Severity.WARNING,
     "No npm dependencies with known vulnerabilities",
     rationale="""`npm audit` matches the lockfile against the GitHub advisory database. Each finding takes
         its severity from the advisory: critical and high are errors, moderate a warning, low a
@@ -99,7 +116,9 @@ def npm_audit_hits(project: Project, package_dir: str, report: dict[str, Any]) -
 )
 def npm_audit(project: Project) -> Iterator[Hit]:
     project.require_node()
-    locks = sorted(rel for rel in project.files if rel == "package-lock.json" or rel.endswith("/package-lock.json"))
+    locks = sorted(
+        rel for rel in project.files if rel == "package-lock.json" or rel.endswith("/package-lock.json")
+    )
     if not locks:
         raise NotApplicable("no package-lock.json to audit")
     runner = runner_for(project)
@@ -113,7 +132,7 @@ def npm_audit(project: Project) -> Iterator[Hit]:
             report = {}
         if not isinstance(report, dict) or "vulnerabilities" not in report:
             message = report.get("message") if isinstance(report, dict) else None
-            reason = (message or done.stderr.strip().splitlines()[-1:] or ["no report"])
+            reason = message or done.stderr.strip().splitlines()[-1:] or ["no report"]
             project.note(lock, f"npm audit could not run: {reason if isinstance(reason, str) else reason[0]}")
             continue
         ran = True
@@ -142,11 +161,19 @@ def pip_audit_hits(project: Project, manifest: str, report: dict[str, Any]) -> I
             fixes = ", ".join(vuln.get("fix_versions") or []) or "none yet"
             name, version, vid = dep.get("name"), dep.get("version"), vuln.get("id")
             line = _requirement_line(project, manifest, str(name)) if manifest.endswith(".txt") else 1
-            yield Hit(manifest, line, f"{name} {version}: {vid} (fixed in {fixes}): upgrade {name}", f"pip {name} {vid}")
+            yield Hit(
+                manifest,
+                line,
+                f"{name} {version}: {vid} (fixed in {fixes}): upgrade {name}",
+                f"pip {name} {vid}",
+            )
 
 
 @rule(
-    "DEP-002", "dependencies-pip-audit", DEPENDENCIES, Severity.WARNING,
+    "DEP-002",
+    "dependencies-pip-audit",
+    DEPENDENCIES,
+    Severity.WARNING,
     "No Python dependencies with known vulnerabilities",
     rationale="""Node backends often carry Python tooling (scripts, data jobs, a sidecar). pip-audit checks
         `requirements*.txt` and `pyproject.toml` against the Python advisory database. Runs only with
@@ -155,8 +182,11 @@ def pip_audit_hits(project: Project, manifest: str, report: dict[str, Any]) -> I
     needs_deps=True,
 )
 def pip_audit(project: Project) -> Iterator[Hit]:
-    manifests = sorted(rel for rel in project.files if _REQUIREMENTS.search(rel) or rel == "pyproject.toml"
-                       or rel.endswith("/pyproject.toml"))
+    manifests = sorted(
+        rel
+        for rel in project.files
+        if _REQUIREMENTS.search(rel) or rel == "pyproject.toml" or rel.endswith("/pyproject.toml")
+    )
     if not manifests:
         raise NotApplicable("no Python dependency manifests")
     runner = runner_for(project)

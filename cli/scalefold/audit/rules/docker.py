@@ -14,14 +14,19 @@ from scalefold.audit.registry import rule
 DOCKER = Category.DOCKER
 
 
-def _hit(dockerfile: Dockerfile, ins: Instruction | Stage, message: str, severity: Severity | None = None) -> Hit:
+def _hit(
+    dockerfile: Dockerfile, ins: Instruction | Stage, message: str, severity: Severity | None = None
+) -> Hit:
     if isinstance(ins, Stage):
         ins = ins.instructions[0]
     return Hit(dockerfile.path, ins.line, message, f"{ins.keyword} {ins.value}", severity)
 
 
 @rule(
-    "DKR-001", "docker-multi-stage", DOCKER, Severity.WARNING,
+    "DKR-001",
+    "docker-multi-stage",
+    DOCKER,
+    Severity.WARNING,
     "Build in a multi-stage Dockerfile",
     rationale="""A single-stage image ships the compiler, dev dependencies, the npm cache and the
         source tree: a bigger image to pull on every scale-out and more code for an attacker to use.
@@ -34,15 +39,22 @@ def _hit(dockerfile: Dockerfile, ins: Instruction | Stage, message: str, severit
 def multi_stage(project: Project) -> Iterator[Hit]:
     for dockerfile in project.require_dockerfiles():
         if len(dockerfile.stages) < 2:
-            yield _hit(dockerfile, dockerfile.stages[0],
-                       "Single-stage build: add a build stage and copy only the build output into a slim final stage")
+            yield _hit(
+                dockerfile,
+                dockerfile.stages[0],
+                "Single-stage build: add a build stage and copy "
+                "only the build output into a slim final stage",
+            )
 
 
 _NON_ROOT_IMAGES = re.compile(r"(^|/)(distroless/[^:]+:.*nonroot|chainguard/node)")
 
 
 @rule(
-    "DKR-002", "docker-non-root", DOCKER, Severity.ERROR,
+    "DKR-002",
+    "docker-non-root",
+    DOCKER,
+    Severity.ERROR,
     "Run the final stage as a non-root user",
     rationale="""Containers run as root by default. A process that is compromised as root inside
         the container is one kernel bug away from root on the host, and can rewrite the
@@ -65,7 +77,11 @@ def non_root(project: Project) -> Iterator[Hit]:
         last = users[-1]
         name = last.args.strip().split(":")[0]
         if name in {"root", "0"}:
-            yield _hit(dockerfile, last, f"`USER {last.args.strip()}` runs the process as root: switch to `USER node`")
+            yield _hit(
+                dockerfile,
+                last,
+                f"`USER {last.args.strip()}` runs the process as root: switch to `USER node`",
+            )
 
 
 def _external_images(dockerfile: Dockerfile) -> Iterator[tuple[Stage, str, str | None, str | None]]:
@@ -77,7 +93,10 @@ def _external_images(dockerfile: Dockerfile) -> Iterator[tuple[Stage, str, str |
 
 
 @rule(
-    "DKR-003", "docker-base-tag", DOCKER, Severity.ERROR,
+    "DKR-003",
+    "docker-base-tag",
+    DOCKER,
+    Severity.ERROR,
     "Tag base images with a version, never `latest`",
     rationale="""`latest` (or no tag at all) changes under you: the same commit builds a different
         image tomorrow, possibly on a new Node.js major, and a rollback no longer restores what ran.""",
@@ -88,11 +107,16 @@ def base_tag(project: Project) -> Iterator[Hit]:
     for dockerfile in project.require_dockerfiles():
         for stage, ref, tag, digest in _external_images(dockerfile):
             if digest is None and (tag is None or tag == "latest"):
-                yield _hit(dockerfile, stage, f"Base image `{ref}` floats: pin a version tag such as `node:24-slim`")
+                yield _hit(
+                    dockerfile, stage, f"Base image `{ref}` floats: pin a version tag such as `node:24-slim`"
+                )
 
 
 @rule(
-    "DKR-004", "docker-base-digest", DOCKER, Severity.NOTE,
+    "DKR-004",
+    "docker-base-digest",
+    DOCKER,
+    Severity.NOTE,
     "Pin base images by digest",
     rationale="""A tag can be re-pushed; a digest cannot. Pinning `node:24-slim@sha256:…` makes builds
         reproducible and lets Renovate or Dependabot propose each base-image update as a reviewable
@@ -104,7 +128,9 @@ def base_digest(project: Project) -> Iterator[Hit]:
     for dockerfile in project.require_dockerfiles():
         for stage, ref, _tag, digest in _external_images(dockerfile):
             if digest is None:
-                yield _hit(dockerfile, stage, f"Pin `{ref}` by digest (`{ref}@sha256:…`) for reproducible builds")
+                yield _hit(
+                    dockerfile, stage, f"Pin `{ref}` by digest (`{ref}@sha256:…`) for reproducible builds"
+                )
 
 
 _IGNORED_PATHS = ("node_modules", ".git", ".env")
@@ -125,16 +151,18 @@ def dockerignore_excludes(patterns: list[str], path: str) -> bool:
         negate = raw.startswith("!")
         pattern = raw[1:] if negate else raw
         pattern = pattern.strip().strip("/")
-        if pattern.startswith("./"):
-            pattern = pattern[2:]
-        candidates = {pattern, pattern[3:] if pattern.startswith("**/") else pattern}
+        pattern = pattern.removeprefix("./")
+        candidates = {pattern, pattern.removeprefix("**/")}
         if any(fnmatch.fnmatchcase(path, p) for p in candidates if p):
             excluded = not negate
     return excluded
 
 
 @rule(
-    "DKR-005", "docker-dockerignore", DOCKER, Severity.WARNING,
+    "DKR-005",
+    "docker-dockerignore",
+    DOCKER,
+    Severity.WARNING,
     "Keep `node_modules`, `.git` and `.env` out of the build context",
     rationale="""Without a `.dockerignore`, `COPY . .` sends the local `node_modules` (built for another
         OS), the whole git history and any `.env` file with real secrets into the image, where
@@ -146,18 +174,28 @@ def dockerignore(project: Project) -> Iterator[Hit]:
     for dockerfile in project.require_dockerfiles():
         ignore = _dockerignore_for(project, dockerfile)
         if ignore is None:
-            copy = next((i for s in dockerfile.stages for i in s.instructions if i.keyword in {"COPY", "ADD"}),
-                        dockerfile.stages[0].instructions[0])
-            yield _hit(dockerfile, copy, "No .dockerignore: add one listing `node_modules`, `.git` and `.env`")
+            copy = next(
+                (i for s in dockerfile.stages for i in s.instructions if i.keyword in {"COPY", "ADD"}),
+                dockerfile.stages[0].instructions[0],
+            )
+            yield _hit(
+                dockerfile, copy, "No .dockerignore: add one listing `node_modules`, `.git` and `.env`"
+            )
             continue
         patterns = [
-            line.strip() for line in project.lines(ignore) if line.strip() and not line.strip().startswith("#")
+            line.strip()
+            for line in project.lines(ignore)
+            if line.strip() and not line.strip().startswith("#")
         ]
         missing = [p for p in _IGNORED_PATHS if not dockerignore_excludes(patterns, p)]
         if missing:
             listed = ", ".join(f"`{m}`" for m in missing)
-            yield Hit(ignore, 1, f".dockerignore does not exclude {listed}: add {'them' if len(missing) > 1 else 'it'}",
-                      f"dockerignore missing {' '.join(missing)}")
+            yield Hit(
+                ignore,
+                1,
+                f".dockerignore does not exclude {listed}: add {'them' if len(missing) > 1 else 'it'}",
+                f"dockerignore missing {' '.join(missing)}",
+            )
 
 
 _INIT_WRAPPERS = {"tini", "dumb-init"}
@@ -169,8 +207,11 @@ def _basename(token: str) -> str:
 
 
 @rule(
-    "DKR-006", "docker-cmd-node", DOCKER, Severity.WARNING,
-    "Start the process with exec-form `CMD [\"node\", …]`",
+    "DKR-006",
+    "docker-cmd-node",
+    DOCKER,
+    Severity.WARNING,
+    'Start the process with exec-form `CMD ["node", …]`',
     rationale="""In shell form (`CMD node server.js`) PID 1 is `/bin/sh`, which does not forward SIGTERM,
         so the server is killed without a graceful shutdown. `npm start` adds a second process that
         swallows signals too, and an extra second of start-up.""",
@@ -191,7 +232,9 @@ def cmd_node(project: Project) -> Iterator[Hit]:
             entry = entrypoints[-1]
             form = entry.exec_form
             if form is None:
-                yield _hit(dockerfile, entry, "Shell-form ENTRYPOINT: use the JSON form so node receives SIGTERM")
+                yield _hit(
+                    dockerfile, entry, "Shell-form ENTRYPOINT: use the JSON form so node receives SIGTERM"
+                )
                 continue
             if form and _basename(form[0]) in _INIT_WRAPPERS:
                 form = [t for t in form[1:] if t not in {"--", "-g", "-s"}]
@@ -201,11 +244,17 @@ def cmd_node(project: Project) -> Iterator[Hit]:
                 cmd = cmds[-1]
                 form = cmd.exec_form
                 if form is None:
-                    yield _hit(dockerfile, cmd, "Shell-form CMD: write `CMD [\"node\", \"dist/server.js\"]` so node receives SIGTERM")
+                    yield _hit(
+                        dockerfile,
+                        cmd,
+                        'Shell-form CMD: write `CMD ["node", "dist/server.js"]` so node receives SIGTERM',
+                    )
                     continue
                 command, where = command + form, cmd
             elif not command and not distroless_node:
-                yield _hit(dockerfile, final, "The final stage has no CMD: add `CMD [\"node\", \"dist/server.js\"]`")
+                yield _hit(
+                    dockerfile, final, 'The final stage has no CMD: add `CMD ["node", "dist/server.js"]`'
+                )
                 continue
         if not command:
             continue
@@ -213,9 +262,17 @@ def cmd_node(project: Project) -> Iterator[Hit]:
         if first == "node" or (distroless_node and command[0].endswith((".js", ".mjs", ".cjs"))):
             continue
         if first in _PACKAGE_MANAGERS:
-            yield _hit(dockerfile, where, f"`{' '.join(command)}` puts {first} between the signal and node: run `node` directly")
+            yield _hit(
+                dockerfile,
+                where,
+                f"`{' '.join(command)}` puts {first} between the signal and node: run `node` directly",
+            )
         else:
-            yield _hit(dockerfile, where, f"`{' '.join(command)}` does not start node directly: use `CMD [\"node\", …]`")
+            yield _hit(
+                dockerfile,
+                where,
+                f'`{" ".join(command)}` does not start node directly: use `CMD ["node", …]`',
+            )
 
 
 def _install_command(tokens: list[str]) -> str | None:
@@ -248,7 +305,10 @@ def _installs(stage: Stage) -> Iterator[tuple[Instruction, list[str], str]]:
 
 
 @rule(
-    "DKR-007", "docker-npm-ci", DOCKER, Severity.WARNING,
+    "DKR-007",
+    "docker-npm-ci",
+    DOCKER,
+    Severity.WARNING,
     "Install with `npm ci` from the lockfile",
     rationale="""`npm install` may resolve different versions than the lockfile says and rewrites it, so
         the image is not what was tested. `npm ci` installs exactly the lockfile and fails when it
@@ -263,9 +323,16 @@ def npm_ci(project: Project) -> Iterator[Hit]:
                 if kind == "npm-install":
                     yield _hit(dockerfile, ins, "`npm install` ignores the lockfile: use `npm ci`")
                 elif kind == "yarn" and not {"--frozen-lockfile", "--immutable"} & set(tokens):
-                    yield _hit(dockerfile, ins, "`yarn install` may change the lockfile: add `--immutable` (`--frozen-lockfile` on Yarn 1)")
+                    yield _hit(
+                        dockerfile,
+                        ins,
+                        "`yarn install` may change the lockfile: add "
+                        "`--immutable` (`--frozen-lockfile` on Yarn 1)",
+                    )
                 elif kind == "pnpm" and "--frozen-lockfile" not in tokens:
-                    yield _hit(dockerfile, ins, "`pnpm install` may change the lockfile: add `--frozen-lockfile`")
+                    yield _hit(
+                        dockerfile, ins, "`pnpm install` may change the lockfile: add `--frozen-lockfile`"
+                    )
 
 
 _PROD_FLAGS = {"--omit=dev", "--only=prod", "--only=production", "--production", "--prod", "--omit", "-P"}
@@ -306,7 +373,10 @@ def _dev_install(stage: Stage) -> Instruction | None:
 
 
 @rule(
-    "DKR-008", "docker-production-deps", DOCKER, Severity.WARNING,
+    "DKR-008",
+    "docker-production-deps",
+    DOCKER,
+    Severity.WARNING,
     "Ship only production dependencies in the runtime stage",
     rationale="""Test runners, compilers and linters in the runtime image double its size and bring
         their own vulnerabilities into production, where they are never used.""",
@@ -317,16 +387,29 @@ def production_deps(project: Project) -> Iterator[Hit]:
     for dockerfile in project.require_dockerfiles():
         final = dockerfile.final
         assert final is not None
-        if final.parent is not None and _dev_install(final.parent) is not None and not any(
-            True for _ in _installs(final)
+        if (
+            final.parent is not None
+            and _dev_install(final.parent) is not None
+            and not any(True for _ in _installs(final))
         ):
-            yield _hit(dockerfile, final, f"The final stage builds on `{final.parent.name}`, which has devDependencies: start from a clean base image")
+            yield _hit(
+                dockerfile,
+                final,
+                f"The final stage builds on `{final.parent.name}`, which "
+                "has devDependencies: start from a clean base image",
+            )
             continue
         own = _dev_install(final) if any(True for _ in _installs(final)) else None
         if own is not None:
-            yield _hit(dockerfile, own, "This install keeps devDependencies in the runtime image: use `npm ci --omit=dev`")
+            yield _hit(
+                dockerfile,
+                own,
+                "This install keeps devDependencies in the runtime image: use `npm ci --omit=dev`",
+            )
         for copy in final.find("COPY", inherited=False):
-            source_stage = dockerfile.stage_named(copy.flags.get("from", "")) if "from" in copy.flags else None
+            source_stage = (
+                dockerfile.stage_named(copy.flags.get("from", "")) if "from" in copy.flags else None
+            )
             if source_stage is None or _dev_install(source_stage) is None:
                 continue
             parts = copy.args.split()
@@ -335,7 +418,12 @@ def production_deps(project: Project) -> Iterator[Hit]:
             sources = parts[:-1]
             workdir = source_stage.workdir().rstrip("/")
             if any(_copies_node_modules(src, workdir) for src in sources):
-                yield _hit(dockerfile, copy, f"Copies node_modules with devDependencies from `{source_stage.name or source_stage.index}`: copy them from a stage that ran `npm ci --omit=dev`")
+                yield _hit(
+                    dockerfile,
+                    copy,
+                    f"Copies node_modules with devDependencies from `{source_stage.name or source_stage.index}`:"
+                    " copy them from a stage that ran `npm ci --omit=dev`",
+                )
 
 
 def _copies_node_modules(source: str, workdir: str) -> bool:
@@ -358,7 +446,10 @@ def is_secret_name(name: str) -> bool:
 
 
 @rule(
-    "DKR-009", "docker-no-secrets", DOCKER, Severity.ERROR,
+    "DKR-009",
+    "docker-no-secrets",
+    DOCKER,
+    Severity.ERROR,
     "Keep secrets out of `ARG` and `ENV`",
     rationale="""Build arguments and environment variables are stored in the image metadata and layer
         history: `docker history` shows them to anyone who can pull the image, long after the secret
@@ -374,14 +465,27 @@ def no_secrets(project: Project) -> Iterator[Hit]:
                 continue
             for name, _value in ins.key_values():
                 if is_secret_name(name):
-                    yield _hit(dockerfile, ins, f"`{ins.keyword} {name}` bakes a secret into the image: use `RUN --mount=type=secret` or inject it at run time")
+                    yield _hit(
+                        dockerfile,
+                        ins,
+                        f"`{ins.keyword} {name}` bakes a secret into the image: "
+                        "use `RUN --mount=type=secret` or inject it at run time",
+                    )
         for name in dockerfile.global_args:
             if is_secret_name(name):
-                yield Hit(dockerfile.path, 1, f"`ARG {name}` bakes a secret into the image history: use `RUN --mount=type=secret`", f"ARG {name}")
+                yield Hit(
+                    dockerfile.path,
+                    1,
+                    f"`ARG {name}` bakes a secret into the image history: use `RUN --mount=type=secret`",
+                    f"ARG {name}",
+                )
 
 
 @rule(
-    "DKR-010", "docker-tls-verification", DOCKER, Severity.ERROR,
+    "DKR-010",
+    "docker-tls-verification",
+    DOCKER,
+    Severity.ERROR,
     "Never turn off TLS verification in the image",
     rationale="""`NODE_TLS_REJECT_UNAUTHORIZED=0` (or `npm config set strict-ssl false`) makes every HTTPS
         connection accept any certificate: a man-in-the-middle reads and changes the traffic,
@@ -396,17 +500,32 @@ def tls_verification(project: Project) -> Iterator[Hit]:
                 if ins.keyword in {"ENV", "ARG"}:
                     for name, value in ins.key_values():
                         if name == "NODE_TLS_REJECT_UNAUTHORIZED" and (value or "").strip("'\"") == "0":
-                            yield _hit(dockerfile, ins, "NODE_TLS_REJECT_UNAUTHORIZED=0 accepts any certificate: remove it (use NODE_EXTRA_CA_CERTS for a private CA)")
+                            yield _hit(
+                                dockerfile,
+                                ins,
+                                "NODE_TLS_REJECT_UNAUTHORIZED=0 accepts any certificate: "
+                                "remove it (use NODE_EXTRA_CA_CERTS for a private CA)",
+                            )
                 elif ins.keyword == "RUN":
                     for tokens in ins.shell_commands():
                         joined = " ".join(tokens)
-                        if "NODE_TLS_REJECT_UNAUTHORIZED=0" in tokens or re.search(r"\bstrict-ssl\s+false\b", joined):
-                            yield _hit(dockerfile, ins, "This RUN turns off TLS verification: remove it (use NODE_EXTRA_CA_CERTS for a private CA)")
+                        if "NODE_TLS_REJECT_UNAUTHORIZED=0" in tokens or re.search(
+                            r"\bstrict-ssl\s+false\b", joined
+                        ):
+                            yield _hit(
+                                dockerfile,
+                                ins,
+                                "This RUN turns off TLS verification: remove "
+                                "it (use NODE_EXTRA_CA_CERTS for a private CA)",
+                            )
                             break
 
 
 @rule(
-    "DKR-011", "docker-copy-not-add", DOCKER, Severity.WARNING,
+    "DKR-011",
+    "docker-copy-not-add",
+    DOCKER,
+    Severity.WARNING,
     "Use `COPY`, not `ADD`",
     rationale="""`ADD` also downloads URLs (without checking them) and unpacks archives, so a harmless
         looking line can fetch remote code or explode a tarball into the image. `COPY` does only
@@ -422,7 +541,9 @@ def copy_not_add(project: Project) -> Iterator[Hit]:
                     continue
                 sources = (ins.exec_form or ins.args.split())[:-1]
                 remote = any(re.match(r"https?://|git@", s) for s in sources)
-                archive = all(re.search(r"\.(tar|tar\.gz|tgz|tar\.bz2|tar\.xz)$", s) for s in sources) and sources
+                archive = (
+                    all(re.search(r"\.(tar|tar\.gz|tgz|tar\.bz2|tar\.xz)$", s) for s in sources) and sources
+                )
                 if (remote and "checksum" in ins.flags) or (archive and not remote):
                     continue
                 yield _hit(dockerfile, ins, "Use `COPY` instead of `ADD` for local files")
@@ -431,18 +552,23 @@ def copy_not_add(project: Project) -> Iterator[Hit]:
 def _has_probes(project: Project) -> bool:
     return any(
         "readinessProbe" in c.data or "livenessProbe" in c.data
-        for w in project.workloads for c in w.containers
+        for w in project.workloads
+        for c in w.containers
     )
 
 
 @rule(
-    "DKR-012", "docker-healthcheck", DOCKER, Severity.WARNING,
+    "DKR-012",
+    "docker-healthcheck",
+    DOCKER,
+    Severity.WARNING,
     "Declare a `HEALTHCHECK`",
     rationale="""Without a health check, Docker, Compose and Swarm only know the process is alive, not
         that it serves: a wedged event loop keeps receiving traffic. (Kubernetes ignores
         `HEALTHCHECK` and uses its probes, so there this is only a note.)""",
-    fix="""Add `HEALTHCHECK CMD ["node", "-e", "fetch('http://127.0.0.1:3000/health/live').then(r => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]`
-        (node's own fetch: no curl needed in the image).""",
+    fix="""Add a check that uses node's own fetch, so no curl is needed in the image: `HEALTHCHECK CMD
+        ["node", "dist/healthcheck.js"]`, where the script requests the liveness route and exits 1 unless
+        it answers 200.""",
 )
 def healthcheck(project: Project) -> Iterator[Hit]:
     dockerfiles = project.require_dockerfiles()
@@ -453,11 +579,19 @@ def healthcheck(project: Project) -> Iterator[Hit]:
         checks = final.find("HEALTHCHECK")
         if not checks or checks[-1].args.strip().upper() == "NONE":
             suffix = " (Kubernetes probes cover this in the cluster)" if severity else ""
-            yield _hit(dockerfile, final, f"The final stage has no HEALTHCHECK: add one that calls the liveness route{suffix}", severity)
+            yield _hit(
+                dockerfile,
+                final,
+                f"The final stage has no HEALTHCHECK: add one that calls the liveness route{suffix}",
+                severity,
+            )
 
 
 @rule(
-    "DKR-013", "docker-node-env", DOCKER, Severity.WARNING,
+    "DKR-013",
+    "docker-node-env",
+    DOCKER,
+    Severity.WARNING,
     "Set `NODE_ENV=production` in the runtime image",
     rationale="""Express, many libraries and npm itself change behaviour on `NODE_ENV`: without it they
         keep development-only checks, verbose errors and view caching off, costing speed and
@@ -470,7 +604,11 @@ def node_env(project: Project) -> Iterator[Hit]:
         assert final is not None
         value = final.env().get("NODE_ENV")
         if value is None:
-            yield _hit(dockerfile, final, "The final stage does not set NODE_ENV: add `ENV NODE_ENV=production`")
+            yield _hit(
+                dockerfile, final, "The final stage does not set NODE_ENV: add `ENV NODE_ENV=production`"
+            )
         elif (value[0] or "").strip("'\"") != "production":
             ins = next(i for i in final.find("ENV") if i.line == value[1])
-            yield _hit(dockerfile, ins, f"NODE_ENV is `{value[0]}` in the runtime image: set it to `production`")
+            yield _hit(
+                dockerfile, ins, f"NODE_ENV is `{value[0]}` in the runtime image: set it to `production`"
+            )

@@ -22,8 +22,12 @@ def _containers(project: Project, *, init: bool = True) -> Iterator[tuple[Worklo
 
 
 def _hit(workload: Workload, container: Container, line: int, message: str) -> Hit:
-    return Hit(workload.path, line, f"{workload.label}, container `{container.name}`: {message}",
-               f"{workload.kind}/{workload.name}/{container.name} {message.split(':')[0]}")
+    return Hit(
+        workload.path,
+        line,
+        f"{workload.label}, container `{container.name}`: {message}",
+        f"{workload.kind}/{workload.name}/{container.name} {message.split(':')[0]}",
+    )
 
 
 def _security(container: Container) -> dict[str, Any]:
@@ -41,7 +45,10 @@ def _line(mapping: Any, key: str, default: int) -> int:
 
 
 @rule(
-    "K8S-001", "kubernetes-probes", KUBERNETES, Severity.WARNING,
+    "K8S-001",
+    "kubernetes-probes",
+    KUBERNETES,
+    Severity.WARNING,
     "Give long-running containers readiness and liveness probes",
     rationale="""Without a readiness probe, pods get traffic before they can serve and during shutdown;
         without a liveness probe, a wedged process is never restarted. Jobs and CronJobs run to
@@ -55,11 +62,19 @@ def probes(project: Project) -> Iterator[Hit]:
             continue
         missing = [p for p in ("readinessProbe", "livenessProbe") if p not in container.data]
         if missing:
-            yield _hit(workload, container, container.line, f"no {' or '.join(missing)}: add {'them' if len(missing) > 1 else 'it'}")
+            yield _hit(
+                workload,
+                container,
+                container.line,
+                f"no {' or '.join(missing)}: add {'them' if len(missing) > 1 else 'it'}",
+            )
 
 
 @rule(
-    "K8S-002", "kubernetes-distinct-probes", KUBERNETES, Severity.WARNING,
+    "K8S-002",
+    "kubernetes-distinct-probes",
+    KUBERNETES,
+    Severity.WARNING,
     "Make liveness and readiness probes different",
     rationale="""An identical liveness probe restarts every pod when a shared dependency (the database)
         is down, turning a partial outage into a full one. Liveness must only ask "is the process
@@ -70,8 +85,12 @@ def distinct_probes(project: Project) -> Iterator[Hit]:
     for workload, container in _containers(project, init=False):
         live, ready = container.data.get("livenessProbe"), container.data.get("readinessProbe")
         if live is not None and live == ready:
-            yield _hit(workload, container, _line(container.data, "livenessProbe", container.line),
-                       "the liveness probe is identical to the readiness probe: point it at `/health/live`")
+            yield _hit(
+                workload,
+                container,
+                _line(container.data, "livenessProbe", container.line),
+                "the liveness probe is identical to the readiness probe: point it at `/health/live`",
+            )
 
 
 def _resources(container: Container) -> dict[str, Any]:
@@ -80,7 +99,10 @@ def _resources(container: Container) -> dict[str, Any]:
 
 
 @rule(
-    "K8S-003", "kubernetes-resource-requests", KUBERNETES, Severity.WARNING,
+    "K8S-003",
+    "kubernetes-resource-requests",
+    KUBERNETES,
+    Severity.WARNING,
     "Request CPU and memory",
     rationale="""The scheduler places pods by their requests and the autoscaler scales on them. Without
         requests a pod can land on a full node and be evicted first under pressure.""",
@@ -93,12 +115,19 @@ def resource_requests(project: Project) -> Iterator[Hit]:
         requests = requests if isinstance(requests, dict) else {}
         missing = [r for r in ("cpu", "memory") if r not in requests]
         if missing:
-            yield _hit(workload, container, _line(container.data, "resources", container.line),
-                       f"no {' and '.join(missing)} request: set `resources.requests.{missing[0]}`")
+            yield _hit(
+                workload,
+                container,
+                _line(container.data, "resources", container.line),
+                f"no {' and '.join(missing)} request: set `resources.requests.{missing[0]}`",
+            )
 
 
 @rule(
-    "K8S-004", "kubernetes-memory-limit", KUBERNETES, Severity.WARNING,
+    "K8S-004",
+    "kubernetes-memory-limit",
+    KUBERNETES,
+    Severity.WARNING,
     "Limit memory",
     rationale="""A leaking container without a memory limit grows until the node runs out and the kernel
         kills whatever it picks, often a neighbour. With a limit, only the leaking pod restarts.""",
@@ -109,12 +138,19 @@ def memory_limit(project: Project) -> Iterator[Hit]:
     for workload, container in _containers(project):
         limits = _resources(container).get("limits")
         if not isinstance(limits, dict) or "memory" not in limits:
-            yield _hit(workload, container, _line(container.data, "resources", container.line),
-                       "no memory limit: set `resources.limits.memory`")
+            yield _hit(
+                workload,
+                container,
+                _line(container.data, "resources", container.line),
+                "no memory limit: set `resources.limits.memory`",
+            )
 
 
 @rule(
-    "K8S-005", "kubernetes-cpu-limit", KUBERNETES, Severity.NOTE,
+    "K8S-005",
+    "kubernetes-cpu-limit",
+    KUBERNETES,
+    Severity.NOTE,
     "Consider a CPU limit",
     rationale="""A CPU limit caps a runaway container, at the price of throttling (and latency spikes) when
         it is reached. Many teams rely on requests alone, which is why this is a note.""",
@@ -125,8 +161,12 @@ def cpu_limit(project: Project) -> Iterator[Hit]:
     for workload, container in _containers(project):
         limits = _resources(container).get("limits")
         if not isinstance(limits, dict) or "cpu" not in limits:
-            yield _hit(workload, container, _line(container.data, "resources", container.line),
-                       "no CPU limit: consider `resources.limits.cpu`")
+            yield _hit(
+                workload,
+                container,
+                _line(container.data, "resources", container.line),
+                "no CPU limit: consider `resources.limits.cpu`",
+            )
 
 
 def _effective(workload: Workload, container: Container, key: str) -> Any:
@@ -158,7 +198,10 @@ def _run_as_non_root(workload: Workload, container: Container) -> str | None:
 
 
 rule(
-    "K8S-006", "kubernetes-run-as-non-root", KUBERNETES, Severity.ERROR,
+    "K8S-006",
+    "kubernetes-run-as-non-root",
+    KUBERNETES,
+    Severity.ERROR,
     "Run containers as non-root",
     rationale="""Root inside a container is root on the node after one kernel or runtime escape, and can
         modify the container's own files. `runAsNonRoot` makes the kubelet refuse an image that
@@ -175,7 +218,10 @@ def _no_escalation(workload: Workload, container: Container) -> str | None:
 
 
 rule(
-    "K8S-007", "kubernetes-no-privilege-escalation", KUBERNETES, Severity.WARNING,
+    "K8S-007",
+    "kubernetes-no-privilege-escalation",
+    KUBERNETES,
+    Severity.WARNING,
     "Forbid privilege escalation",
     rationale="""With escalation allowed, a setuid binary in the image (or one an attacker drops in) can
         regain root even though the container started as a normal user.""",
@@ -192,7 +238,10 @@ def _drop_all(workload: Workload, container: Container) -> str | None:
 
 
 rule(
-    "K8S-008", "kubernetes-drop-capabilities", KUBERNETES, Severity.WARNING,
+    "K8S-008",
+    "kubernetes-drop-capabilities",
+    KUBERNETES,
+    Severity.WARNING,
     "Drop all Linux capabilities",
     rationale="""Containers get a dozen capabilities by default (raw sockets, chown, setuid…). A Node
         service needs none of them; each is a tool for an attacker.""",
@@ -203,11 +252,17 @@ rule(
 def _read_only_root(workload: Workload, container: Container) -> str | None:
     if _security(container).get("readOnlyRootFilesystem") is True:
         return None
-    return "writable root filesystem: set `securityContext.readOnlyRootFilesystem: true` (mount an emptyDir for /tmp)"
+    return (
+        "writable root filesystem: set `securityContext.readOnlyRootFilesystem: true` "
+        "(mount an emptyDir for /tmp)"
+    )
 
 
 rule(
-    "K8S-009", "kubernetes-read-only-root", KUBERNETES, Severity.WARNING,
+    "K8S-009",
+    "kubernetes-read-only-root",
+    KUBERNETES,
+    Severity.WARNING,
     "Mount the root filesystem read-only",
     rationale="""A read-only root filesystem stops an attacker from dropping tools or changing the
         application's code, and makes any write to an unexpected place fail loudly.""",
@@ -217,7 +272,10 @@ rule(
 
 
 @rule(
-    "K8S-010", "kubernetes-image-tag", KUBERNETES, Severity.ERROR,
+    "K8S-010",
+    "kubernetes-image-tag",
+    KUBERNETES,
+    Severity.ERROR,
     "Pin container images to a version",
     rationale="""`latest` (or no tag) means two pods of one Deployment can run different code, and a
         rollback redeploys whatever `latest` is now.""",
@@ -230,7 +288,12 @@ def image_tag(project: Project) -> Iterator[Hit]:
         if not container.image or "{{" in container.image or "$" in container.image:
             continue
         if image.digest is None and (image.tag is None or image.tag == "latest"):
-            yield _hit(workload, container, container.image_line, f"image `{container.image}` floats: pin a version tag or digest")
+            yield _hit(
+                workload,
+                container,
+                container.image_line,
+                f"image `{container.image}` floats: pin a version tag or digest",
+            )
 
 
 def _seccomp(workload: Workload, container: Container) -> str | None:
@@ -241,7 +304,10 @@ def _seccomp(workload: Workload, container: Container) -> str | None:
 
 
 rule(
-    "K8S-011", "kubernetes-seccomp", KUBERNETES, Severity.WARNING,
+    "K8S-011",
+    "kubernetes-seccomp",
+    KUBERNETES,
+    Severity.WARNING,
     "Use the `RuntimeDefault` seccomp profile",
     rationale="""Without a seccomp profile a container may call every system call the kernel has,
         including the rarely used ones most kernel exploits go through.""",
@@ -256,7 +322,10 @@ def _not_privileged(workload: Workload, container: Container) -> str | None:
 
 
 rule(
-    "K8S-012", "kubernetes-not-privileged", KUBERNETES, Severity.ERROR,
+    "K8S-012",
+    "kubernetes-not-privileged",
+    KUBERNETES,
+    Severity.ERROR,
     "Never run privileged containers",
     rationale="""A privileged container has every capability and every device of the node: escaping it
         is trivial. An application service never needs it.""",

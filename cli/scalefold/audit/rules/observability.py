@@ -15,14 +15,56 @@ from scalefold.audit.registry import rule
 
 OBSERVABILITY = Category.OBSERVABILITY
 
-_LOGGERS = {"pino", "winston", "bunyan", "log4js", "pino-http", "express-pino-logger", "@logtape/logtape", "roarr"}
-_METRICS = {"prom-client", "@opentelemetry/sdk-metrics", "@opentelemetry/api", "hot-shots", "@siimon/prom-client"}
-_METRICS_WITH_LAG = {"fastify-metrics", "express-prom-bundle", "@opentelemetry/instrumentation-runtime-node",
-                     "@opentelemetry/host-metrics", "@willsoto/nestjs-prometheus"}
-_REQUEST_ID = {"cls-rtracer", "express-request-id", "correlation-id", "express-correlation-id", "@fastify/request-context",
-               "nestjs-cls", "request-ip"}
-_CACHES = {"ioredis", "redis", "lru-cache", "node-cache", "cache-manager", "@fastify/caching", "keyv", "memcached",
-           "@isaacs/ttlcache", "lru.min", "@nestjs/cache-manager", "catbox", "@keyv/redis", "quick-lru", "mnemonist"}
+_LOGGERS = {
+    "pino",
+    "winston",
+    "bunyan",
+    "log4js",
+    "pino-http",
+    "express-pino-logger",
+    "@logtape/logtape",
+    "roarr",
+}
+_METRICS = {
+    "prom-client",
+    "@opentelemetry/sdk-metrics",
+    "@opentelemetry/api",
+    "hot-shots",
+    "@siimon/prom-client",
+}
+_METRICS_WITH_LAG = {
+    "fastify-metrics",
+    "express-prom-bundle",
+    "@opentelemetry/instrumentation-runtime-node",
+    "@opentelemetry/host-metrics",
+    "@willsoto/nestjs-prometheus",
+}
+_REQUEST_ID = {
+    "cls-rtracer",
+    "express-request-id",
+    "correlation-id",
+    "express-correlation-id",
+    "@fastify/request-context",
+    "nestjs-cls",
+    "request-ip",
+}
+_CACHES = {
+    "ioredis",
+    "redis",
+    "lru-cache",
+    "node-cache",
+    "cache-manager",
+    "@fastify/caching",
+    "keyv",
+    "memcached",
+    "@isaacs/ttlcache",
+    "lru.min",
+    "@nestjs/cache-manager",
+    "catbox",
+    "@keyv/redis",
+    "quick-lru",
+    "mnemonist",
+}
 
 
 @on_import
@@ -41,7 +83,10 @@ def _observability_imports(file: JsFile, imp: Import) -> None:
 
 
 @rule(
-    "OBS-001", "observability-structured-logger", OBSERVABILITY, Severity.WARNING,
+    "OBS-001",
+    "observability-structured-logger",
+    OBSERVABILITY,
+    Severity.WARNING,
     "Log through a structured logger",
     rationale="""JSON logs with levels, timestamps and request ids can be searched, filtered and alerted
         on; `console` output is unstructured text, synchronous on pipes, and cannot be turned down
@@ -64,7 +109,12 @@ _CONSOLE_OUTPUT = {"log", "info", "debug", "trace", "dir", "table"}
 @on_call(*_CONSOLE_OUTPUT)
 def _console(file: JsFile, call: Call) -> None:
     if call.obj is not None and file.text(call.obj) == "console":
-        file.report("OBS-002", call.node, f"`console.{call.name}` in server code: log through the logger (`request.log` / `logger.{_level(call.name)}`)")
+        file.report(
+            "OBS-002",
+            call.node,
+            f"`console.{call.name}` in server code: log through the "
+            f"logger (`request.log` / `logger.{_level(call.name)}`)",
+        )
 
 
 def _level(name: str) -> str:
@@ -72,7 +122,10 @@ def _level(name: str) -> str:
 
 
 @rule(
-    "OBS-002", "observability-no-console", OBSERVABILITY, Severity.WARNING,
+    "OBS-002",
+    "observability-no-console",
+    OBSERVABILITY,
+    Severity.WARNING,
     "No `console.log` in server code",
     rationale="""`console.log` bypasses the logger: no level, no request id, no redaction of secrets,
         and it blocks the event loop when stdout is a pipe. Tests, scripts and configuration files
@@ -84,7 +137,7 @@ def no_console(project: Project) -> Iterator[Hit]:
     project.require_node()
     if not project.sources:
         raise NotApplicable("no server source code")
-    yield from project.js_hits("OBS-002")
+    yield from project.js_hits("OBS-002", server_only=True)
 
 
 def _literal_level(file: JsFile, options: ts.Node | None) -> None:
@@ -92,7 +145,11 @@ def _literal_level(file: JsFile, options: ts.Node | None) -> None:
     level = props.get("level")
     value = file.string_value(level) if level is not None else None
     if level is not None and value is not None:
-        file.report("OBS-003", level, f"Log level fixed at '{value}': read it from configuration (`level: config.logLevel`)")
+        file.report(
+            "OBS-003",
+            level,
+            f"Log level fixed at '{value}': read it from configuration (`level: config.logLevel`)",
+        )
 
 
 @on_call("pino", "createLogger", "fastify", "Fastify")
@@ -108,7 +165,10 @@ def _logger_level(file: JsFile, call: Call) -> None:
 
 
 @rule(
-    "OBS-003", "observability-log-level-from-config", OBSERVABILITY, Severity.WARNING,
+    "OBS-003",
+    "observability-log-level-from-config",
+    OBSERVABILITY,
+    Severity.WARNING,
     "Read the log level from configuration",
     rationale="""During an incident you need `debug` logs now, without a release; in normal operation
         you want `info`. A level written in the code forces a deploy to change it.""",
@@ -130,7 +190,10 @@ def _event_loop_lag(file: JsFile, call: Call) -> None:
 
 
 @rule(
-    "OBS-004", "observability-metrics", OBSERVABILITY, Severity.WARNING,
+    "OBS-004",
+    "observability-metrics",
+    OBSERVABILITY,
+    Severity.WARNING,
     "Expose metrics, including event-loop lag",
     rationale="""Event-loop lag is the first sign a Node service is saturated (before latency and errors
         climb); request rates, latencies and pool usage tell you where. Without metrics,
@@ -144,14 +207,26 @@ def metrics(project: Project) -> Iterator[Hit]:
             continue
         found = project.signal(pkg, "metrics")
         if found is not None:
-            yield Hit(found.path, found.line, "Metrics without event-loop lag: call `collectDefaultMetrics()` (or `monitorEventLoopDelay`)", found.snippet)
+            yield Hit(
+                found.path,
+                found.line,
+                "Metrics without event-loop lag: call `collectDefaultMetrics()` (or `monitorEventLoopDelay`)",
+                found.snippet,
+            )
         else:
             anchor = project.anchor(pkg)
-            yield Hit(anchor.path, anchor.line, "No metrics: add prom-client with `collectDefaultMetrics()` and serve `/metrics`", "no metrics")
+            yield Hit(
+                anchor.path,
+                anchor.line,
+                "No metrics: add prom-client with `collectDefaultMetrics()` and serve `/metrics`",
+                "no metrics",
+            )
 
 
 _PRELOAD_FLAGS = {"--import", "--require", "-r", "--loader", "--experimental-loader"}
-_TELEMETRY = re.compile(r"otel|opentelemetry|telemetry|tracing|tracer|instrument|dd-trace|newrelic|elastic-apm", re.IGNORECASE)
+_TELEMETRY = re.compile(
+    r"otel|opentelemetry|telemetry|tracing|tracer|instrument|dd-trace|newrelic|elastic-apm", re.IGNORECASE
+)
 
 
 def preload_in(command: str) -> bool:
@@ -186,22 +261,36 @@ def _otel_preloaded(project: Project, pkg: NodePackage) -> bool:
             return True
     for rel in project.files:
         name = rel.rsplit("/", 1)[-1]
-        if name in {"compose.yaml", "compose.yml", "docker-compose.yml", "docker-compose.yaml"} or rel.endswith(".env.example"):
+        if name in {
+            "compose.yaml",
+            "compose.yml",
+            "docker-compose.yml",
+            "docker-compose.yaml",
+        } or rel.endswith(".env.example"):
             text = project.read(rel) or ""
             if "NODE_OPTIONS" in text:
                 for line in text.splitlines():
-                    if "NODE_OPTIONS" in line and preload_in(line.split("NODE_OPTIONS", 1)[1].lstrip(":= \"'")):
+                    if "NODE_OPTIONS" in line and preload_in(
+                        line.split("NODE_OPTIONS", 1)[1].lstrip(":= \"'")
+                    ):
                         return True
     for workload in project.workloads:
         for container in workload.containers:
             for env in container.data.get("env") or []:
-                if isinstance(env, dict) and env.get("name") == "NODE_OPTIONS" and preload_in(str(env.get("value") or "")):
+                if (
+                    isinstance(env, dict)
+                    and env.get("name") == "NODE_OPTIONS"
+                    and preload_in(str(env.get("value") or ""))
+                ):
                     return True
     return False
 
 
 @rule(
-    "OBS-005", "observability-otel-preload", OBSERVABILITY, Severity.NOTE,
+    "OBS-005",
+    "observability-otel-preload",
+    OBSERVABILITY,
+    Severity.NOTE,
     "Preload OpenTelemetry before the application",
     rationale="""OpenTelemetry patches `http`, `pg`, `ioredis` and friends when they are first loaded;
         started from inside the application it comes too late and traces miss spans. Preloading it
@@ -214,8 +303,17 @@ def otel_preload(project: Project) -> Iterator[Hit]:
         if _otel_preloaded(project, pkg):
             continue
         scripts = pkg.data.get("scripts")
-        line = scripts.line_of("start") if isinstance(scripts, dict) and hasattr(scripts, "line_of") and "start" in scripts else pkg.key_line("scripts")
-        yield Hit(pkg.path, line, "OpenTelemetry is not preloaded: start with `node --import ./dist/telemetry.js dist/server.js`", "no otel preload")
+        line = (
+            scripts.line_of("start")
+            if isinstance(scripts, dict) and hasattr(scripts, "line_of") and "start" in scripts
+            else pkg.key_line("scripts")
+        )
+        yield Hit(
+            pkg.path,
+            line,
+            "OpenTelemetry is not preloaded: start with `node --import ./dist/telemetry.js dist/server.js`",
+            "no otel preload",
+        )
 
 
 _REQUEST_ID_HEADERS = {"x-request-id", "x-correlation-id", "request-id", "x-amzn-trace-id", "traceparent"}
@@ -233,7 +331,10 @@ def _request_id_option(file: JsFile, pair: ts.Node) -> None:
 
 
 @rule(
-    "OBS-006", "observability-request-id", OBSERVABILITY, Severity.WARNING,
+    "OBS-006",
+    "observability-request-id",
+    OBSERVABILITY,
+    Severity.WARNING,
     "Give every request a correlation id",
     rationale="""Without an id carried from the edge (`x-request-id`) through every log line and
         downstream call, one user's failing request cannot be followed across services or told
@@ -246,5 +347,9 @@ def request_id(project: Project) -> Iterator[Hit]:
         if pkg.framework == "nestjs" or project.signal(pkg, "request-id") is not None:
             continue
         anchor = project.anchor(pkg)
-        hint = "set `requestIdHeader` and `genReqId` in Fastify()" if pkg.framework == "fastify" else "add request-id middleware"
+        hint = (
+            "set `requestIdHeader` and `genReqId` in Fastify()"
+            if pkg.framework == "fastify"
+            else "add request-id middleware"
+        )
         yield Hit(anchor.path, anchor.line, f"No request correlation id: {hint}", "no request id")

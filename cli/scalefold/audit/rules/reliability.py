@@ -9,7 +9,15 @@ from datetime import date
 import tree_sitter as ts
 
 from scalefold.audit.model import Category, Hit, NotApplicable, Severity
-from scalefold.audit.parsers.js import FUNCTION_TYPES, Call, Import, JsFile, normalise_module, on_call, on_import
+from scalefold.audit.parsers.js import (
+    FUNCTION_TYPES,
+    Call,
+    Import,
+    JsFile,
+    normalise_module,
+    on_call,
+    on_import,
+)
 from scalefold.audit.project import NodePackage, Project
 from scalefold.audit.registry import rule
 
@@ -32,10 +40,29 @@ def supported_lts(today: date) -> list[int]:
 
 
 _PROCESS_EVENTS = {"unhandledRejection", "uncaughtException", "SIGTERM", "SIGINT"}
-_CLOSE_CALLS = {"close", "end", "quit", "disconnect", "destroy", "stop", "shutdown", "terminate", "drain",
-                "closeGracefully", "closeAll", "gracefulShutdown"}
-_GRACEFUL_LIBS = {"close-with-grace", "@godaddy/terminus", "http-terminator", "fastify-graceful-shutdown", "stoppable",
-                  "lightship", "@nestjs/terminus"}
+_CLOSE_CALLS = {
+    "close",
+    "end",
+    "quit",
+    "disconnect",
+    "destroy",
+    "stop",
+    "shutdown",
+    "terminate",
+    "drain",
+    "closeGracefully",
+    "closeAll",
+    "gracefulShutdown",
+}
+_GRACEFUL_LIBS = {
+    "close-with-grace",
+    "@godaddy/terminus",
+    "http-terminator",
+    "fastify-graceful-shutdown",
+    "stoppable",
+    "lightship",
+    "@nestjs/terminus",
+}
 
 
 # close-with-grace also logs and exits on uncaughtException and unhandledRejection.
@@ -68,7 +95,12 @@ def _closes_something(file: JsFile, fn: ts.Node, depth: int = 0) -> bool:
                 return True  # an imported shutdown helper: trust it
             target = file.declarations.get(name)
             target = file.unwrap(target) if target is not None else None
-            if target is not None and target.type in FUNCTION_TYPES and depth < 2 and _closes_something(file, target, depth + 1):
+            if (
+                target is not None
+                and target.type in FUNCTION_TYPES
+                and depth < 2
+                and _closes_something(file, target, depth + 1)
+            ):
                 return True
     return False
 
@@ -89,7 +121,12 @@ def _process_listeners(file: JsFile, call: Call) -> None:
             target = file.declarations.get(file.text(handler))
             handler = file.unwrap(target) if target is not None else None
         if handler is not None and handler.type in FUNCTION_TYPES and not _closes_something(file, handler):
-            file.report("REL-003", call.node, "The SIGTERM handler exits without closing the server and pools: call `await app.close()` first")
+            file.report(
+                "REL-003",
+                call.node,
+                "The SIGTERM handler exits without closing the "
+                "server and pools: call `await app.close()` first",
+            )
 
 
 def _process_handler(project: Project, event: str, advice: str) -> Iterator[Hit]:
@@ -100,7 +137,10 @@ def _process_handler(project: Project, event: str, advice: str) -> Iterator[Hit]
 
 
 @rule(
-    "REL-001", "reliability-unhandled-rejection", RELIABILITY, Severity.WARNING,
+    "REL-001",
+    "reliability-unhandled-rejection",
+    RELIABILITY,
+    Severity.WARNING,
     "Handle `unhandledRejection`: log, then exit",
     rationale="""A rejected promise nobody awaited leaves the process in an unknown state. Node 15+ crashes
         without logging through your logger; the right move is to log the reason with context and
@@ -109,11 +149,16 @@ def _process_handler(project: Project, event: str, advice: str) -> Iterator[Hit]
         rejection'); process.exit(1) })` (after closing what you can).""",
 )
 def unhandled_rejection(project: Project) -> Iterator[Hit]:
-    yield from _process_handler(project, "unhandledRejection", "add `process.on('unhandledRejection', …)` that logs and exits")
+    yield from _process_handler(
+        project, "unhandledRejection", "add `process.on('unhandledRejection', …)` that logs and exits"
+    )
 
 
 @rule(
-    "REL-002", "reliability-uncaught-exception", RELIABILITY, Severity.WARNING,
+    "REL-002",
+    "reliability-uncaught-exception",
+    RELIABILITY,
+    Severity.WARNING,
     "Handle `uncaughtException`: log, then exit",
     rationale="""An exception thrown outside any try/catch kills the process with a bare stack trace on
         stderr, outside the structured logs, so the cause is invisible where you look first.""",
@@ -121,11 +166,16 @@ def unhandled_rejection(project: Project) -> Iterator[Hit]:
         process.exit(1) })`; never keep serving after it.""",
 )
 def uncaught_exception(project: Project) -> Iterator[Hit]:
-    yield from _process_handler(project, "uncaughtException", "add `process.on('uncaughtException', …)` that logs and exits")
+    yield from _process_handler(
+        project, "uncaughtException", "add `process.on('uncaughtException', …)` that logs and exits"
+    )
 
 
 @rule(
-    "REL-003", "reliability-graceful-shutdown", RELIABILITY, Severity.WARNING,
+    "REL-003",
+    "reliability-graceful-shutdown",
+    RELIABILITY,
+    Severity.WARNING,
     "Shut down gracefully on SIGTERM",
     rationale="""Orchestrators send SIGTERM before every deploy, scale-in and node drain. Without a
         handler, in-flight requests are cut off and database connections dropped; a handler that
@@ -134,7 +184,9 @@ def uncaught_exception(project: Project) -> Iterator[Hit]:
         bounded by a timeout (or use close-with-grace).""",
 )
 def graceful_shutdown(project: Project) -> Iterator[Hit]:
-    yield from _process_handler(project, "SIGTERM", "add `process.once('SIGTERM', …)` that closes the server and pools")
+    yield from _process_handler(
+        project, "SIGTERM", "add `process.once('SIGTERM', …)` that closes the server and pools"
+    )
     yield from project.js_hits("REL-003")
 
 
@@ -143,7 +195,10 @@ _READINESS = re.compile(r"(^|/)(ready|readiness|readyz)$", re.IGNORECASE)
 
 
 @rule(
-    "REL-004", "reliability-health-routes", RELIABILITY, Severity.WARNING,
+    "REL-004",
+    "reliability-health-routes",
+    RELIABILITY,
+    Severity.WARNING,
     "Serve liveness and readiness routes",
     rationale="""Liveness says "restart me", readiness says "send me traffic"; they are different
         questions. Without readiness, traffic arrives before the database is reachable and during
@@ -153,19 +208,31 @@ _READINESS = re.compile(r"(^|/)(ready|readiness|readyz)$", re.IGNORECASE)
 )
 def health_routes(project: Project) -> Iterator[Hit]:
     for pkg in project.require_services():
-        paths = [route.path.rstrip("/") for facts in project.package_sources(pkg) for route in facts.routes
-                 if route.method in {"GET", "ALL", "HEAD"} or "GET" in route.method]
+        paths = [
+            route.path.rstrip("/")
+            for facts in project.package_sources(pkg)
+            for route in facts.routes
+            if route.method in {"GET", "ALL", "HEAD"} or "GET" in route.method
+        ]
         missing = []
         if not any(_LIVENESS.search(p) for p in paths):
             missing.append("liveness (`GET /health/live`)")
         if not any(_READINESS.search(p) for p in paths):
             missing.append("readiness (`GET /health/ready`)")
-        if missing and project.signal(pkg, "process:SIGTERM") is not None and pkg.has_dep("@godaddy/terminus", "@nestjs/terminus"):
+        if (
+            missing
+            and project.signal(pkg, "process:SIGTERM") is not None
+            and pkg.has_dep("@godaddy/terminus", "@nestjs/terminus")
+        ):
             continue
         if missing:
             anchor = project.anchor(pkg)
-            yield Hit(anchor.path, anchor.line, f"No {' or '.join(missing)} route: add {'them' if len(missing) > 1 else 'it'}",
-                      f"missing {' '.join(m.split()[0] for m in missing)}")
+            yield Hit(
+                anchor.path,
+                anchor.line,
+                f"No {' or '.join(missing)} route: add {'them' if len(missing) > 1 else 'it'}",
+                f"missing {' '.join(m.split()[0] for m in missing)}",
+            )
 
 
 def min_major(range_text: str) -> int | None:
@@ -197,14 +264,18 @@ def _lts_problem(major: int | None, today: date, what: str) -> str | None:
         return None
     listed = " or ".join(str(m) for m in supported)
     if major in NODE_LTS and NODE_LTS[major][1] <= today:
-        return f"{what} allows Node.js {major}, which reached end of life on {NODE_LTS[major][1].isoformat()}: require {listed}"
+        end = NODE_LTS[major][1].isoformat()
+        return f"{what} allows Node.js {major}, which reached end of life on {end}: require {listed}"
     if major % 2 == 1:
         return f"{what} allows Node.js {major}, an odd (non-LTS) line: require {listed}"
     return f"{what} allows Node.js {major}, not an active LTS line: require {listed}"
 
 
 @rule(
-    "REL-005", "reliability-engines-node", RELIABILITY, Severity.WARNING,
+    "REL-005",
+    "reliability-engines-node",
+    RELIABILITY,
+    Severity.WARNING,
     "Declare `engines.node` on a supported LTS line",
     rationale="""`engines.node` tells npm, CI and the platform which runtime the code was tested on. A
         missing or end-of-life range lets the service run on a Node.js without security fixes.""",
@@ -219,9 +290,11 @@ def engines_node(project: Project) -> Iterator[Hit]:
         assert pkg is not None
         value, line = _engines(pkg)
         if value is None:
-            yield Hit(pkg.path, line, "No `engines.node`: add `\"engines\": { \"node\": \">=24\" }`", "no engines.node")
+            yield Hit(
+                pkg.path, line, 'No `engines.node`: add `"engines": { "node": ">=24" }`', "no engines.node"
+            )
             continue
-        problem = _lts_problem(min_major(value), project.today, f"`engines.node` \"{value}\"")
+        problem = _lts_problem(min_major(value), project.today, f'`engines.node` "{value}"')
         if problem:
             yield Hit(pkg.path, line, problem, f"engines.node {value}")
 
@@ -233,12 +306,20 @@ def read_version_file(project: Project) -> tuple[str, str, int | None] | None:
     """(path, content, major) of the repository's .nvmrc/.node-version, if one exists."""
     for rel in _VERSION_FILES:
         if project.has(rel):
-            lines = [line.strip() for line in project.lines(rel) if line.strip() and not line.strip().startswith("#")]
+            lines = [
+                line.strip()
+                for line in project.lines(rel)
+                if line.strip() and not line.strip().startswith("#")
+            ]
             content = lines[0] if lines else ""
             lower = content.lower()
             if lower.startswith("lts/"):
                 name = lower[4:]
-                major = max(supported_lts(project.today) or [0]) if name in {"*", "latest"} else _LTS_CODENAMES.get(name)
+                major = (
+                    max(supported_lts(project.today) or [0])
+                    if name in {"*", "latest"}
+                    else _LTS_CODENAMES.get(name)
+                )
             else:
                 match = re.match(r"v?(\d+)", content)
                 major = int(match.group(1)) if match else None
@@ -247,7 +328,10 @@ def read_version_file(project: Project) -> tuple[str, str, int | None] | None:
 
 
 @rule(
-    "REL-006", "reliability-nvmrc", RELIABILITY, Severity.WARNING,
+    "REL-006",
+    "reliability-nvmrc",
+    RELIABILITY,
+    Severity.WARNING,
     "Pin the development Node.js version in `.nvmrc`",
     rationale="""`.nvmrc` (or `.node-version`) makes nvm, fnm, Volta, `actions/setup-node` and
         colleagues use the same Node.js as production, so "works on my machine" means something.""",
@@ -260,16 +344,25 @@ def nvmrc(project: Project) -> Iterator[Hit]:
         raise NotApplicable("no package.json")
     found = read_version_file(project)
     if found is None:
-        yield Hit(pkg.path, 1, "No `.nvmrc`: add one naming the Node.js major you deploy (e.g. `24`)", "no nvmrc", Severity.NOTE)
+        yield Hit(
+            pkg.path,
+            1,
+            "No `.nvmrc`: add one naming the Node.js major you deploy (e.g. `24`)",
+            "no nvmrc",
+            Severity.NOTE,
+        )
         return
     rel, content, major = found
-    problem = _lts_problem(major, project.today, f"`{rel}` \"{content}\"")
+    problem = _lts_problem(major, project.today, f'`{rel}` "{content}"')
     if problem:
         yield Hit(rel, 1, problem, f"{rel} {content}")
 
 
 @rule(
-    "REL-007", "reliability-node-version-matches-image", RELIABILITY, Severity.WARNING,
+    "REL-007",
+    "reliability-node-version-matches-image",
+    RELIABILITY,
+    Severity.WARNING,
     "Run the same Node.js major in the image as in development",
     rationale="""Code tested on one major and shipped on another meets different defaults, removed APIs
         and native-module ABIs in production first.""",
@@ -295,6 +388,11 @@ def node_version_matches_image(project: Project) -> Iterator[Hit]:
                 continue
             checked = True
             if major != wanted:
-                yield Hit(dockerfile.path, stage.line, f"`FROM {image.ref}` runs Node.js {major} but {source} says {wanted}: use the same major", f"FROM {image.ref}")  # type: ignore[union-attr]
+                yield Hit(
+                    dockerfile.path,
+                    stage.line,
+                    f"`FROM {image.ref}` runs Node.js {major} but {source} says {wanted}: use the same major",
+                    f"FROM {image.ref}",
+                )  # type: ignore[union-attr]
     if not checked:
         raise NotApplicable("no Node.js base image with a version tag")

@@ -16,16 +16,33 @@ export interface Config {
     /** Fastify's `trustProxy`: false, true, a hop count, or the addresses of the trusted proxies. */
     readonly trustProxy: boolean | number | string[];
     readonly rateLimit: { readonly max: number; readonly authMax: number; readonly windowMs: number };
+    /** Event-loop delay above which requests are shed with a 503; 0 turns load shedding off. */
+    readonly maxEventLoopDelayMs: number;
   };
   readonly log: { readonly level: LogLevel };
   readonly database: {
     /** Unset: PGlite runs in process (in memory, or in `pgliteDataDir`). */
     readonly url: string | undefined;
+    /** A read replica for queries; unset: queries go to `url` too. */
+    readonly readUrl: string | undefined;
     readonly pgliteDataDir: string | undefined;
     readonly poolMax: number;
     readonly connectionTimeoutMs: number;
     readonly statementTimeoutMs: number;
     readonly migrateOnStart: boolean;
+  };
+  readonly redis: {
+    /** Unset: in-memory cache, in-process jobs and per-process rate limits. */
+    readonly url: string | undefined;
+    /** Prepended to every key this service writes (cache, jobs, rate limits). */
+    readonly keyPrefix: string;
+  };
+  readonly cache: { readonly ttlSeconds: number; readonly maxEntries: number };
+  readonly jobs: { readonly attempts: number; readonly backoffMs: number; readonly concurrency: number };
+  readonly mail: {
+    /** Unset: mails are logged instead of sent. */
+    readonly smtpUrl: string | undefined;
+    readonly from: string;
   };
   readonly auth: {
     readonly jwtSecret: string;
@@ -34,8 +51,16 @@ export interface Config {
     readonly jwtExpiresInSeconds: number;
     readonly bcryptCost: number;
   };
+  /** The worker process's own HTTP server (health probes and metrics). */
+  readonly worker: { readonly host: string; readonly port: number };
+  /** API processes forked by the cluster primary; 1 means no cluster. */
+  readonly webConcurrency: number;
+  readonly cpuPool: { readonly maxThreads: number };
   readonly shutdownTimeoutMs: number;
 }
+
+/** The API process serves HTTP; the worker process runs background jobs and needs less. */
+export type ProcessRole = 'api' | 'worker';
 
 /** Known to everyone who reads this repository, so it is refused when NODE_ENV=production. */
 export const DEVELOPMENT_JWT_SECRET = 'development-only-jwt-secret-do-not-use-in-production';
@@ -54,24 +79,36 @@ export class ConfigError extends Error {
 /**
  * Reads and validates the configuration once, at start-up. Throws a ConfigError listing every
  * problem, so an operator fixes them all in one go instead of one restart at a time.
+ * The worker needs neither the JWT secret nor the database, so it is not asked for them.
  */
-export function loadConfig(source: Readonly<Record<string, string | undefined>>): Config {
+export function loadConfig(source: Readonly<Record<string, string | undefined>>, role: ProcessRole = 'api'): Config {
   const env = parseEnv(source);
   const issues: string[] = [];
   const production = env.NODE_ENV === 'production';
+  const api = role === 'api';
 
   const corsOrigins = parseCorsOrigins(env.CORS_ORIGINS, issues);
   if (production && corsOrigins.includes('*')) {
     issues.push('CORS_ORIGINS must list explicit origins when NODE_ENV=production, not "*"');
   }
 
-  const jwtSecret = env.JWT_SECRET ?? (production ? undefined : DEVELOPMENT_JWT_SECRET);
-  if (production && (jwtSecret === undefined || jwtSecret === DEVELOPMENT_JWT_SECRET)) {
+  const jwtSecret = env.JWT_SECRET ?? (production && api ? undefined : DEVELOPMENT_JWT_SECRET);
+  if (production && api && (jwtSecret === undefined || jwtSecret === DEVELOPMENT_JWT_SECRET)) {
     issues.push('JWT_SECRET must be set to your own secret of at least 32 characters when NODE_ENV=production');
   }
 
-  if (production && env.DATABASE_URL === undefined && env.PGLITE_DATA_DIR === undefined) {
+  if (production && api && env.DATABASE_URL === undefined && env.PGLITE_DATA_DIR === undefined) {
     issues.push('DATABASE_URL is required when NODE_ENV=production (an in-memory database loses every write)');
+  }
+  if (env.DATABASE_READ_URL !== undefined && env.DATABASE_URL === undefined) {
+    issues.push('DATABASE_READ_URL needs DATABASE_URL: a read replica replicates a primary PostgreSQL');
+  }
+
+  if (!api && env.REDIS_URL === undefined) {
+    issues.push('REDIS_URL is required by the worker process (without Redis, jobs run inside the API process)');
+  }
+  if (production && env.SMTP_URL !== undefined && (source.MAIL_FROM ?? '') === '') {
+    issues.push('MAIL_FROM must be set to your own sender address when SMTP_URL is set and NODE_ENV=production');
   }
 
   const trustProxy = parseTrustProxy(env.TRUST_PROXY, issues);
@@ -87,16 +124,22 @@ export function loadConfig(source: Readonly<Record<string, string | undefined>>)
       corsOrigins,
       trustProxy,
       rateLimit: { max: env.RATE_LIMIT_MAX, authMax: env.AUTH_RATE_LIMIT_MAX, windowMs: env.RATE_LIMIT_WINDOW_MS },
+      maxEventLoopDelayMs: env.MAX_EVENT_LOOP_DELAY_MS,
     },
     log: { level: env.LOG_LEVEL },
     database: {
       url: env.DATABASE_URL,
+      readUrl: env.DATABASE_READ_URL,
       pgliteDataDir: env.PGLITE_DATA_DIR,
       poolMax: env.DATABASE_POOL_MAX,
       connectionTimeoutMs: env.DATABASE_CONNECTION_TIMEOUT_MS,
       statementTimeoutMs: env.DATABASE_STATEMENT_TIMEOUT_MS,
       migrateOnStart: env.MIGRATE_ON_START,
     },
+    redis: { url: env.REDIS_URL, keyPrefix: env.REDIS_KEY_PREFIX },
+    cache: { ttlSeconds: env.CACHE_TTL_SECONDS, maxEntries: env.CACHE_MAX_ENTRIES },
+    jobs: { attempts: env.JOB_ATTEMPTS, backoffMs: env.JOB_BACKOFF_MS, concurrency: env.WORKER_CONCURRENCY },
+    mail: { smtpUrl: env.SMTP_URL, from: env.MAIL_FROM },
     auth: {
       jwtSecret,
       jwtIssuer: env.JWT_ISSUER,
@@ -104,6 +147,9 @@ export function loadConfig(source: Readonly<Record<string, string | undefined>>)
       jwtExpiresInSeconds: durationToSeconds(env.JWT_EXPIRES_IN),
       bcryptCost: env.BCRYPT_COST,
     },
+    worker: { host: env.HOST, port: env.WORKER_PORT },
+    webConcurrency: env.WEB_CONCURRENCY,
+    cpuPool: { maxThreads: env.CPU_POOL_MAX_THREADS },
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
   };
 }

@@ -20,3 +20,13 @@ export async function createDatabase(config: Config['database'], logger: Logger)
   );
   return createPgliteDatabase({ dataDir: config.pgliteDataDir });
 }
+
+/**
+ * The read replica named by DATABASE_READ_URL, or undefined when queries go to the primary.
+ * Replication is asynchronous: a replica may lag the primary by a moment.
+ */
+export async function createReadReplica(config: Config['database'], logger: Logger): Promise<Database | undefined> {
+  if (config.readUrl === undefined) return undefined;
+  const { createPostgresDatabase } = await import('./postgres-database.js');
+  return createPostgresDatabase({ ...config, url: config.readUrl }, logger);
+}

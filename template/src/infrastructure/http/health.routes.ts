@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 
-/** A dependency the service cannot serve without: the database today, cache and broker later. */
+/** A dependency the service cannot serve without: the database, Redis. */
 export interface ReadinessCheck {
   readonly name: string;
   /** Resolves when the dependency answers; rejects otherwise. */
@@ -16,8 +16,9 @@ const ReadyResponse = Type.Object({
   checks: Type.Record(Type.String(), Type.Enum(['up', 'down'])),
 });
 
-// Probes hit these every few seconds: no access-log line and no rate limit for them.
-const probeRoute = { config: { rateLimit: false, accessLog: false } } as const;
+// Probes hit these every few seconds: no access-log line, no rate limit, and no load shedding (a
+// busy process must not look dead to the orchestrator).
+const probeRoute = { config: { rateLimit: false, accessLog: false, loadShedding: false } } as const;
 
 export const healthRoutes: FastifyPluginAsyncTypebox<{ checks: readonly ReadinessCheck[] }> = async (
   app,

@@ -4,6 +4,8 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** false: no access-log line for this route (health probes, metrics scrapes). */
     accessLog?: boolean;
+    /** false: served even while the process sheds load (health probes, metrics scrapes). */
+    loadShedding?: boolean;
   }
 }
 

@@ -18,18 +18,26 @@ export function createMetricsRegistry(): Registry {
   return registry;
 }
 
+export interface NamedPool {
+  /** `primary` or `replica`. */
+  readonly name: string;
+  stats(): PoolStats;
+}
+
 /** Connection-pool figures, read when Prometheus scrapes rather than on every query. */
-export function registerPoolMetrics(registry: Registry, readStats: () => PoolStats): void {
+export function registerPoolMetrics(registry: Registry, pools: readonly NamedPool[]): void {
   new Gauge({
     name: 'db_pool_connections',
-    help: 'Database pool connections by state (waiting = requests queued for a connection)',
-    labelNames: ['state'] as const,
+    help: 'Database pool connections by pool and state (waiting = requests queued for a connection)',
+    labelNames: ['pool', 'state'] as const,
     registers: [registry],
     collect() {
-      const stats = readStats();
-      this.set({ state: 'total' }, stats.total);
-      this.set({ state: 'idle' }, stats.idle);
-      this.set({ state: 'waiting' }, stats.waiting);
+      for (const pool of pools) {
+        const stats = pool.stats();
+        this.set({ pool: pool.name, state: 'total' }, stats.total);
+        this.set({ pool: pool.name, state: 'idle' }, stats.idle);
+        this.set({ pool: pool.name, state: 'waiting' }, stats.waiting);
+      }
     },
   });
 }
@@ -55,8 +63,8 @@ const metricsPlugin: FastifyPluginCallback<{ registry: Registry }> = (app, { reg
   app.get(
     '/metrics',
     {
-      // Scraped every few seconds: no access-log line and no rate limit for it.
-      config: { rateLimit: false, accessLog: false },
+      // Scraped every few seconds: no access-log line, no rate limit, served even under load.
+      config: { rateLimit: false, accessLog: false, loadShedding: false },
       schema: {
         hide: true,
         response: { 200: { type: 'string', description: 'Prometheus text exposition format' } },

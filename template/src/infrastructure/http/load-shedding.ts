@@ -1,0 +1,30 @@
+import underPressure from '@fastify/under-pressure';
+import type { FastifyPluginAsync } from 'fastify';
+import fp from 'fastify-plugin';
+import { DomainError } from '../../shared/errors.js';
+
+/** Seconds a client is told to wait before retrying a shed request. */
+const RETRY_AFTER_SECONDS = 5;
+
+/**
+ * Load shedding: while the event loop lags more than `maxEventLoopDelayMs`, requests are answered
+ * 503 with Retry-After at once, instead of queueing behind work the process cannot keep up with.
+ * Probes and /metrics are answered as usual, so the orchestrator does not restart a busy process.
+ */
+const loadSheddingPlugin: FastifyPluginAsync<{ maxEventLoopDelayMs: number }> = async (app, options) => {
+  if (options.maxEventLoopDelayMs === 0) return;
+  await app.register(underPressure, {
+    maxEventLoopDelay: options.maxEventLoopDelayMs,
+    sampleInterval: 100,
+    exposeStatusRoute: false,
+    pressureHandler: (request, reply) => {
+      if (request.routeOptions.config.loadShedding === false) return undefined; // served anyway
+      reply.header('retry-after', String(RETRY_AFTER_SECONDS));
+      return Promise.reject(
+        new DomainError('unavailable', 'SERVER_OVERLOADED', 'The server is overloaded; retry in a few seconds'),
+      );
+    },
+  });
+};
+
+export const loadShedding = fp(loadSheddingPlugin, { name: 'load-shedding' });

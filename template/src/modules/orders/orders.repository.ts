@@ -1,0 +1,168 @@
+import type { Database, Queryable } from '../../infrastructure/database/database.js';
+import type { OrderCursor } from './orders.cursor.js';
+import type { NewOrder, Order, OrderItem, OrderStatus } from './orders.model.js';
+
+export interface ListOptions {
+  readonly limit: number;
+  /** Orders strictly older than this sort key (the previous page's last order). */
+  readonly after: OrderCursor | undefined;
+  /** false: items are not read (they are the costly part) and come back empty. */
+  readonly includeItems: boolean;
+}
+
+export interface OrdersRepository {
+  /** Inserts the order and its items in one transaction. */
+  insert(order: NewOrder): Promise<Order>;
+  /** The user's order, or null (unknown id, or another user's order). */
+  findById(userId: string, orderId: string): Promise<Order | null>;
+  /** The user's orders, newest first. */
+  listByUser(userId: string, options: ListOptions): Promise<Order[]>;
+  /** Cancels a placed order of the user; null when there is no such order still placed. */
+  cancel(userId: string, orderId: string): Promise<Order | null>;
+  /** The current status, read on the primary; null when the user has no such order. */
+  statusOf(userId: string, orderId: string): Promise<OrderStatus | null>;
+  /** The user's newest orders with their items, as a JSON array in one string (for the export). */
+  exportJson(userId: string, maxOrders: number): Promise<string>;
+}
+
+interface OrderRow extends Record<string, unknown> {
+  id: string;
+  user_id: string;
+  status: OrderStatus;
+  total_cents: number;
+  currency: string;
+  created_at: Date;
+  items: OrderItem[] | null;
+}
+
+const ORDER_COLUMNS = 'o.id, o.user_id, o.status, o.total_cents, o.currency, o.created_at';
+
+// The items of each order, aggregated in the same statement: one round trip for a whole page of
+// orders and their items, never one query per order (N+1).
+const ITEMS_JSON = `(
+  SELECT coalesce(json_agg(json_build_object(
+    'sku', i.sku, 'name', i.name, 'quantity', i.quantity, 'unitPriceCents', i.unit_price_cents
+  ) ORDER BY i.line), '[]'::json)
+  FROM order_items i WHERE i.order_id = o.id
+)`;
+const ITEMS = `${ITEMS_JSON} AS items`;
+
+/**
+ * Commands (insert, cancel) go to the primary; queries go to `replica`, which is the primary too
+ * unless DATABASE_READ_URL names a read replica.
+ */
+export class SqlOrdersRepository implements OrdersRepository {
+  constructor(
+    private readonly primary: Database,
+    private readonly replica: Queryable = primary,
+  ) {}
+
+  async insert(order: NewOrder): Promise<Order> {
+    return this.primary.transaction(async (tx) => {
+      const { rows } = await tx.query<Pick<OrderRow, 'id' | 'status' | 'created_at'>>(
+        'INSERT INTO orders (user_id, total_cents, currency) VALUES ($1, $2, $3) RETURNING id, status, created_at',
+        [order.userId, order.totalCents, order.currency],
+      );
+      const inserted = rows[0];
+      if (inserted === undefined) throw new Error('INSERT … RETURNING returned no row');
+
+      // One multi-row INSERT for all the lines; only placeholders are generated, values stay parameters.
+      const values = order.items.map((_item, index) => {
+        const at = 2 + index * 5;
+        return `($1, $${at}, $${at + 1}, $${at + 2}, $${at + 3}, $${at + 4})`;
+      });
+      const params = order.items.flatMap((item, index) => [
+        index + 1,
+        item.sku,
+        item.name,
+        item.quantity,
+        item.unitPriceCents,
+      ]);
+      await tx.query(
+        `INSERT INTO order_items (order_id, line, sku, name, quantity, unit_price_cents) VALUES ${values.join(', ')}`,
+        [inserted.id, ...params],
+      );
+      return {
+        id: inserted.id,
+        userId: order.userId,
+        status: inserted.status,
+        items: order.items,
+        totalCents: order.totalCents,
+        currency: order.currency,
+        createdAt: inserted.created_at,
+      };
+    });
+  }
+
+  async findById(userId: string, orderId: string): Promise<Order | null> {
+    const { rows } = await this.replica.query<OrderRow>(
+      `SELECT ${ORDER_COLUMNS}, ${ITEMS} FROM orders o WHERE o.id = $1 AND o.user_id = $2`,
+      [orderId, userId],
+    );
+    return rows[0] === undefined ? null : toOrder(rows[0]);
+  }
+
+  async listByUser(userId: string, options: ListOptions): Promise<Order[]> {
+    const items = options.includeItems ? ITEMS : 'NULL AS items';
+    const after = options.after === undefined ? '' : 'AND (o.created_at, o.id) < ($3, $4)';
+    const params: unknown[] = [userId, options.limit];
+    if (options.after !== undefined) params.push(options.after.createdAt, options.after.id);
+    const { rows } = await this.replica.query<OrderRow>(
+      `SELECT ${ORDER_COLUMNS}, ${items} FROM orders o
+       WHERE o.user_id = $1 ${after}
+       ORDER BY o.created_at DESC, o.id DESC
+       LIMIT $2`,
+      params,
+    );
+    return rows.map(toOrder);
+  }
+
+  async cancel(userId: string, orderId: string): Promise<Order | null> {
+    const { rows } = await this.primary.query<OrderRow>(
+      `WITH o AS (
+         UPDATE orders SET status = 'cancelled', updated_at = now()
+         WHERE id = $1 AND user_id = $2 AND status = 'placed'
+         RETURNING id, user_id, status, total_cents, currency, created_at
+       )
+       SELECT ${ORDER_COLUMNS}, ${ITEMS} FROM o`,
+      [orderId, userId],
+    );
+    return rows[0] === undefined ? null : toOrder(rows[0]);
+  }
+
+  async statusOf(userId: string, orderId: string): Promise<OrderStatus | null> {
+    const { rows } = await this.primary.query<Pick<OrderRow, 'status'>>(
+      'SELECT status FROM orders WHERE id = $1 AND user_id = $2',
+      [orderId, userId],
+    );
+    return rows[0]?.status ?? null;
+  }
+
+  async exportJson(userId: string, maxOrders: number): Promise<string> {
+    // PostgreSQL writes the JSON text itself: this process only passes the string on, unparsed.
+    const { rows } = await this.replica.query<{ orders: string }>(
+      `SELECT coalesce(json_agg(json_build_object(
+         'id', o.id, 'status', o.status, 'totalCents', o.total_cents, 'currency', o.currency,
+         'createdAt', to_char(o.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+         'items', ${ITEMS_JSON}
+       ) ORDER BY o.created_at DESC, o.id DESC), '[]')::text AS orders
+       FROM (
+         SELECT * FROM orders WHERE user_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2
+       ) o`,
+      [userId, maxOrders],
+    );
+    return rows[0]?.orders ?? '[]';
+  }
+}
+
+function toOrder(row: OrderRow): Order {
+  return {
+    id: row.id,
+    userId: row.user_id,
+    status: row.status,
+    items: row.items ?? [],
+    totalCents: row.total_cents,
+    currency: row.currency,
+    createdAt: row.created_at,
+  };
+}

