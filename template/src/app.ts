@@ -1,33 +1,55 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger } from 'fastify';
+import type { Cache } from './infrastructure/cache/cache.js';
 import type { Config } from './infrastructure/config/config.js';
+import { registerCpuPoolMetrics } from './infrastructure/cpu/cpu-pool-metrics.js';
+import type { CpuPool } from './infrastructure/cpu/cpu-pool.js';
 import type { Database } from './infrastructure/database/database.js';
+import { createEventBus } from './infrastructure/events/event-bus.js';
 import { authentication } from './infrastructure/http/authentication.js';
 import { errorHandler, notFoundHandler } from './infrastructure/http/error-handler.js';
-import { healthRoutes } from './infrastructure/http/health.routes.js';
+import { healthRoutes, type ReadinessCheck } from './infrastructure/http/health.routes.js';
+import { loadShedding } from './infrastructure/http/load-shedding.js';
 import { openapi } from './infrastructure/http/openapi.js';
 import { generateRequestId, requestIdHeader } from './infrastructure/http/request-id.js';
 import { security } from './infrastructure/http/security.js';
 import { buildValidator } from './infrastructure/http/validation.js';
+import { registerJobMetrics } from './infrastructure/jobs/job-metrics.js';
+import type { JobRuntime } from './infrastructure/jobs/jobs.js';
+import type { Mailer } from './infrastructure/mail/mailer.js';
 import { AccessLogController } from './infrastructure/observability/access-log.js';
 import type { Logger } from './infrastructure/observability/logger.js';
 import { createMetricsRegistry, metrics, registerPoolMetrics } from './infrastructure/observability/metrics.js';
+import type { Redis } from './infrastructure/redis/redis.js';
 import { createBcryptHasher, type PasswordHasher } from './infrastructure/security/password-hasher.js';
-import { usersModule } from './modules/users/index.js';
+import { createNotificationsModule, runNotificationJobs } from './modules/notifications/index.js';
+import { createOrdersModule } from './modules/orders/index.js';
+import { createUsersModule } from './modules/users/index.js';
+import type { DomainEvents } from './shared/events.js';
 
 export interface AppDependencies {
   readonly config: Config;
   readonly logger: Logger;
   readonly database: Database;
+  /** A read replica for queries; absent: queries go to `database`. */
+  readonly readDatabase?: Database | undefined;
+  /** Absent: no Redis (rate limits per process, nothing to check in readiness). */
+  readonly redis?: Redis | undefined;
+  readonly cache: Cache;
+  readonly jobs: JobRuntime;
+  /** Used by the jobs when they run in this process (the in-process runner). */
+  readonly mailer: Mailer;
+  readonly cpuPool: CpuPool;
   /** Defaults to bcrypt with the configured cost. */
-  readonly passwordHasher?: PasswordHasher;
+  readonly passwordHasher?: PasswordHasher | undefined;
 }
 
 /**
  * The HTTP application, built from explicit dependencies: server.ts passes the real ones, tests
- * pass their own. It does not listen and does not own the database (the caller closes it).
+ * pass their own. It does not listen and owns none of them (the caller closes them).
  */
-export async function buildApp({ config, logger, database, passwordHasher }: AppDependencies) {
+export async function buildApp(dependencies: AppDependencies) {
+  const { config, logger, database, readDatabase, redis, cache, jobs, mailer, cpuPool } = dependencies;
   // Typed as Fastify's logger interface, the type every plugin is written against.
   const loggerInstance: FastifyBaseLogger = logger;
   const app = Fastify({
@@ -43,10 +65,20 @@ export async function buildApp({ config, logger, database, passwordHasher }: App
   await app.register(requestIdHeader);
 
   const metricsRegistry = createMetricsRegistry();
-  registerPoolMetrics(metricsRegistry, () => database.poolStats());
+  registerPoolMetrics(metricsRegistry, [
+    { name: 'primary', stats: () => database.poolStats() },
+    ...(readDatabase === undefined ? [] : [{ name: 'replica', stats: () => readDatabase.poolStats() }]),
+  ]);
+  registerJobMetrics(metricsRegistry, jobs);
+  registerCpuPoolMetrics(metricsRegistry, cpuPool);
   await app.register(metrics, { registry: metricsRegistry });
 
-  await app.register(security, { corsOrigins: config.http.corsOrigins, rateLimit: config.http.rateLimit });
+  await app.register(loadShedding, { maxEventLoopDelayMs: config.http.maxEventLoopDelayMs });
+  await app.register(security, {
+    corsOrigins: config.http.corsOrigins,
+    rateLimit: config.http.rateLimit,
+    redis: redis === undefined ? undefined : { client: redis, keyPrefix: config.redis.keyPrefix },
+  });
   // Unknown URLs count against the rate limit too, or scanning for routes would be free.
   app.setNotFoundHandler({ preHandler: app.rateLimit() }, notFoundHandler);
 
@@ -58,19 +90,48 @@ export async function buildApp({ config, logger, database, passwordHasher }: App
     expiresInSeconds: config.auth.jwtExpiresInSeconds,
   });
 
-  await app.register(healthRoutes, { checks: [{ name: 'database', check: () => database.ping() }] });
+  await app.register(healthRoutes, { checks: readinessChecks(dependencies) });
 
-  await app.register(usersModule, {
-    prefix: '/v1',
+  // The modules, wired to each other only through the event bus and their public services.
+  const events = createEventBus<DomainEvents>(logger);
+  const users = createUsersModule({
     database,
-    passwordHasher: passwordHasher ?? createBcryptHasher(config.auth.bcryptCost),
+    passwordHasher: dependencies.passwordHasher ?? createBcryptHasher(config.auth.bcryptCost),
     credentialsRateLimit: { max: config.http.rateLimit.authMax, timeWindow: config.http.rateLimit.windowMs },
   });
+  const orders = createOrdersModule({
+    database,
+    readDatabase: readDatabase ?? database,
+    cache,
+    cacheTtlSeconds: config.cache.ttlSeconds,
+    events,
+    cpuPool,
+  });
+  createNotificationsModule({ events, jobs, recipients: users.service });
+  // With Redis the worker process (npm run worker) runs the jobs; without it, this process does.
+  if (jobs.kind === 'in-process') runNotificationJobs(jobs, mailer);
+
+  await app.register(users.routes, { prefix: '/v1' });
+  await app.register(orders.routes, { prefix: '/v1' });
 
   return app;
 }
 
 export type App = Awaited<ReturnType<typeof buildApp>>;
+
+function readinessChecks({ database, readDatabase, redis }: AppDependencies): ReadinessCheck[] {
+  const checks: ReadinessCheck[] = [{ name: 'database', check: () => database.ping() }];
+  if (readDatabase !== undefined) checks.push({ name: 'database-replica', check: () => readDatabase.ping() });
+  if (redis !== undefined) {
+    checks.push({
+      name: 'redis',
+      check: async () => {
+        await redis.ping();
+      },
+    });
+  }
+  return checks;
+}
 
 function trustProxyOption(trustProxy: Config['http']['trustProxy']) {
   // A hop count trusts that many proxies in front of the service (X-Forwarded-For entries).

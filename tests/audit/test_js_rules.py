@@ -103,3 +103,17 @@ def test_a_lookup_route_is_not_an_unbounded_list(project) -> None:
         "  app.get('/v1/flags/current', async () => flags.find((f) => f.id === 'a'));\n}\n"
     )
     assert _run(project, "PERF-004", {"src/modules/flags/flags.routes.ts": routes}).status is Status.PASS
+
+
+def test_a_body_route_that_never_reads_the_body_needs_no_body_schema(project) -> None:
+    routes = (
+        "import type { FastifyInstance } from 'fastify';\n\n"
+        "export async function r(app: FastifyInstance, service: { cancel(id: string): unknown }) {\n"
+        "  app.post('/orders/:id/cancel', { schema: { params: IdParams } }, async (request) =>\n"
+        "    service.cancel((request.params as { id: string }).id));\n"
+        "  app.post('/logout', async (_request, reply) => reply.code(204).send());\n"
+        "  app.post('/orders/:id/notes', { schema: { params: IdParams } }, async (request) => request.body);\n"
+        "}\n"
+    )
+    result = _run(project, "SEC-009", {"src/modules/orders/cancel.routes.ts": routes})
+    assert [f.line for f in result.findings] == [7]

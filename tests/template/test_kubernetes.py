@@ -318,10 +318,13 @@ def test_settings_come_from_the_generated_config_map_and_secrets_by_reference(
     assert {"DATABASE_URL", "JWT_SECRET"}.isdisjoint(settings["data"])
     assert not find(objects, "Secret")
     spec = pod_spec(objects)
+    required = {key: {"name": SECRET, "key": key} for key in ("DATABASE_URL", "JWT_SECRET")}
+    optional = {key: {"name": SECRET, "key": key, "optional": True} for key in ("DATABASE_READ_URL", "REDIS_URL")}
     for each in all_containers(spec):
         assert each["envFrom"] == [{"configMapRef": {"name": settings["metadata"]["name"]}}]
         secrets = {e["name"]: e["valueFrom"]["secretKeyRef"] for e in each["env"]}
-        assert secrets == {key: {"name": SECRET, "key": key} for key in ("DATABASE_URL", "JWT_SECRET")}
+        assert secrets == (required | optional if each["name"] == "api" else required), each["name"]
+        assert set(secrets) <= set(known)
     assert [p["containerPort"] for p in container(spec, "api")["ports"]] == [PORT]
 
 
@@ -392,7 +395,8 @@ def test_network_policies_deny_by_default_and_open_only_what_the_api_needs(
     assert set(sources) == {"ingress-nginx", "monitoring"}
     assert all(ports == [{"port": "http", "protocol": "TCP"}] for ports in sources.values())
     allowed = {(p["port"], p["protocol"]) for rule in policy["spec"]["egress"] for p in rule["ports"]}
-    assert allowed == {(53, "UDP"), (53, "TCP"), (5432, "TCP")}
+    # DNS, then PostgreSQL, Redis and OTLP (gRPC, HTTP).
+    assert allowed == {(53, "UDP"), (53, "TCP"), (5432, "TCP"), (6379, "TCP"), (4317, "TCP"), (4318, "TCP")}
 
 
 # --- Per environment ----------------------------------------------------------------------------

@@ -144,10 +144,12 @@ def run_audit(root: Path, options: AuditOptions | None = None) -> Report:
     config = load_config(root, options.config)
     baseline = load_baseline(options.baseline) if options.baseline is not None else None
     project = Project(
-        root, exclude=tuple(e.path for e in config.exclude), today=options.today, jobs=options.jobs
+        root,
+        exclude=tuple(e.path for e in config.exclude),
+        today=options.today,
+        jobs=options.jobs,
+        command_runner=options.command_runner,
     )
-    if options.command_runner is not None:
-        project.command_runner = options.command_runner  # type: ignore[attr-defined]
     results: list[RuleResult] = []
     for rule in catalogue():
         if options.rules is not None and rule.id not in options.rules:

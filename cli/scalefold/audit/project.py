@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import date
@@ -35,7 +35,17 @@ FRAMEWORKS = {
     "restify": "restify",
 }
 
-FRONTEND_FRAMEWORKS = ("react", "react-dom", "vue", "svelte", "next", "nuxt", "@angular/core", "solid-js", "preact")
+FRONTEND_FRAMEWORKS = (
+    "react",
+    "react-dom",
+    "vue",
+    "svelte",
+    "next",
+    "nuxt",
+    "@angular/core",
+    "solid-js",
+    "preact",
+)
 
 _NOT_SERVER_DIRS = frozenset(
     {
@@ -172,9 +182,16 @@ class Project:
     """Lazy, cached access to everything the rules read."""
 
     def __init__(
-        self, root: Path, *, exclude: tuple[str, ...] = (), today: date | None = None, jobs: int | None = None
+        self,
+        root: Path,
+        *,
+        exclude: tuple[str, ...] = (),
+        today: date | None = None,
+        jobs: int | None = None,
+        command_runner: Callable[..., Any] | None = None,
     ) -> None:
         self.root = root
+        self.command_runner = command_runner  # runs npm audit / pip-audit; tests pass a stub
         self.tree: FileTree = walk(root, exclude)
         self.notes: list[Note] = list(self.tree.notes)
         self.today = today or date.today()

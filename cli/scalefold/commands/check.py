@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from enum import Enum
 from pathlib import Path
+from typing import TextIO
 
 import typer
 from rich.console import Console
@@ -96,11 +98,11 @@ def check(
         raise typer.Exit(code)
 
 
-def _write(output: Path, write: object) -> None:
+def _write(output: Path, write: Callable[[TextIO], object]) -> None:
     try:
         output.parent.mkdir(parents=True, exist_ok=True)
         with output.open("w", encoding="utf-8") as handle:
-            write(handle)  # type: ignore[operator]
+            write(handle)
     except OSError as exc:
         raise UsageError(f"cannot write {output}: {exc.strerror or exc}") from None
 

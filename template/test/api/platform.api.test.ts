@@ -58,7 +58,7 @@ describe('platform', () => {
       expect(response.statusCode).toBe(200);
       expect(response.headers['content-type']).toMatch(/^text\/plain/);
       expect(response.body).toContain('nodejs_eventloop_lag_seconds');
-      expect(response.body).toContain('db_pool_connections{state="idle"}');
+      expect(response.body).toContain('db_pool_connections{pool="primary",state="idle"}');
       expect(response.body).toMatch(/http_request_duration_seconds_bucket\{[^}]*route="\/health\/live"/);
       expect(response.body).toMatch(/http_request_duration_seconds_count\{[^}]*route="unmatched"/);
       expect(response.body).not.toContain('12345');

@@ -2,8 +2,9 @@ import { loadConfig, type Config } from '../../src/infrastructure/config/config.
 
 /**
  * Configuration for tests: the real loader with test values. DATABASE_URL passes through, so
- * `DATABASE_URL=… npm test` runs the database tests on a real PostgreSQL. Rate limits are high
- * except where a test lowers them. LOG_LEVEL=debug shows the application logs.
+ * `DATABASE_URL=… npm test` runs the database tests on a real PostgreSQL (REDIS_URL is read by
+ * the tests that use Redis, see helpers/redis.ts). Rate limits are high except where a test
+ * lowers them; retries are quick. LOG_LEVEL=debug shows the application logs.
  */
 export function testConfig(overrides: Record<string, string> = {}): Config {
   return loadConfig({
@@ -13,6 +14,7 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
     DATABASE_POOL_MAX: '2',
     RATE_LIMIT_MAX: '10000',
     AUTH_RATE_LIMIT_MAX: '10000',
+    JOB_BACKOFF_MS: '10',
     ...overrides,
   });
 }

@@ -1,5 +1,5 @@
 import { createDatabase } from '../../src/infrastructure/database/create-database.js';
-import type { Database } from '../../src/infrastructure/database/database.js';
+import type { Database, Queryable } from '../../src/infrastructure/database/database.js';
 import { loadMigrations, migrate } from '../../src/infrastructure/database/migrator.js';
 import { createLogger } from '../../src/infrastructure/observability/logger.js';
 import type { PoolStats } from '../../src/infrastructure/observability/metrics.js';
@@ -34,5 +34,26 @@ export function stubDatabase(failure?: Error): Database {
     ping: () => (failure === undefined ? Promise.resolve() : Promise.reject(failure)),
     poolStats: () => stats,
     close: () => Promise.resolve(),
+  };
+}
+
+/** A database that counts the statements it runs, transactions included (N+1 checks, cache checks). */
+export function countingDatabase(database: Database): Database & { readonly statements: string[] } {
+  const statements: string[] = [];
+  const counted = (target: Queryable): Queryable => ({
+    query: (sql, params) => {
+      statements.push(sql);
+      return target.query(sql, params);
+    },
+    exec: (script) => {
+      statements.push(script);
+      return target.exec(script);
+    },
+  });
+  return {
+    ...database,
+    ...counted(database),
+    statements,
+    transaction: (work) => database.transaction((tx) => work(counted(tx))),
   };
 }

@@ -27,9 +27,10 @@ def _plain_score(score: float | None) -> str:
 
 def render_table(report: Report, console: Console, *, fail_on: str = "error") -> None:
     assert report.overall is not None
+    excluded = f", {report.excluded} excluded by configuration" if report.excluded else ""
     console.print(
         f"[accent]scalefold check[/accent] {escape(str(report.root))} "
-        f"[muted]({report.files} files, {report.seconds:.1f} s)[/muted]"
+        f"[muted]({report.files} files{excluded}, {report.seconds:.1f} s)[/muted]"
     )
     summary = Table(show_edge=False, pad_edge=False, box=None, header_style="bold")
     for column, justify in (

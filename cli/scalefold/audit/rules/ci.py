@@ -43,10 +43,6 @@ def _steps_matching(job: Job, run: re.Pattern[str], action: re.Pattern[str] | No
     return found
 
 
-def _first_workflow(project: Project) -> Workflow:
-    return project.require_workflows()[0]
-
-
 def _workflow_triggers(project: Project, workflow: Workflow) -> set[str]:
     """Events that run ``workflow``, following reusable-workflow calls back to their callers."""
     triggers = set(workflow.triggers)

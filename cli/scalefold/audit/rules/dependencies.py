@@ -43,7 +43,7 @@ def run_command(args: list[str], cwd: Path) -> Completed:
 
 
 def runner_for(project: Project) -> Runner:
-    return getattr(project, "command_runner", None) or run_command
+    return project.command_runner or run_command
 
 
 _NPM_SEVERITY = {

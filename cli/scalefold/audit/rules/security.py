@@ -581,11 +581,22 @@ _VALIDATING_CALL = re.compile(
 _BODY_METHODS = {"POST", "PUT", "PATCH"}
 
 
+def _reads_body(file: JsFile, route: RouteCall) -> bool:
+    """Whether the handler uses the request body (an unseen handler is assumed to)."""
+    handler = file.resolve(route.handler)
+    if handler is None or handler.type not in FUNCTION_TYPES:
+        return True
+    return any(
+        node.type == "member_expression" and file.text(node.child_by_field_name("property")) == "body"
+        for node in file.walk(handler)
+    )
+
+
 @on_route
 def _route_schema(file: JsFile, route: RouteCall) -> None:
     methods = set(route.method.split(","))
-    if not methods & _BODY_METHODS or route.call.obj is None:
-        return
+    if not methods & _BODY_METHODS or route.call.obj is None or not _reads_body(file, route):
+        return  # a command route that takes no body (`POST /orders/:id/cancel`) has nothing to validate
     middleware_style = file.imports_module("express", "koa", "@koa/router", "koa-router", "restify")
     if route.options is not None:
         props = file.object_props(route.options)

@@ -9,7 +9,7 @@ import type { onSendHookHandler } from 'fastify';
  * SHA-1 of a few kilobytes takes about a microsecond with the native one-shot `crypto.hash`; it
  * is a content fingerprint here, not a security measure.
  */
-export function conditionalGet(cacheControl: string): onSendHookHandler<unknown> {
+export function conditionalGet(cacheControl: string): onSendHookHandler {
   return (request, reply, payload, done) => {
     if (reply.statusCode !== 200 || typeof payload !== 'string') {
       done(null, payload);

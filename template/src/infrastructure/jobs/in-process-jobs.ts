@@ -4,7 +4,6 @@ import {
   PermanentJobError,
   retryDelayMs,
   type JobHandler,
-  type JobHandlers,
   type JobOutcome,
   type JobRuntime,
   type QueueDepth,

@@ -6,6 +6,15 @@ export interface ShutdownStep {
   run(): Promise<void>;
 }
 
+export interface GracefulShutdownOptions {
+  /**
+   * In a cluster worker: Ctrl+C reaches every process of the terminal's group, and the primary
+   * answers it by sending SIGTERM to each worker. The worker ignores SIGINT itself, or that
+   * SIGTERM would arrive as a second signal and cut its graceful shutdown short.
+   */
+  readonly signalsFromPrimary?: boolean;
+}
+
 /**
  * Installs the process-level handlers, once, as early as possible:
  * - SIGTERM/SIGINT: run the shutdown steps (stop the HTTP server, which finishes in-flight
@@ -16,12 +25,22 @@ export interface ShutdownStep {
  *
  * Steps are added as resources are created and run in reverse order: last opened, first closed.
  */
-export function installGracefulShutdown(logger: Logger, timeoutMs: number): { add(step: ShutdownStep): void } {
+export function installGracefulShutdown(
+  logger: Logger,
+  timeoutMs: number,
+  options: GracefulShutdownOptions = {},
+): { readonly add: (step: ShutdownStep) => void } {
   const steps: ShutdownStep[] = [];
+  if (options.signalsFromPrimary === true) {
+    process.on('SIGINT', () => {
+      // The primary turns it into a SIGTERM for this process.
+    });
+  }
 
   closeWithGrace(
     {
       delay: timeoutMs,
+      skip: options.signalsFromPrimary === true ? ['SIGINT'] : [],
       logger: {
         error: (message: unknown) => {
           logger.error(message);

@@ -1,16 +1,22 @@
-import { register } from 'node:module';
 import type { IncomingMessage } from 'node:http';
+import { register as registerAsyncHooks } from 'node:module';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { IORedisInstrumentation } from '@opentelemetry/instrumentation-ioredis';
 import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
 import { PinoInstrumentation } from '@opentelemetry/instrumentation-pino';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import { createAddHookMessageChannel } from 'import-in-the-middle';
+import { register as registerSyncHooks, supportsSyncHooks } from 'import-in-the-middle/register-hooks.mjs';
 import { PROJECT } from '../../shared/project.js';
 import { onTelemetryShutdown } from './shutdown.js';
 
 // Probes and scrapes arrive every few seconds and say nothing about the service's work.
 const UNTRACED_PATHS = /^\/(health\/|metrics(\?|$))/;
+
+// The instrumented packages this service imports from ES modules: the loader hook wraps these and
+// nothing else. (Fastify reaches node:http through require(), which OpenTelemetry patches without
+// a loader hook.) Add a package here when you add its instrumentation.
+const ESM_INSTRUMENTED = ['pg', 'ioredis', 'pino'];
 
 /**
  * Starts OpenTelemetry tracing, configured by the standard OTEL_* variables: the OTLP endpoint and
@@ -20,10 +26,7 @@ const UNTRACED_PATHS = /^\/(health\/|metrics(\?|$))/;
  * (/metrics) and logs with stdout, so no metric or log exporter is started.
  */
 export async function startTelemetry(env: Readonly<Record<string, string | undefined>>): Promise<void> {
-  // ES modules are patched by import-in-the-middle's loader hook; limited to the modules the
-  // instrumentations name, every other module loads untouched.
-  const { registerOptions, waitForAllMessagesAcknowledged } = createAddHookMessageChannel();
-  register('import-in-the-middle/hook.mjs', import.meta.url, registerOptions);
+  const hooksReady = installLoaderHooks();
 
   const sdk = new NodeSDK({
     ...(env.OTEL_SERVICE_NAME ? {} : { serviceName: PROJECT.name }),
@@ -40,6 +43,22 @@ export async function startTelemetry(env: Readonly<Record<string, string | undef
   });
   sdk.start();
   onTelemetryShutdown(() => sdk.shutdown());
+  await hooksReady();
+}
 
-  await waitForAllMessagesAcknowledged();
+/**
+ * ES modules are patched through import-in-the-middle's loader hooks: synchronous, in-thread hooks
+ * on the Node.js versions that support them, the older off-thread loader otherwise. Returns what
+ * to await before the application may import anything.
+ */
+function installLoaderHooks(): () => Promise<void> {
+  if (supportsSyncHooks()) {
+    registerSyncHooks({ include: ESM_INSTRUMENTED });
+    return () => Promise.resolve();
+  }
+  // Node.js before 22.22.3 / 24.11.1: module.register() is the only loader API that works there.
+  const { registerOptions, waitForAllMessagesAcknowledged } = createAddHookMessageChannel();
+  // eslint-disable-next-line @typescript-eslint/no-deprecated -- fallback for older Node.js, see above
+  registerAsyncHooks('import-in-the-middle/hook.mjs', import.meta.url, registerOptions);
+  return waitForAllMessagesAcknowledged;
 }

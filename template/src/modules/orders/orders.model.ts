@@ -37,7 +37,7 @@ export interface OrderLine {
 export interface OrderView {
   readonly id: string;
   readonly status: OrderStatus;
-  readonly items: readonly (OrderItem & { readonly lineTotalCents: number })[];
+  readonly items: (OrderItem & { readonly lineTotalCents: number })[];
   readonly totalCents: number;
   readonly currency: string;
   readonly createdAt: string;
@@ -49,7 +49,7 @@ export type OrderField = (typeof ORDER_FIELDS)[number];
 
 export interface OrderPage {
   /** Only the requested fields of each order. */
-  readonly orders: readonly Partial<OrderView>[];
+  readonly orders: Partial<OrderView>[];
   /** Pass it as `cursor` to get the next page; null on the last page. */
   readonly nextCursor: string | null;
 }

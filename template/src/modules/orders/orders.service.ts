@@ -13,7 +13,6 @@ import {
 import {
   ORDER_FIELDS,
   toOrderView,
-  type Order,
   type OrderField,
   type OrderItem,
   type OrderLine,
@@ -146,7 +145,6 @@ function parseFields(fields: string | undefined): readonly OrderField[] {
 
 function project(view: OrderView, fields: readonly OrderField[]): Partial<OrderView> {
   if (fields.length === ORDER_FIELDS.length) return view;
-  return Object.fromEntries(fields.map((field) => [field, view[field]])) as Partial<OrderView>;
+  return Object.fromEntries(fields.map((field) => [field, view[field]]));
 }
 
-export type { Order };

@@ -15,8 +15,20 @@ export interface UsersModuleOptions {
   readonly credentialsRateLimit: { readonly max: number; readonly timeWindow: number };
 }
 
-/** Wires repository → service → routes. Register it with the API version as prefix. */
-export const usersModule: FastifyPluginAsyncTypebox<UsersModuleOptions> = async (app, options) => {
+export interface UsersModule {
+  /** What other modules may call (through app.ts, which hands it to them). */
+  readonly service: UsersService;
+  /** The HTTP routes; register them with the API version as prefix. */
+  readonly routes: FastifyPluginAsyncTypebox;
+}
+
+/** Wires repository → service → routes. */
+export function createUsersModule(options: UsersModuleOptions): UsersModule {
   const service = new UsersService(new SqlUsersRepository(options.database), options.passwordHasher);
-  await app.register(usersRoutes, { service, credentialsRateLimit: options.credentialsRateLimit });
-};
+  return {
+    service,
+    routes: async (app) => {
+      await app.register(usersRoutes, { service, credentialsRateLimit: options.credentialsRateLimit });
+    },
+  };
+}

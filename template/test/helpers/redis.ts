@@ -1,0 +1,33 @@
+import { randomUUID } from 'node:crypto';
+import { createLogger } from '../../src/infrastructure/observability/logger.js';
+import { closeRedis, connectRedis, type Redis } from '../../src/infrastructure/redis/redis.js';
+
+/**
+ * The Redis of REDIS_URL, when it is set: tests that need one run only then (`it.runIf`). Each
+ * test file works under its own key prefix and deletes exactly its keys afterwards, so runs can
+ * share a Redis with each other and with anything else: never FLUSHDB.
+ */
+export const REDIS_URL = process.env.REDIS_URL;
+
+export function uniqueKeyPrefix(): string {
+  return `test-${randomUUID().slice(0, 8)}`;
+}
+
+export function connectTestRedis(options: { waitWhileDisconnected?: boolean } = {}): Promise<Redis> {
+  if (REDIS_URL === undefined) throw new Error('REDIS_URL is not set');
+  return connectRedis(
+    { url: REDIS_URL, connectionName: 'test', waitWhileDisconnected: options.waitWhileDisconnected ?? false },
+    createLogger({ level: 'silent' }),
+  );
+}
+
+/** Deletes every key under `prefix` (SCAN, never KEYS or FLUSHDB), then closes the connection. */
+export async function deleteKeysAndClose(redis: Redis, prefix: string): Promise<void> {
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500);
+    if (keys.length > 0) await redis.unlink(...keys);
+    cursor = next;
+  } while (cursor !== '0');
+  await closeRedis(redis);
+}
