@@ -84,7 +84,9 @@ def kubectl() -> str:
 
 
 def kustomize(kubectl: str, directory: Path) -> list[Manifest]:
-    result = subprocess.run([kubectl, "kustomize", str(directory)], capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [kubectl, "kustomize", str(directory)], capture_output=True, text=True, timeout=60
+    )
     assert result.returncode == 0, result.stderr
     return [doc for doc in yaml.safe_load_all(result.stdout) if doc]
 
@@ -237,8 +239,14 @@ def test_liveness_and_readiness_ask_different_questions(
     rendered: dict[str, list[Manifest]], project: Path, environment: str
 ) -> None:
     api = container(pod_spec(rendered[environment]), "api")
-    paths = {probe: api[probe]["httpGet"]["path"] for probe in ("startupProbe", "livenessProbe", "readinessProbe")}
-    assert paths == {"startupProbe": "/health/live", "livenessProbe": "/health/live", "readinessProbe": "/health/ready"}
+    paths = {
+        probe: api[probe]["httpGet"]["path"] for probe in ("startupProbe", "livenessProbe", "readinessProbe")
+    }
+    assert paths == {
+        "startupProbe": "/health/live",
+        "livenessProbe": "/health/live",
+        "readinessProbe": "/health/ready",
+    }
     assert api["livenessProbe"] != api["readinessProbe"]
     port_names = {p["name"] for p in api["ports"]}
     assert {api[probe]["httpGet"]["port"] for probe in paths} <= port_names
@@ -254,7 +262,10 @@ def test_every_container_requests_and_limits_cpu_and_memory(
     for each in all_containers(pod_spec(rendered[environment])):
         resources = each["resources"]
         for resource in ("cpu", "memory"):
-            request, limit = quantity(resources["requests"][resource]), quantity(resources["limits"][resource])
+            request, limit = (
+                quantity(resources["requests"][resource]),
+                quantity(resources["limits"][resource]),
+            )
             assert 0 < request <= limit, (each["name"], resource)
 
 
@@ -319,7 +330,9 @@ def test_settings_come_from_the_generated_config_map_and_secrets_by_reference(
     assert not find(objects, "Secret")
     spec = pod_spec(objects)
     required = {key: {"name": SECRET, "key": key} for key in ("DATABASE_URL", "JWT_SECRET")}
-    optional = {key: {"name": SECRET, "key": key, "optional": True} for key in ("DATABASE_READ_URL", "REDIS_URL")}
+    optional = {
+        key: {"name": SECRET, "key": key, "optional": True} for key in ("DATABASE_READ_URL", "REDIS_URL")
+    }
     for each in all_containers(spec):
         assert each["envFrom"] == [{"configMapRef": {"name": settings["metadata"]["name"]}}]
         secrets = {e["name"]: e["valueFrom"]["secretKeyRef"] for e in each["env"]}
@@ -366,7 +379,11 @@ def test_the_autoscaler_and_disruption_budget_govern_the_api_deployment(
     objects = rendered[environment]
     autoscaler = one(objects, "HorizontalPodAutoscaler")
     assert autoscaler["apiVersion"] == "autoscaling/v2"
-    assert autoscaler["spec"]["scaleTargetRef"] == {"apiVersion": "apps/v1", "kind": "Deployment", "name": API}
+    assert autoscaler["spec"]["scaleTargetRef"] == {
+        "apiVersion": "apps/v1",
+        "kind": "Deployment",
+        "name": API,
+    }
     (metric,) = autoscaler["spec"]["metrics"]
     assert metric["resource"]["name"] == "cpu" and metric["resource"]["target"]["type"] == "Utilization"
     assert 1 <= autoscaler["spec"]["minReplicas"] < autoscaler["spec"]["maxReplicas"]
@@ -484,7 +501,9 @@ def deploy(project: Path, kubectl: str, tmp_path: Path) -> Callable[..., DeployR
     (bin_dir / "kubectl").chmod(0o755)
     log = tmp_path / "calls.jsonl"
 
-    def run(environment: str, image: str, edit: Callable[[Path], None] | None = None, **env: str) -> DeployRun:
+    def run(
+        environment: str, image: str, edit: Callable[[Path], None] | None = None, **env: str
+    ) -> DeployRun:
         if edit is not None:
             edit(copy)
         base = {k: v for k, v in os.environ.items() if not k.startswith(("DEPLOY_", "KUBECONFIG"))}
@@ -496,17 +515,27 @@ def deploy(project: Path, kubectl: str, tmp_path: Path) -> Callable[..., DeployR
             **env,
         }
         result = subprocess.run(
-            ["scripts/deploy", environment, image], cwd=copy, env=full_env, capture_output=True, text=True, timeout=120
+            ["scripts/deploy", environment, image],
+            cwd=copy,
+            env=full_env,
+            capture_output=True,
+            text=True,
+            timeout=120,
         )
         calls = [json.loads(line) for line in log.read_text().splitlines()] if log.exists() else []
         log.unlink(missing_ok=True)
-        assert not list((copy / "deploy" / "k8s" / "overlays").glob(".release*")), "the release folder is left"
+        assert not list((copy / "deploy" / "k8s" / "overlays").glob(".release*")), (
+            "the release folder is left"
+        )
         return DeployRun(result, calls)
 
     return run
 
 
-@pytest.mark.parametrize(("environment", "image"), [("staging", f"{REPOSITORY}@{DIGEST}"), ("production", f"{REPOSITORY}:sha-0a1b2c3")])
+@pytest.mark.parametrize(
+    ("environment", "image"),
+    [("staging", f"{REPOSITORY}@{DIGEST}"), ("production", f"{REPOSITORY}:sha-0a1b2c3")],
+)
 def test_kustomize_applies_the_overlay_on_the_new_image_and_waits_for_the_rollout(
     deploy: Callable[..., DeployRun], environment: str, image: str
 ) -> None:
@@ -515,7 +544,12 @@ def test_kustomize_applies_the_overlay_on_the_new_image_and_waits_for_the_rollou
     apply, rollout = run.calls
     assert apply["args"][0] == "apply" and apply["args"][-2:] == ["--output", "name"]
     assert rollout["args"] == [
-        "--namespace", f"{PROJECT_NAME}-{environment}", "rollout", "status", f"deployment.apps/{API}", "--timeout=5m"
+        "--namespace",
+        f"{PROJECT_NAME}-{environment}",
+        "rollout",
+        "status",
+        f"deployment.apps/{API}",
+        "--timeout=5m",
     ]
     assert apply["kubeconfig"] == rollout["kubeconfig"] == "apiVersion: v1\n"
     objects = [doc for doc in yaml.safe_load_all(apply["manifests"]) if doc]
