@@ -55,8 +55,13 @@ class ServerProcess:
         with self.log_path.open("ab") as log:
             self.started_at = time.perf_counter()
             self.process = subprocess.Popen(
-                self.command, cwd=self.cwd, env=self.env, stdout=log, stderr=subprocess.STDOUT,
-                stdin=subprocess.DEVNULL, preexec_fn=pin_to(self.cores),
+                self.command,
+                cwd=self.cwd,
+                env=self.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                preexec_fn=pin_to(self.cores),
             )
 
     def wait_until(self, path: str, timeout: float = 60.0, poll_interval: float = 0.002) -> float:
@@ -64,11 +69,15 @@ class ServerProcess:
         deadline = time.perf_counter() + timeout
         while time.perf_counter() < deadline:
             if self.process is None or self.process.poll() is not None:
-                raise BenchError(f"{self.name} exited before {path} answered 200; see {self.log_path}")
+                raise BenchError(
+                    f"{self.name} exited before {path} answered 200; see logs/{self.log_path.name}"
+                )
             if http_status(self.host, self.port, path, timeout=timeout) == 200:
                 return time.perf_counter() - self.started_at
             time.sleep(poll_interval)
-        raise BenchError(f"{self.name}: {path} did not answer 200 within {timeout:.0f} s; see {self.log_path}")
+        raise BenchError(
+            f"{self.name}: {path} did not answer 200 within {timeout:.0f} s; see logs/{self.log_path.name}"
+        )
 
     def cpu_seconds(self) -> float:
         return cpu_seconds(self.pid)

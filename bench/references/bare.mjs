@@ -23,3 +23,4 @@ const server = createServer((request, response) => {
 // Fastify's default, so idle keep-alive sockets stay open as long on every server measured.
 server.keepAliveTimeout = 72_000;
 server.listen(spec.port, spec.host);
+process.on('SIGTERM', () => process.exit(0));

@@ -87,6 +87,7 @@ for (const route of spec.routes.filter((candidate) => candidate.cached)) {
 const server = app.listen(spec.port, spec.host);
 // Fastify's default, so idle keep-alive sockets stay open as long on every server measured.
 server.keepAliveTimeout = 72_000;
+process.on('SIGTERM', () => process.exit(0));
 
 function authenticate(request, response, next) {
   const [scheme, token] = (request.headers.authorization ?? '').split(' ');
