@@ -26,7 +26,14 @@ export default defineConfig(
   },
   {
     // Entry points hand process.env to the configuration loader; tests build their own.
-    files: ['src/server.ts', 'src/worker.ts', 'src/migrate.ts', 'src/healthcheck.ts', 'src/telemetry.ts', 'test/**/*.ts'],
+    files: [
+      'src/server.ts',
+      'src/worker.ts',
+      'src/migrate.ts',
+      'src/healthcheck.ts',
+      'src/telemetry.ts',
+      'test/**/*.ts',
+    ],
     rules: { 'no-restricted-properties': 'off' },
   },
   {

@@ -2,24 +2,32 @@
 
 The built service runs against a fresh database on the local PostgreSQL and is exercised over HTTP
 the way a client would: register, log in, read the current user, bad input, a forged token, the
-health routes and the Prometheus metrics; SIGTERM must stop it cleanly.
+health routes and the Prometheus metrics; SIGTERM must stop it cleanly. Then the complete monolith:
+the integration tests on the real PostgreSQL and Redis, the built API and the built worker as separate
+processes (an order placed over HTTP, its confirmation job run by the worker), and cluster mode
+replacing a killed worker.
 """
 
 from __future__ import annotations
 
 import base64
 import json
+import os
 import secrets
 import signal
 import subprocess
-from collections.abc import Iterator
+import threading
+import time
+import urllib.parse
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from tests.support.http import free_port, request, wait_until_ok
 from tests.support.project import npm, run, scalefold_new
-from tests.support.services import fresh_database, postgres_available
+from tests.support.services import REDIS_URL, fresh_database, port_open, postgres_available
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("monolith")]
 
@@ -135,3 +143,212 @@ def test_built_service_serves_http_on_real_postgresql(
     assert log_lines, "the service logs JSON lines"
     assert any("reqId" in line or "requestId" in line for line in log_lines)
     assert token not in output and password not in output, "secrets never reach the logs"
+
+
+# --- The complete monolith: Redis, the worker, cluster mode ---------------------------------------
+
+
+@pytest.fixture(scope="module")
+def redis_url() -> str:
+    parsed = urllib.parse.urlparse(REDIS_URL)
+    if not port_open(parsed.hostname or "127.0.0.1", parsed.port or 6379):
+        pytest.fail(f"Redis is not answering at {REDIS_URL}; the end-to-end tests need it")
+    return REDIS_URL
+
+
+@pytest.fixture
+def redis_key_prefix(monolith: Path, node_env: dict[str, str], redis_url: str) -> Iterator[str]:
+    """A key prefix of this test's own; its keys are deleted afterwards (never the whole Redis)."""
+    prefix = f"scalefold-e2e-{secrets.token_hex(6)}"
+    yield prefix
+    script = (
+        "import { Redis } from 'ioredis';"
+        "const redis = new Redis(process.env.REDIS_URL);"
+        "const stream = redis.scanStream({ match: `${process.env.PREFIX}:*`, count: 500 });"
+        "for await (const keys of stream) if (keys.length > 0) await redis.unlink(...keys);"
+        "await redis.quit();"
+    )
+    cleanup_env = {**node_env, "REDIS_URL": redis_url, "PREFIX": prefix}
+    run(["node", "--input-type=module", "-e", script], monolith, cleanup_env)
+
+
+class LogTail:
+    """Reads a process's JSON log lines on a thread, so a test can wait for the one it expects."""
+
+    def __init__(self, process: subprocess.Popen[str]) -> None:
+        self.process = process
+        self.lines: list[dict[str, Any]] = []
+        self.raw: list[str] = []
+        self._ended = False
+        self._changed = threading.Condition()
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        assert self.process.stdout is not None
+        for raw in self.process.stdout:
+            with self._changed:
+                self.raw.append(raw)
+                if raw.startswith("{"):
+                    self.lines.append(json.loads(raw))
+                self._changed.notify_all()
+        with self._changed:
+            self._ended = True
+            self._changed.notify_all()
+
+    def wait_for(
+        self, predicate: Callable[[dict[str, Any]], bool], count: int = 1, timeout: float = 60
+    ) -> list[dict[str, Any]]:
+        """The first `count` log lines matching `predicate`, waiting for them as long as `timeout`."""
+        deadline = time.monotonic() + timeout
+        with self._changed:
+            while True:
+                found = [line for line in self.lines if predicate(line)]
+                if len(found) >= count:
+                    return found[:count]
+                remaining = deadline - time.monotonic()
+                if remaining <= 0 or self._ended:
+                    output = "".join(self.raw)[-6000:]
+                    raise AssertionError(f"expected {count} matching log line(s); output:\n{output}")
+                self._changed.wait(min(remaining, 0.5))
+
+    def stop(self, timeout: float = 30) -> int:
+        """SIGTERM, then the exit code (killing the process if it does not stop in time)."""
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+        try:
+            return self.process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+            raise AssertionError(f"did not stop within {timeout} s:\n{''.join(self.raw)[-6000:]}") from None
+
+
+def _start(monolith: Path, env: dict[str, str], *command: str) -> LogTail:
+    process = subprocess.Popen(list(command), cwd=monolith, env=env, stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, text=True)
+    return LogTail(process)
+
+
+def _production_env(
+    node_env: dict[str, str], database_url: str, redis_url: str, prefix: str
+) -> dict[str, str]:
+    return {
+        **node_env,
+        "NODE_ENV": "production",
+        "DATABASE_URL": database_url,
+        "REDIS_URL": redis_url,
+        "REDIS_KEY_PREFIX": prefix,
+        "JWT_SECRET": secrets.token_urlsafe(48),
+        "CORS_ORIGINS": "https://app.example.com",
+        "HOST": "127.0.0.1",
+        "PORT": str(free_port()),
+        "WORKER_PORT": str(free_port()),
+        "LOG_LEVEL": "info",
+    }
+
+
+def _signed_up(base: str) -> tuple[str, dict[str, str]]:
+    email, password = f"grace-{secrets.token_hex(4)}@example.com", "correct horse battery staple"
+    account = {"email": email, "password": password, "name": "Grace"}
+    created = request("POST", f"{base}/v1/users", json_body=account)
+    assert created.status == 201, created.text
+    login = request("POST", f"{base}/v1/auth/login", json_body={"email": email, "password": password})
+    assert login.status == 200, login.text
+    return email, {"authorization": f"Bearer {login.json()['accessToken']}"}
+
+
+def test_integration_tests_pass_against_real_postgresql_and_redis(
+    monolith: Path, node_env: dict[str, str], redis_url: str
+) -> None:
+    with fresh_database() as url:
+        report = monolith / "vitest-integration.json"
+        run(
+            ["npx", "vitest", "run", "test/integration", "--reporter=json", f"--outputFile={report}"],
+            monolith,
+            {**node_env, "DATABASE_URL": url, "REDIS_URL": redis_url},
+        )
+    results = json.loads(report.read_text())
+    assert results["success"] is True
+    assert results["numPassedTests"] > 0
+    # With both URLs set, nothing is skipped: the Redis, BullMQ and worker tests ran too.
+    assert results["numPendingTests"] == 0 and results["numTodoTests"] == 0
+    names = {test["fullName"] for file in results["testResults"] for test in file["assertionResults"]}
+    assert any("BullMQ jobs" in name for name in names)
+    assert any("worker process with Redis" in name for name in names)
+
+
+def test_built_api_and_worker_send_the_order_confirmation(
+    monolith: Path, node_env: dict[str, str], database_url: str, redis_url: str, redis_key_prefix: str
+) -> None:
+    env = _production_env(node_env, database_url, redis_url, redis_key_prefix)
+    if not (monolith / "dist" / "worker.js").is_file():
+        npm("build", monolith, env)
+    run(["node", "dist/migrate.js"], monolith, env)
+    base = f"http://127.0.0.1:{env['PORT']}"
+    api = _start(monolith, env, "node", "--import", "./dist/telemetry.js", "dist/server.js")
+    worker = _start(monolith, env, "node", "--import", "./dist/telemetry.js", "dist/worker.js")
+    try:
+        worker.wait_for(lambda line: line.get("msg") == "worker started")
+        ready = wait_until_ok(f"{base}/health/ready", process=api.process)
+        assert ready.json()["checks"] == {"database": "up", "redis": "up"}
+        email, auth = _signed_up(base)
+
+        items = [{"sku": "BOOK-SRE", "quantity": 1}, {"sku": "STICKERS", "quantity": 3}]
+        placed = request("POST", f"{base}/v1/orders", headers=auth, json_body={"items": items})
+        assert placed.status == 201, placed.text
+        order = placed.json()
+        assert order["totalCents"] == 3990 + 3 * 500
+
+        # The API queued the job in Redis; the worker process ran it.
+        (mail,) = worker.wait_for(lambda line: line.get("to") == email)
+        assert mail["subject"] == f"Your order {order['id'][:8].upper()} is confirmed"
+        (done,) = worker.wait_for(lambda line: line.get("msg") == "job completed")
+        assert done["job"] == "order-confirmation" and done["jobId"] == f"order-confirmation-{order['id']}"
+        api_ran_jobs = [line for line in api.lines if line.get("msg") == "job completed"]
+        assert api_ran_jobs == [], "with Redis, the worker runs the jobs, not the API"
+        worker_metrics = request("GET", f"http://127.0.0.1:{env['WORKER_PORT']}/metrics").text
+        assert ('jobs_processed_total{queue="notifications",job="order-confirmation",outcome="completed"} 1'
+                in worker_metrics)
+
+        # The read routes: cached, with an ETag a client can revalidate.
+        first = request("GET", f"{base}/v1/orders/{order['id']}", headers=auth)
+        assert first.status == 200 and first.json() == order
+        revalidate = {**auth, "if-none-match": first.headers["etag"]}
+        assert request("GET", f"{base}/v1/orders/{order['id']}", headers=revalidate).status == 304
+        page = request("GET", f"{base}/v1/orders?limit=1&fields=id,totalCents", headers=auth)
+        assert page.json() == {"orders": [{"id": order["id"], "totalCents": 5490}], "nextCursor": None}
+        assert "jobs_queue_depth" in request("GET", f"{base}/metrics").text
+    finally:
+        worker_code, api_code = worker.stop(), api.stop()
+    assert (api_code, worker_code) == (0, 0), "".join(api.raw[-40:] + worker.raw[-40:])
+    assert [line.get("msg") for line in worker.lines][-2:] == ["shutting down", "shutdown complete"]
+
+
+def test_cluster_mode_replaces_a_killed_worker(
+    monolith: Path, node_env: dict[str, str], database_url: str, redis_url: str, redis_key_prefix: str
+) -> None:
+    env = {**_production_env(node_env, database_url, redis_url, redis_key_prefix), "WEB_CONCURRENCY": "2"}
+    if not (monolith / "dist" / "server.js").is_file():
+        npm("build", monolith, env)
+    base = f"http://127.0.0.1:{env['PORT']}"
+    primary = _start(monolith, env, "node", "--import", "./dist/telemetry.js", "dist/server.js")
+    try:
+        started = primary.wait_for(lambda line: line.get("msg") == "cluster worker started", count=2)
+        primary.wait_for(lambda line: str(line.get("msg", "")).startswith("Server listening at"), count=2)
+        victim, survivor = (line["workerPid"] for line in started)
+
+        os.kill(victim, signal.SIGKILL)
+
+        (died,) = primary.wait_for(lambda line: line.get("msg") == "cluster worker died, replacing it")
+        assert died["workerPid"] == victim and died["signal"] == "SIGKILL"
+        replacement = primary.wait_for(lambda line: line.get("msg") == "cluster worker started", count=3)[2]
+        primary.wait_for(lambda line: str(line.get("msg", "")).startswith("Server listening at"), count=3)
+        assert replacement["workerPid"] not in (victim, survivor)
+        assert wait_until_ok(f"{base}/health/ready", process=primary.process).status == 200
+    finally:
+        code = primary.stop()
+    assert code == 0, "".join(primary.raw[-60:])
+    assert primary.lines[-1].get("msg") == "cluster stopped"
+    for pid in (survivor, replacement["workerPid"]):
+        with pytest.raises(ProcessLookupError):
+            os.kill(pid, 0)

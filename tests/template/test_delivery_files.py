@@ -140,7 +140,8 @@ def test_runtime_stage_carries_only_production_dependencies_and_runs_as_node(pro
     # USER comes before the start command, so the process never runs as root.
     names = [name for name, _ in runtime.instructions]
     assert names.index("USER") < names.index("CMD")
-    assert json.loads(runtime.values("CMD")[0]) == ["node", "dist/server.js"]
+    # dist/telemetry.js is preloaded (OpenTelemetry, inert until an OTLP endpoint is configured).
+    assert json.loads(runtime.values("CMD")[0]) == ["node", "--import", "./dist/telemetry.js", "dist/server.js"]
 
 
 def test_healthcheck_runs_node_not_curl(project: Path) -> None:
@@ -176,11 +177,13 @@ def compose(project: Path) -> dict[str, Any]:
 
 def test_compose_services_have_health_checks_and_memory_limits(compose: dict[str, Any]) -> None:
     services = compose["services"]
-    assert set(services) == {"db", "migrate", "app"}
+    assert set(services) == {"db", "redis", "migrate", "app", "worker"}
     for name, service in services.items():
         assert service["deploy"]["resources"]["limits"]["memory"], f"{name} has no memory limit"
     assert services["db"]["healthcheck"]["test"][:2] == ["CMD", "pg_isready"]
+    assert services["redis"]["healthcheck"]["test"] == ["CMD", "redis-cli", "ping"]
     assert services["app"]["healthcheck"]["test"] == ["CMD", "node", "dist/healthcheck.js"]
+    assert services["worker"]["healthcheck"]["test"] == ["CMD", "node", "dist/healthcheck.js", "worker"]
     assert services["migrate"]["healthcheck"] == {"disable": True}
 
 
@@ -193,8 +196,27 @@ def test_compose_starts_the_api_after_a_healthy_database_and_successful_migratio
     assert services["migrate"]["restart"] == "no"
     assert services["app"]["depends_on"] == {
         "db": {"condition": "service_healthy"},
+        "redis": {"condition": "service_healthy"},
         "migrate": {"condition": "service_completed_successfully"},
     }
+
+
+def test_compose_runs_the_worker_from_the_api_image_with_redis_and_no_api_secrets(compose: dict[str, Any]) -> None:
+    services = compose["services"]
+    worker, app = services["worker"], services["app"]
+    assert worker["image"] == app["image"] and worker["build"] == "."
+    assert worker["command"] == ["node", "--import", "./dist/telemetry.js", "dist/worker.js"]
+    assert worker["depends_on"] == {"redis": {"condition": "service_healthy"}}
+    assert worker["environment"]["REDIS_URL"] == app["environment"]["REDIS_URL"] == "redis://redis:6379"
+    assert worker["environment"]["WORKER_PORT"] == str(PORT + 1)
+    # Least privilege: the worker needs neither the database nor the token secret.
+    assert "JWT_SECRET" not in worker["environment"] and "DATABASE_URL" not in worker["environment"]
+    assert "ports" not in worker
+    assert worker["read_only"] is True and worker["cap_drop"] == ["ALL"]
+    # BullMQ's keys must never be evicted; the queue survives a restart.
+    redis_command = services["redis"]["command"]
+    assert redis_command[redis_command.index("--maxmemory-policy") + 1] == "noeviction"
+    assert "--appendonly" in redis_command
 
 
 def test_compose_runs_the_image_in_production_mode_on_the_chosen_port(compose: dict[str, Any]) -> None:
@@ -320,6 +342,15 @@ def test_tests_run_against_a_healthy_postgresql_service(workflow: dict[str, Any]
     assert job["env"]["DATABASE_URL"] == (
         f"postgres://{env['POSTGRES_USER']}:{env['POSTGRES_PASSWORD']}@localhost:5432/{env['POSTGRES_DB']}"
     )
+
+
+def test_tests_run_against_a_healthy_redis_service(workflow: dict[str, Any]) -> None:
+    job = workflow["jobs"]["test"]
+    redis = job["services"]["redis"]
+    assert redis["image"].startswith("redis:")
+    assert redis["ports"] == ["6379:6379"]
+    assert '--health-cmd "redis-cli ping"' in redis["options"]
+    assert job["env"]["REDIS_URL"] == "redis://localhost:6379"
 
 
 def test_scalefold_check_uploads_its_sarif_even_when_it_fails(

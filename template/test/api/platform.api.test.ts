@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.js';
 import { buildTestApp } from '../helpers/app.js';
@@ -59,6 +60,8 @@ describe('platform', () => {
       expect(response.headers['content-type']).toMatch(/^text\/plain/);
       expect(response.body).toContain('nodejs_eventloop_lag_seconds');
       expect(response.body).toContain('db_pool_connections{pool="primary",state="idle"}');
+      expect(response.body).toContain('jobs_queue_depth{queue="notifications",state="waiting"} 0');
+      expect(response.body).toContain('cpu_pool_threads 0');
       expect(response.body).toMatch(/http_request_duration_seconds_bucket\{[^}]*route="\/health\/live"/);
       expect(response.body).toMatch(/http_request_duration_seconds_count\{[^}]*route="unmatched"/);
       expect(response.body).not.toContain('12345');
@@ -73,8 +76,18 @@ describe('platform', () => {
       const document = response.json<{ openapi: string; paths: Record<string, Record<string, unknown>> }>();
       expect(document.openapi).toMatch(/^3\.1/);
       expect(Object.keys(document.paths)).toEqual(
-        expect.arrayContaining(['/v1/users', '/v1/auth/login', '/v1/users/me', '/health/ready']),
+        expect.arrayContaining([
+          '/v1/users',
+          '/v1/auth/login',
+          '/v1/users/me',
+          '/v1/orders',
+          '/v1/orders/{id}',
+          '/v1/orders/{id}/cancel',
+          '/v1/orders/export',
+          '/health/ready',
+        ]),
       );
+      expect(document.paths['/v1/orders/{id}']?.get).toMatchObject({ security: [{ bearerAuth: [] }] });
       expect(document.paths['/v1/users/me']?.get).toMatchObject({ security: [{ bearerAuth: [] }] });
     });
   });
@@ -177,6 +190,39 @@ describe('platform', () => {
         ]);
       } finally {
         await logged.close();
+      }
+    });
+  });
+
+  describe('load shedding', () => {
+    it('answers 503 with Retry-After while the event loop lags, except the probes', async () => {
+      const shedding = await buildTestApp({ database: stubDatabase(), env: { MAX_EVENT_LOOP_DELAY_MS: '50' } });
+      const request = (url: string) => shedding.inject({ method: 'GET', url });
+      try {
+        await sleep(400); // shedding starts a moment after start-up, once samples reflect load
+        // The monitor averages the delay over 100 ms windows and restarts its clock at each sample,
+        // so a stall that begins just as a window closes can go unnoticed: stall until one is seen.
+        let shed = await request('/v1/users/me');
+        for (let stall = 0; shed.statusCode !== 503 && stall < 3; stall += 1) {
+          const until = Date.now() + 600;
+          while (Date.now() < until) {
+            // a synchronous stall, as CPU-heavy work on the event loop would cause
+          }
+          for (let poll = 0; shed.statusCode !== 503 && poll < 20; poll += 1) {
+            await sleep(10);
+            shed = await request('/v1/users/me');
+          }
+        }
+        const live = await request('/health/live');
+
+        expect(shed.statusCode).toBe(503);
+        expect(shed.headers['retry-after']).toBe('5');
+        expect(shed.json()).toMatchObject({ code: 'SERVER_OVERLOADED', requestId: expect.any(String) });
+        expect(live.statusCode).toBe(200);
+        await sleep(300); // the following samples are healthy again
+        expect((await request('/v1/users/me')).statusCode).toBe(401);
+      } finally {
+        await shedding.close();
       }
     });
   });

@@ -54,9 +54,17 @@ interface Location {
   readonly area: 'modules' | 'infrastructure' | 'shared' | 'root';
 }
 
+// Job processors run business logic outside a request: they follow the rules of services.
+const LAYER_OF_SUFFIX: Record<string, Layer> = {
+  routes: 'routes',
+  service: 'service',
+  processor: 'service',
+  repository: 'repository',
+};
+
 function locate(path: string): Location {
   const [, area = '', module] = path.split('/');
-  const layer = (/\.(routes|service|repository)\.ts$/.exec(path)?.[1] ?? 'other') as Layer;
+  const layer = LAYER_OF_SUFFIX[/\.(routes|service|processor|repository)\.ts$/.exec(path)?.[1] ?? ''] ?? 'other';
   if (area === 'modules') return { module, layer, area };
   return { module: undefined, layer, area: area === 'infrastructure' || area === 'shared' ? area : 'root' };
 }
@@ -77,7 +85,7 @@ const isHttpLayer = (target: string) =>
 /**
  * The architecture rules (SPEC: routes → service → repository, one way):
  * - routes are HTTP only: they never reach the data layer;
- * - services know neither HTTP nor SQL;
+ * - services (and job processors) know neither HTTP nor SQL;
  * - repositories depend on nothing above them;
  * - a module uses another module through its index.ts only;
  * - infrastructure and shared code never depend on a module, and shared code not on infrastructure.

@@ -24,6 +24,8 @@ describe('layer boundaries', () => {
     // Guard against a checker that passes because it sees nothing.
     const routes = sources.find(({ path }) => path === 'src/modules/users/users.routes.ts');
     expect(routes && importsOf(routes)).toContain('./users.service.js');
+    const modules = new Set(sources.map(({ path }) => /^src\/modules\/([^/]+)\//.exec(path)?.[1]).filter(Boolean));
+    expect([...modules].toSorted()).toEqual(['notifications', 'orders', 'users']);
 
     expect(checkLayers(sources)).toEqual([]);
   });
@@ -50,6 +52,31 @@ describe('layer boundaries', () => {
         "import type { Queryable } from '../../infrastructure/database/database.js';",
       ],
       ['a repository importing a service', repository, "import { UsersService } from './users.service.js';"],
+      [
+        'the orders service importing fastify',
+        'src/modules/orders/orders.service.ts',
+        "import type { FastifyReply } from 'fastify';",
+      ],
+      [
+        'an orders route importing the database',
+        'src/modules/orders/orders.routes.ts',
+        "import type { Database } from '../../infrastructure/database/database.js';",
+      ],
+      [
+        'a job processor importing fastify',
+        'src/modules/notifications/notifications.processor.ts',
+        "import type { FastifyInstance } from 'fastify';",
+      ],
+      [
+        "notifications importing the orders module's internals",
+        'src/modules/notifications/notifications.service.ts',
+        "import type { OrdersRepository } from '../orders/orders.repository.js';",
+      ],
+      [
+        'the job infrastructure importing a module',
+        'src/infrastructure/jobs/bullmq-jobs.ts',
+        "import { NOTIFICATIONS_QUEUE } from '../../modules/notifications/index.js';",
+      ],
       ['a repository importing fastify', repository, "import fastify from 'fastify';"],
       [
         "a module importing another module's internals",
@@ -86,6 +113,16 @@ describe('layer boundaries', () => {
         "a module importing another module's index",
         'src/modules/orders/orders.service.ts',
         "import type { User } from '../users/index.js';",
+      ],
+      [
+        'a service importing the event bus, cache and job interfaces',
+        'src/modules/orders/orders.service.ts',
+        "import type { Cache } from '../../infrastructure/cache/cache.js';\nimport type { JobQueue } from '../../infrastructure/jobs/jobs.js';",
+      ],
+      [
+        'a module importing the shared event contracts',
+        'src/modules/notifications/notifications.service.ts',
+        "import type { OrderPlaced } from '../../shared/events.js';",
       ],
       [
         'the composition root importing everything',

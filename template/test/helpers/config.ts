@@ -4,7 +4,7 @@ import { loadConfig, type Config } from '../../src/infrastructure/config/config.
  * Configuration for tests: the real loader with test values. DATABASE_URL passes through, so
  * `DATABASE_URL=… npm test` runs the database tests on a real PostgreSQL (REDIS_URL is read by
  * the tests that use Redis, see helpers/redis.ts). Rate limits are high except where a test
- * lowers them; retries are quick. LOG_LEVEL=debug shows the application logs.
+ * lowers them; retries are quick; no load shedding. LOG_LEVEL=debug shows the application logs.
  */
 export function testConfig(overrides: Record<string, string> = {}): Config {
   return loadConfig({
@@ -15,6 +15,9 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
     RATE_LIMIT_MAX: '10000',
     AUTH_RATE_LIMIT_MAX: '10000',
     JOB_BACKOFF_MS: '10',
+    // Off unless a test turns it on: test files start databases and compile code in parallel,
+    // which stalls the event loop now and then, and requests must not be shed for it.
+    MAX_EVENT_LOOP_DELAY_MS: '0',
     ...overrides,
   });
 }

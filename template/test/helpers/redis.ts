@@ -21,13 +21,25 @@ export function connectTestRedis(options: { waitWhileDisconnected?: boolean } = 
   );
 }
 
-/** Deletes every key under `prefix` (SCAN, never KEYS or FLUSHDB), then closes the connection. */
-export async function deleteKeysAndClose(redis: Redis, prefix: string): Promise<void> {
+/** Every key matching `pattern`, by SCAN (KEYS would block a shared Redis). */
+export async function scanKeys(redis: Redis, pattern: string): Promise<string[]> {
+  const found: string[] = [];
   let cursor = '0';
   do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500);
-    if (keys.length > 0) await redis.unlink(...keys);
+    const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 500);
+    found.push(...keys);
     cursor = next;
   } while (cursor !== '0');
+  return found;
+}
+
+/** Deletes every key under `prefix`, and nothing else. */
+export async function deleteKeys(redis: Redis, prefix: string): Promise<void> {
+  const keys = await scanKeys(redis, `${prefix}:*`);
+  if (keys.length > 0) await redis.unlink(...keys);
+}
+
+export async function deleteKeysAndClose(redis: Redis, prefix: string): Promise<void> {
+  await deleteKeys(redis, prefix);
   await closeRedis(redis);
 }

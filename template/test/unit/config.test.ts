@@ -41,6 +41,51 @@ describe('loadConfig', () => {
     expect(config.http.trustProxy).toEqual(['10.0.0.0/8', '192.168.1.1']);
   });
 
+  it('reads the Redis, cache, jobs, mail and process settings', () => {
+    const config = loadConfig({
+      REDIS_URL: 'redis://cache:6379',
+      REDIS_KEY_PREFIX: 'shop',
+      CACHE_TTL_SECONDS: '30',
+      JOB_ATTEMPTS: '3',
+      JOB_BACKOFF_MS: '250',
+      WORKER_CONCURRENCY: '8',
+      SMTP_URL: 'smtp://mail:25',
+      WEB_CONCURRENCY: '4',
+    });
+
+    expect(config.redis).toEqual({ url: 'redis://cache:6379', keyPrefix: 'shop' });
+    expect(config.cache.ttlSeconds).toBe(30);
+    expect(config.jobs).toEqual({ attempts: 3, backoffMs: 250, concurrency: 8 });
+    expect(config.mail.smtpUrl).toBe('smtp://mail:25');
+    expect(config.webConcurrency).toBe(4);
+  });
+
+  it('defaults to no Redis, one process and the worker port next to the API port', () => {
+    const config = loadConfig({});
+
+    expect(config.redis).toEqual({ url: undefined, keyPrefix: PROJECT.name });
+    expect(config.webConcurrency).toBe(1);
+    expect(config.worker.port).toBe(PROJECT.defaultWorkerPort);
+  });
+
+  it('refuses a read replica without a primary', () => {
+    expect(issuesOf({ DATABASE_READ_URL: 'postgres://replica/app' })).toEqual([
+      expect.stringMatching(/^DATABASE_READ_URL needs DATABASE_URL/),
+    ]);
+  });
+
+  describe('for the worker process', () => {
+    const worker = (env: Record<string, string>) => loadConfig(env, 'worker');
+
+    it('requires REDIS_URL', () => {
+      expect(() => worker({})).toThrow(/REDIS_URL is required by the worker/);
+    });
+
+    it('needs neither the JWT secret nor the database in production', () => {
+      expect(worker({ NODE_ENV: 'production', REDIS_URL: 'redis://cache:6379' }).redis.url).toBe('redis://cache:6379');
+    });
+  });
+
   it('treats an empty value as unset', () => {
     expect(loadConfig({ PORT: '', DATABASE_URL: '' })).toMatchObject({
       http: { port: PROJECT.defaultPort },
@@ -59,6 +104,12 @@ describe('loadConfig', () => {
     ['RATE_LIMIT_MAX', '0'],
     ['CORS_ORIGINS', 'app.example.com'],
     ['TRUST_PROXY', 'sometimes'],
+    ['REDIS_URL', 'http://localhost:6379'],
+    ['REDIS_KEY_PREFIX', 'has spaces'],
+    ['DATABASE_READ_URL', 'mysql://replica/app'],
+    ['SMTP_URL', 'mailto:ops@example.com'],
+    ['JOB_ATTEMPTS', '0'],
+    ['WEB_CONCURRENCY', '0'],
   ])('refuses %s=%s with a message naming the variable', (name, value) => {
     const issues = issuesOf({ [name]: value });
 
@@ -94,6 +145,13 @@ describe('loadConfig', () => {
 
     it('refuses CORS for any origin', () => {
       expect(issuesOf({ ...PRODUCTION, CORS_ORIGINS: '*' })).toEqual([expect.stringMatching(/^CORS_ORIGINS/)]);
+    });
+
+    it('refuses to send mail from the placeholder sender address', () => {
+      expect(issuesOf({ ...PRODUCTION, SMTP_URL: 'smtp://mail:25' })).toEqual([expect.stringMatching(/^MAIL_FROM/)]);
+      expect(loadConfig({ ...PRODUCTION, SMTP_URL: 'smtp://mail:25', MAIL_FROM: 'shop@acme.test' }).mail.from).toBe(
+        'shop@acme.test',
+      );
     });
 
     it('refuses to run on an in-memory database', () => {

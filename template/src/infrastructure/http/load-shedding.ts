@@ -5,6 +5,8 @@ import { DomainError } from '../../shared/errors.js';
 
 /** Seconds a client is told to wait before retrying a shed request. */
 const RETRY_AFTER_SECONDS = 5;
+/** How often the event-loop delay is sampled (the mean over each interval is compared). */
+const SAMPLE_INTERVAL_MS = 100;
 
 /**
  * Load shedding: while the event loop lags more than `maxEventLoopDelayMs`, requests are answered
@@ -13,12 +15,23 @@ const RETRY_AFTER_SECONDS = 5;
  */
 const loadSheddingPlugin: FastifyPluginAsync<{ maxEventLoopDelayMs: number }> = async (app, options) => {
   if (options.maxEventLoopDelayMs === 0) return;
+
+  // The first samples measure the start-up itself (loading modules, compiling schemas), not load:
+  // shedding starts once the application is ready and a couple of samples have been taken since.
+  let armed = false;
+  app.addHook('onReady', (done) => {
+    setTimeout(() => {
+      armed = true;
+    }, 2 * SAMPLE_INTERVAL_MS).unref();
+    done();
+  });
+
   await app.register(underPressure, {
     maxEventLoopDelay: options.maxEventLoopDelayMs,
-    sampleInterval: 100,
+    sampleInterval: SAMPLE_INTERVAL_MS,
     exposeStatusRoute: false,
     pressureHandler: (request, reply) => {
-      if (request.routeOptions.config.loadShedding === false) return undefined; // served anyway
+      if (!armed || request.routeOptions.config.loadShedding === false) return undefined; // served
       reply.header('retry-after', String(RETRY_AFTER_SECONDS));
       return Promise.reject(
         new DomainError('unavailable', 'SERVER_OVERLOADED', 'The server is overloaded; retry in a few seconds'),

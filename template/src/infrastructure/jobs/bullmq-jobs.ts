@@ -68,7 +68,8 @@ export function createBullmqJobRuntime(options: BullmqOptions): JobRuntime {
         name,
         async (job: Job) => {
           const handler = byName[job.name];
-          if (handler === undefined) throw new UnrecoverableError(`no handler for job "${job.name}" of queue "${name}"`);
+          if (handler === undefined)
+            throw new UnrecoverableError(`no handler for job "${job.name}" of queue "${name}"`);
           try {
             await handler(job.data, { id: job.id ?? '', name: job.name, attempt: job.attemptsMade + 1 });
           } catch (error) {

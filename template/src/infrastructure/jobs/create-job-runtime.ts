@@ -7,7 +7,11 @@ import type { JobRuntime } from './jobs.js';
 
 /** BullMQ when the process has a Redis connection, the in-process runner otherwise. */
 export function createJobRuntime(config: Config, redis: Redis | undefined, logger: Logger): JobRuntime {
-  const policy = { attempts: config.jobs.attempts, backoffMs: config.jobs.backoffMs, concurrency: config.jobs.concurrency };
+  const policy = {
+    attempts: config.jobs.attempts,
+    backoffMs: config.jobs.backoffMs,
+    concurrency: config.jobs.concurrency,
+  };
   return redis === undefined
     ? createInProcessJobRuntime({ ...policy, logger })
     : createBullmqJobRuntime({ ...policy, connection: redis, keyPrefix: config.redis.keyPrefix, logger });

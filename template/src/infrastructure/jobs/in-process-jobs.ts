@@ -23,7 +23,12 @@ export interface InProcessJobRuntime extends JobRuntime {
   /** Resolves once no job is waiting, running or due for a retry (tests, shutdown). */
   idle(): Promise<void>;
   /** The last jobs that exhausted their attempts, newest last, for inspection. */
-  failedJobs(): readonly { readonly queue: string; readonly name: string; readonly id: string; readonly error: string }[];
+  failedJobs(): readonly {
+    readonly queue: string;
+    readonly name: string;
+    readonly id: string;
+    readonly error: string;
+  }[];
 }
 
 export interface InProcessOptions extends RetryPolicy {
@@ -78,14 +83,20 @@ export function createInProcessJobRuntime(options: InProcessOptions): InProcessJ
     const started = performance.now();
     const handler = handlers.get(job.queue)?.[job.name];
     try {
-      if (handler === undefined) throw new PermanentJobError(`no handler for job "${job.name}" of queue "${job.queue}"`);
+      if (handler === undefined) {
+        throw new PermanentJobError(`no handler for job "${job.name}" of queue "${job.queue}"`);
+      }
       await handler(job.data, { id: job.id, name: job.name, attempt: job.attempt });
+      logger.info({ queue: job.queue, job: job.name, jobId: job.id, attempt: job.attempt }, 'job completed');
       record(job, 'completed', started);
     } catch (error) {
       const permanent = error instanceof PermanentJobError;
       if (!permanent && job.attempt < options.attempts && !closed) {
         const delayMs = retryDelayMs(options, job.attempt);
-        logger.warn({ err: error, queue: job.queue, job: job.name, jobId: job.id, attempt: job.attempt, delayMs }, 'job failed, will retry');
+        logger.warn(
+          { err: error, queue: job.queue, job: job.name, jobId: job.id, attempt: job.attempt, delayMs },
+          'job failed, will retry',
+        );
         record(job, 'retried', started);
         retryTimers.set(
           job,
@@ -97,7 +108,10 @@ export function createInProcessJobRuntime(options: InProcessOptions): InProcessJ
           }, delayMs),
         );
       } else {
-        logger.error({ err: error, queue: job.queue, job: job.name, jobId: job.id, attempt: job.attempt }, 'job failed');
+        logger.error(
+          { err: error, queue: job.queue, job: job.name, jobId: job.id, attempt: job.attempt },
+          'job failed',
+        );
         record(job, 'failed', started);
         failed.push({ queue: job.queue, name: job.name, id: job.id, error: String(error) });
         if (failed.length > FAILED_JOBS_KEPT) failed.shift();
@@ -141,15 +155,13 @@ export function createInProcessJobRuntime(options: InProcessOptions): InProcessJ
     depth() {
       const count = (jobs: Iterable<Job>, queue: string) => [...jobs].filter((job) => job.queue === queue).length;
       return Promise.resolve(
-        [...knownQueues].map(
-          (queue): QueueDepth => ({
-            queue,
-            waiting: count(waiting, queue),
-            active: count(running, queue),
-            delayed: count(retryTimers.keys(), queue),
-            failed: failed.filter((job) => job.queue === queue).length,
-          }),
-        ),
+        [...knownQueues].map((queue): QueueDepth => ({
+          queue,
+          waiting: count(waiting, queue),
+          active: count(running, queue),
+          delayed: count(retryTimers.keys(), queue),
+          failed: failed.filter((job) => job.queue === queue).length,
+        })),
       );
     },
     onOutcome(listener) {

@@ -10,7 +10,11 @@ export interface JobQueue<Jobs extends object> {
    * Queues a job. Jobs added with an `id` already waiting, delayed or running are ignored, so a
    * producer may safely add the same job twice.
    */
-  add<Name extends keyof Jobs & string>(name: Name, data: Jobs[Name], options?: { readonly id?: string }): Promise<void>;
+  add<Name extends keyof Jobs & string>(
+    name: Name,
+    data: Jobs[Name],
+    options?: { readonly id?: string },
+  ): Promise<void>;
 }
 
 export interface JobInfo {

@@ -12,6 +12,7 @@ export function createMailer(config: Config['mail'], logger: Logger): Mailer {
   const transport =
     config.smtpUrl === undefined ? createTransport({ jsonTransport: true }) : createTransport(config.smtpUrl);
   const logOnly = config.smtpUrl === undefined;
+  if (logOnly) logger.info('SMTP_URL is not set: e-mails are written to the log instead of being sent');
 
   return {
     async send(mail) {

@@ -30,7 +30,11 @@ export const REDACTED_PATHS = [
 
 /**
  * JSON logs on stdout, one object per line, for the platform's log collector. `destination`
- * exists for tests; the default is pino's own stdout stream.
+ * exists for tests.
+ *
+ * Lines are written synchronously: each costs one write(2) on the event loop and no thread-pool
+ * round trip, a fatal line is out before the process exits, and the last lines keep their order
+ * (an asynchronous destination flushed at exit can write its buffer before the write in flight).
  */
 export function createLogger(options: { level: LogLevel }, destination?: DestinationStream): Logger {
   return pino(
@@ -41,6 +45,6 @@ export function createLogger(options: { level: LogLevel }, destination?: Destina
       formatters: { level: (label) => ({ level: label }) },
       timestamp: pino.stdTimeFunctions.isoTime,
     },
-    destination,
+    destination ?? pino.destination({ dest: 1, sync: true }),
   );
 }

@@ -27,7 +27,12 @@ export function runClusterPrimary(options: ClusterOptions): void {
   const fork = () => {
     const worker = cluster.fork();
     live.add(worker);
-    logger.info({ worker: worker.id, pid: worker.process.pid }, 'cluster worker started');
+    logger.info({ worker: worker.id, workerPid: worker.process.pid }, 'cluster worker started');
+  };
+
+  // Whatever the logger's destination still buffers reaches it before the process ends.
+  const exit = (code: number) => {
+    logger.flush(() => process.exit(code));
   };
 
   const stop = (exitCode: number) => {
@@ -36,11 +41,11 @@ export function runClusterPrimary(options: ClusterOptions): void {
     for (const timer of pendingRestarts) clearTimeout(timer);
     logger.info({ workers: live.size }, 'stopping cluster workers');
     for (const worker of live) worker.process.kill('SIGTERM');
-    if (live.size === 0) process.exit(exitCode);
+    if (live.size === 0) exit(exitCode);
     // Workers bound their own shutdown; this only catches one that hangs regardless.
     setTimeout(() => {
       logger.error('cluster workers did not stop in time, exiting');
-      process.exit(1);
+      exit(1);
     }, options.shutdownTimeoutMs + 5000).unref();
   };
 
@@ -49,17 +54,23 @@ export function runClusterPrimary(options: ClusterOptions): void {
     if (stopping !== undefined) {
       if (live.size === 0) {
         logger.info('cluster stopped');
-        process.exit(stopping.exitCode);
+        exit(stopping.exitCode);
       }
       return;
     }
     const delayMs = crashes.recordCrash(Date.now());
     if (delayMs === undefined) {
-      logger.fatal({ pid: worker.process.pid, code, signal }, 'cluster workers keep crashing, stopping the service');
+      logger.fatal(
+        { workerPid: worker.process.pid, code, signal },
+        'cluster workers keep crashing, stopping the service',
+      );
       stop(1);
       return;
     }
-    logger.error({ worker: worker.id, pid: worker.process.pid, code, signal, delayMs }, 'cluster worker died, replacing it');
+    logger.error(
+      { worker: worker.id, workerPid: worker.process.pid, code, signal, delayMs },
+      'cluster worker died, replacing it',
+    );
     const timer = setTimeout(() => {
       pendingRestarts.delete(timer);
       fork();
@@ -74,6 +85,6 @@ export function runClusterPrimary(options: ClusterOptions): void {
     stop(0);
   });
 
-  logger.info({ workers: options.workers, pid: process.pid }, 'cluster primary started');
+  logger.info({ workers: options.workers }, 'cluster primary started');
   for (let index = 0; index < options.workers; index += 1) fork();
 }

@@ -64,7 +64,7 @@ export function installGracefulShutdown(
         }
       }
       logger.info('shutdown complete');
-      // pino writes asynchronously: let the last lines reach stdout, in order, before exiting.
+      // Whatever the logger's destination still buffers reaches it before the process exits.
       await new Promise<void>((resolve) => {
         logger.flush(() => {
           resolve();

@@ -18,7 +18,10 @@ export interface NotificationsModuleOptions {
 
 /** Subscribes to the events that call for a notification. The module has no HTTP routes. */
 export function createNotificationsModule(options: NotificationsModuleOptions): void {
-  const service = new NotificationsService(options.recipients, options.jobs.queue<NotificationJobs>(NOTIFICATIONS_QUEUE));
+  const service = new NotificationsService(
+    options.recipients,
+    options.jobs.queue<NotificationJobs>(NOTIFICATIONS_QUEUE),
+  );
   options.events.subscribe('order.placed', (event) => service.onOrderPlaced(event));
 }
 

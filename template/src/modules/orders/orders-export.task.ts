@@ -16,7 +16,18 @@ interface ExportedOrder {
   readonly items: readonly { sku: string; name: string; quantity: number; unitPriceCents: number }[];
 }
 
-const HEADER = ['order_id', 'created_at', 'status', 'sku', 'product', 'quantity', 'unit_price', 'line_total', 'order_total', 'currency'];
+const HEADER = [
+  'order_id',
+  'created_at',
+  'status',
+  'sku',
+  'product',
+  'quantity',
+  'unit_price',
+  'line_total',
+  'order_total',
+  'currency',
+];
 
 /** One line per order item (RFC 4180 CSV, CRLF line breaks, amounts as decimals). */
 export default function renderOrdersCsv({ ordersJson }: ExportInput): string {

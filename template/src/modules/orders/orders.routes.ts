@@ -40,7 +40,10 @@ export const ordersRoutes: FastifyPluginAsyncTypebox<OrdersRoutesOptions> = asyn
     },
     async (request, reply) => {
       const order = await service.place(request.user.id, request.body.items);
-      return reply.status(201).header('location', `${request.routeOptions.url ?? ''}/${order.id}`).send(order);
+      return reply
+        .status(201)
+        .header('location', `${request.routeOptions.url ?? ''}/${order.id}`)
+        .send(order);
     },
   );
 
@@ -118,7 +121,13 @@ export const ordersRoutes: FastifyPluginAsyncTypebox<OrdersRoutesOptions> = asyn
         summary: 'Cancel a placed order',
         security,
         params: OrderIdParams,
-        response: { 200: OrderResponse, 400: ErrorResponse, 401: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse },
+        response: {
+          200: OrderResponse,
+          400: ErrorResponse,
+          401: ErrorResponse,
+          404: ErrorResponse,
+          409: ErrorResponse,
+        },
       },
     },
     async (request) => service.cancel(request.user.id, request.params.id),

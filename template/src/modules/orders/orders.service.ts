@@ -147,4 +147,3 @@ function project(view: OrderView, fields: readonly OrderField[]): Partial<OrderV
   if (fields.length === ORDER_FIELDS.length) return view;
   return Object.fromEntries(fields.map((field) => [field, view[field]]));
 }
-
