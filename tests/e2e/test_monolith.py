@@ -15,6 +15,7 @@ import json
 import os
 import secrets
 import signal
+import sys
 import subprocess
 import threading
 import time
@@ -58,6 +59,14 @@ def test_lint_typecheck_build_and_tests_on_embedded_defaults(monolith: Path, nod
     assert (monolith / "dist" / "migrate.js").is_file()
     assert (monolith / "dist" / "healthcheck.js").is_file()
     npm("test", monolith, env)
+
+
+def test_the_installed_project_passes_scalefold_check(monolith: Path, node_env: dict[str, str]) -> None:
+    """The project as `new` leaves it (lockfile written) has no finding at warning level or above."""
+    result = run([sys.executable, "-m", "scalefold", "check", str(monolith), "--format", "json", "--fail-on", "warning"],
+                 monolith, node_env)
+    counts = json.loads(result.stdout)["summary"]["counts"]
+    assert (counts["error"], counts["warning"]) == (0, 0)
 
 
 def test_tests_pass_against_real_postgresql(monolith: Path, node_env: dict[str, str], database_url: str) -> None:
