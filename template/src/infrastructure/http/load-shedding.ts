@@ -30,8 +30,12 @@ const loadSheddingPlugin: FastifyPluginAsync<{ maxEventLoopDelayMs: number }> = 
     maxEventLoopDelay: options.maxEventLoopDelayMs,
     sampleInterval: SAMPLE_INTERVAL_MS,
     exposeStatusRoute: false,
-    pressureHandler: (request, reply) => {
+    pressureHandler: (request, reply, type, value) => {
       if (!armed || request.routeOptions.config.loadShedding === false) return undefined; // served
+      // A window with no sample at all (one pause longer than the interval: a major GC, the machine
+      // busy elsewhere) is reported as an infinite delay. The pause itself is recorded in the next
+      // window, so shed on measured lag only, not on a single missed sample.
+      if (type === 'eventLoopDelay' && !Number.isFinite(value)) return undefined;
       reply.header('retry-after', String(RETRY_AFTER_SECONDS));
       return Promise.reject(
         new DomainError('unavailable', 'SERVER_OVERLOADED', 'The server is overloaded; retry in a few seconds'),
