@@ -146,7 +146,7 @@ def scenario(tmp_path_factory: pytest.TempPathFactory) -> Scenario:
         pytest.fail(f"the template has none of {[old for old, _ in RENAMES]}: update this test's rename")
     optional = first_existing(project, OPTIONAL_FILES)
     shared = first_existing(project, SHARED_LINE_FILES)
-    changed = next(str(p.relative_to(source / "template")) for p in sorted((source / "template" / "src").rglob("*.ts"))
+    changed = next(str(p.relative_to(source / "template")) for p in sorted((source / "template").rglob("src/**/*.ts"))
                    if "modules" not in p.parts)
     make_next_version(source, renamed, optional, shared, changed)
     routes = team_work(project, renamed[0], optional, shared)
