@@ -1,8 +1,8 @@
 """The options the advisor can switch on, and how each maps to the template's answers.
 
 Most options are advice today: the template renders the cache (with its in-memory fallback) and
-the read-replica URL in every project, and has no question for a broker, Kubernetes manifests,
-cluster mode, a CQRS read model or event sourcing yet. When copier.yml gains such a question,
+the read-replica URL in every project, and has no question for cluster mode, a CQRS read model or
+event sourcing yet; the broker and the Kubernetes manifests are questions. When copier.yml gains such a question,
 wiring it is one entry in :data:`TEMPLATE_ANSWERS`; the interactive ``new`` then offers the
 advised value as that question's default.
 """
@@ -57,10 +57,10 @@ class TemplateAnswer:
     off: Any = None
 
 
-#: option id → the copier question that implements it. Options without an entry stay advice;
-#: a broker question (`broker: {choices: [...]}`) would be wired as `"broker": TemplateAnswer("broker")`.
+#: option id → the copier question that implements it. Options without an entry stay advice.
 TEMPLATE_ANSWERS: dict[str, TemplateAnswer] = {
     "kubernetes": TemplateAnswer("kubernetes", off=False),
+    "broker": TemplateAnswer("broker"),
 }
 
 
