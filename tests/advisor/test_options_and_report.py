@@ -58,8 +58,21 @@ def test_one_table_entry_wires_an_option_to_a_question() -> None:
 
 
 def test_options_the_template_implements_become_answers_and_the_rest_stay_advice() -> None:
-    # Kubernetes manifests are a template question; cache, broker, CQRS… are advice only today.
-    assert template_answers(recommend(ANSWERS).option_values, load_questions()) == {"kubernetes": True}
+    # Kubernetes manifests and the broker are template questions; cache, read replica, CQRS and event
+    # sourcing are advice only today. Real-time updates call for NATS JetStream.
+    assert recommend(ANSWERS).preset == "extracted"
+    assert template_answers(recommend(ANSWERS).option_values, load_questions()) == {
+        "kubernetes": True,
+        "broker": "nats",
+    }
+    # without real-time updates the extracted services still need a broker: RabbitMQ
+    no_realtime = ScaleAnswers(rps=100, teams=1, independent=("notifications",), target="single-host")
+    assert recommend(no_realtime).preset == "extracted"
+    assert template_answers(recommend(no_realtime).option_values, load_questions()) == {
+        "kubernetes": False,
+        "broker": "rabbitmq",
+    }
+    # a monolith needs no broker, so the broker question keeps its own default (no answer)
     single_host = ScaleAnswers(rps=100, teams=1, target="single-host")
     assert template_answers(recommend(single_host).option_values, load_questions()) == {"kubernetes": False}
 
@@ -77,6 +90,9 @@ def test_report_shape() -> None:
     broker = next(o for o in report["recommendation"]["options"] if o["id"] == "broker")
     assert broker["value"] == "nats" and broker["reason"] and broker["rule"] == "broker-for-realtime"
     assert "chosen_preset" not in report
+    # shipped is read from the presets this scalefold ships, whatever they are
+    both = build_report(ANSWERS, recommendation, shipped_presets=["monolith", "extracted"])
+    assert both["recommendation"]["shipped"] is True
 
 
 def test_the_advice_record_reads_back_as_the_same_answers(tmp_path: Path) -> None:

@@ -20,7 +20,19 @@ def test_version() -> None:
 def test_presets_lists_the_shipped_presets() -> None:
     result = run_cli("presets")
     assert result.returncode == 0
-    assert "monolith" in result.stdout
+    rows = [line.strip("│ ").split("│") for line in result.stdout.splitlines() if line.startswith("│")]
+    listed = {cells[0].strip(): cells[1].strip() for cells in rows if cells[0].strip()}
+    # both shipped presets, in the order of the migration path, each with its summary; nothing unshipped
+    assert list(listed) == ["monolith", "extracted"]
+    assert listed["monolith"].startswith("Modular monolith")
+    assert listed["extracted"].startswith("Monolith with the notifications module extracted")
+
+
+def test_presets_show_prints_the_extracted_preset() -> None:
+    result = run_cli("presets", "show", "extracted")
+    assert result.returncode == 0, result.stderr
+    assert "preset: extracted" in result.stdout
+    assert "transactional outbox" in result.stdout
 
 
 def test_presets_show_prints_answers_and_architecture() -> None:

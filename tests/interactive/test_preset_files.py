@@ -24,8 +24,13 @@ def write(tmp_path: Path, text: str) -> Path:
         ("answers:\n  port: 70000\n", "preset team.yml: invalid port 70000: must be between 1 and 65535"),
         ("answers:\n  port: web\n", "preset team.yml: port: expected a whole number, got 'web'"),
         (
-            "answers:\n  preset: extracted\n",
-            "preset team.yml: invalid preset 'extracted': 'extracted' is not one of",
+            "answers:\n  preset: microservices\n",
+            "preset team.yml: invalid preset 'microservices': "
+            "'microservices' is not one of: monolith, extracted",
+        ),
+        (
+            "answers:\n  preset: extracted\n  broker: kafka\n",
+            "preset team.yml: invalid broker 'kafka': 'kafka' is not one of: rabbitmq, nats",
         ),
         ("answers:\n  project_name: My_API\n", "preset team.yml: invalid project_name 'My_API'"),
         (
@@ -48,6 +53,11 @@ def test_a_good_preset_file_loads(tmp_path: Path) -> None:
     )
     assert preset.answers == {"port": 4000, "description": "Team API"}
     assert preset.summary == "Ours"
+
+
+def test_a_preset_file_may_build_on_the_extracted_preset(tmp_path: Path) -> None:
+    preset = load_preset(str(write(tmp_path, "answers:\n  preset: extracted\n  broker: nats\n")))
+    assert preset.answers == {"preset": "extracted", "broker": "nats"}
 
 
 def test_every_shipped_preset_passes_the_same_validation() -> None:

@@ -106,18 +106,33 @@ def test_declining_it_offers_the_shipped_presets() -> None:
     prompter, screen = make_prompter("n", "galaxy", "monolith")
     recommendation = recommend(ScaleAnswers(rps=10, teams=1))
     assert choose_preset(prompter, recommendation, builtin_presets()).name == "monolith"
-    assert "✗ unknown preset 'galaxy'; available: monolith" in screen.getvalue()
+    assert "✗ unknown preset 'galaxy'; available: monolith, extracted (or a path" in screen.getvalue()
+
+
+def test_accepting_a_shipped_service_recommendation() -> None:
+    prompter, screen = make_prompter("")
+    recommendation = recommend(ScaleAnswers(rps=10, teams=1, independent=("notifications",)))
+    assert recommendation.preset == "extracted"
+    assert choose_preset(prompter, recommendation, builtin_presets()).name == "extracted"
+    out = screen.getvalue()
+    assert "Use the recommended preset 'extracted'? [y/n] (yes):" in out
+    assert "not shipped" not in out
 
 
 def test_a_recommended_preset_that_is_not_shipped_is_never_chosen() -> None:
-    prompter, screen = make_prompter("extracted", "")
-    recommendation = recommend(ScaleAnswers(rps=10, teams=1, independent=("notifications",)))
-    assert recommendation.preset == "extracted"
+    prompter, screen = make_prompter("microservices", "")
+    several_teams = ScaleAnswers(rps=10, teams=3, independent=("orders", "notifications"))
+    recommendation = recommend(several_teams)
+    assert recommendation.preset == "microservices"
     assert choose_preset(prompter, recommendation, builtin_presets()).name == "monolith"
-    out = " ".join(screen.getvalue().split())
-    assert "'extracted' is not shipped yet; pick one of these: monolith Modular monolith" in out
-    assert "✗ this scalefold does not ship 'extracted' yet; choose one of: monolith" in out
+    out = " ".join(screen.getvalue().replace("│", " ").split())
+    assert (
+        "'microservices' is not shipped yet; pick one of these: monolith Modular monolith, one deployable"
+    ) in out
+    assert "extracted Monolith with the notifications module extracted" in out
+    assert "✗ this scalefold does not ship 'microservices' yet; choose one of: monolith, extracted" in out
     assert "Preset (monolith):" in out
+    assert "Use the recommended preset" not in out
 
 
 def test_a_users_own_preset_file_can_be_chosen(tmp_path: Path) -> None:
@@ -225,18 +240,22 @@ def test_a_project_name_whose_folder_is_busy_is_refused_at_the_prompt(
 # --- the whole flow ----------------------------------------------------------------------------
 
 SCALE_LINES = ["800", "2", "notifications", "95%", "heavy", "n", "y", "kubernetes"]
+#: The same load, but three teams that must each ship orders or notifications on their own.
+SEVERAL_TEAMS_LINES = ["800", "3", "orders,notifications", "95%", "heavy", "n", "y", "kubernetes"]
 
 
 def test_the_whole_flow_records_the_advice(tmp_path: Path) -> None:
-    # extracted is recommended but not shipped: Enter picks monolith; then name, description, port,
-    # and Enter takes the advised "yes" for the Kubernetes manifests (the target is Kubernetes)
-    prompter, screen = make_prompter(*SCALE_LINES, "", "", "Orders API", "4000", "")
+    # extracted is recommended and shipped: Enter accepts it; then name, description, Enter takes the
+    # advised RabbitMQ (no real-time updates), port, and Enter takes the advised "yes" for the
+    # Kubernetes manifests (the target is Kubernetes)
+    prompter, screen = make_prompter(*SCALE_LINES, "", "", "Orders API", "", "4000", "")
     project = ask_new_project(tmp_path / "orders-api", {}, prompter=prompter)
     assert project.destination == tmp_path / "orders-api"
     assert project.answers == {
         "project_name": "orders-api",
         "description": "Orders API",
-        "preset": "monolith",
+        "preset": "extracted",
+        "broker": "rabbitmq",
         "port": 4000,
         "kubernetes": True,
     }
@@ -251,10 +270,70 @@ def test_the_whole_flow_records_the_advice(tmp_path: Path) -> None:
         "audit_trail": True,
         "target": "kubernetes",
     }
-    assert record["recommendation"]["preset"] == "extracted" and record["chosen_preset"] == "monolith"
-    out = " ".join(screen.getvalue().split())
+    assert record["recommendation"]["preset"] == record["chosen_preset"] == "extracted"
+    assert record["recommendation"]["shipped"] is True
+    assert record["shipped_presets"] == ["monolith", "extracted"]
+    out = " ".join(screen.getvalue().replace("│", " ").split())
     assert "Recommended: extracted" in out
-    assert "ships only the 'monolith' preset; 'extracted' comes in a later release" in out
+    assert "Use the recommended preset 'extracted'? [y/n] (yes):" in out
+    assert "comes in a later release" not in out
+
+
+@pytest.mark.parametrize(
+    ("realtime", "broker"),
+    [("y", "nats"), ("n", "rabbitmq")],
+    ids=["realtime-nats", "no-realtime-rabbitmq"],
+)
+def test_accepting_extracted_asks_the_broker_with_the_advised_default(
+    tmp_path: Path, realtime: str, broker: str
+) -> None:
+    scale = ["800", "2", "notifications", "95%", "heavy", realtime, "n", "single-host"]
+    # accept extracted, then name, description, Enter at the broker question, port, kubernetes
+    prompter, screen = make_prompter(*scale, "", "", "", "", "", "")
+    project = ask_new_project(tmp_path / "events-api", {}, prompter=prompter)
+    assert (project.answers["preset"], project.answers["broker"]) == ("extracted", broker)
+    out = screen.getvalue()
+    assert f"broker [rabbitmq/nats] ({broker}):" in out
+    assert out.count("broker [rabbitmq/nats]") == 1
+    record = yaml.safe_load(project.extra_files[".scalefold/advice.yml"])
+    assert record["chosen_preset"] == "extracted"
+    advised = {o["id"]: o["value"] for o in record["recommendation"]["options"]}
+    assert advised["broker"] == broker
+
+
+def test_the_advised_broker_is_only_a_default(tmp_path: Path) -> None:
+    scale = ["800", "2", "notifications", "95%", "heavy", "y", "n", "single-host"]
+    prompter, screen = make_prompter(*scale, "", "", "", "kafka", "rabbitmq", "", "")
+    project = ask_new_project(tmp_path / "events-api", {}, prompter=prompter)
+    assert project.answers["broker"] == "rabbitmq"
+    out = screen.getvalue()
+    assert "broker [rabbitmq/nats] (nats):" in out
+    assert "✗ invalid broker: 'kafka' is not one of: rabbitmq, nats — try again" in out
+
+
+def test_an_unshipped_recommendation_records_the_preset_chosen_instead(tmp_path: Path) -> None:
+    # microservices is recommended but not shipped: Enter picks monolith; then name, description, port,
+    # and Enter takes the advised "yes" for the Kubernetes manifests (the target is Kubernetes)
+    prompter, screen = make_prompter(*SEVERAL_TEAMS_LINES, "", "", "Orders API", "4000", "")
+    project = ask_new_project(tmp_path / "orders-api", {}, prompter=prompter)
+    assert project.answers == {
+        "project_name": "orders-api",
+        "description": "Orders API",
+        "preset": "monolith",
+        "port": 4000,
+        "kubernetes": True,
+    }
+    record = yaml.safe_load(project.extra_files[".scalefold/advice.yml"])
+    assert record["answers"]["teams"] == 3
+    assert record["answers"]["independent"] == ["orders", "notifications"]
+    assert record["recommendation"]["preset"] == "microservices" and record["chosen_preset"] == "monolith"
+    assert record["recommendation"]["shipped"] is False
+    out = " ".join(screen.getvalue().replace("│", " ").split())
+    assert "Recommended: microservices" in out
+    assert (
+        "ships only the presets 'monolith' and 'extracted'; 'microservices' comes in a later release"
+    ) in out
+    assert "broker [" not in out  # the monolith has no broker to choose
 
 
 def test_data_answers_are_checked_before_any_question(tmp_path: Path) -> None:

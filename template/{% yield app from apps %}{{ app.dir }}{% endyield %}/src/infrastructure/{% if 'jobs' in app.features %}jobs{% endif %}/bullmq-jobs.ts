@@ -1,4 +1,6 @@
 import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
+import { BullMQOtel } from 'bullmq-otel';
+import { PROJECT } from '../../shared/project.js';
 import type { Logger } from '../observability/logger.js';
 import type { Redis } from '../redis/redis.js';
 import { PermanentJobError, type JobHandler, type JobOutcome, type JobRuntime, type RetryPolicy } from './jobs.js';
@@ -20,6 +22,10 @@ export interface BullmqOptions extends RetryPolicy {
 const REMOVE_ON_COMPLETE = { age: 3600, count: 1000 };
 const REMOVE_ON_FAIL = { age: 7 * 24 * 3600, count: 10_000 };
 
+// The trace context of whoever queues a job travels with it, so the job's spans and log lines join
+// that trace (the request, or the event, that caused it). A no-op while tracing is off.
+const telemetry = new BullMQOtel({ tracerName: PROJECT.name });
+
 /** Queues in Redis, run by the worker process (`npm run worker`) with retries and backoff. */
 export function createBullmqJobRuntime(options: BullmqOptions): JobRuntime {
   const { connection, logger } = options;
@@ -34,6 +40,7 @@ export function createBullmqJobRuntime(options: BullmqOptions): JobRuntime {
       queue = new Queue(name, {
         connection,
         prefix,
+        telemetry,
         defaultJobOptions: {
           attempts: options.attempts,
           backoff: { type: 'exponential', delay: options.backoffMs },
@@ -78,7 +85,7 @@ export function createBullmqJobRuntime(options: BullmqOptions): JobRuntime {
             throw error;
           }
         },
-        { connection, prefix, concurrency: options.concurrency },
+        { connection, prefix, concurrency: options.concurrency, telemetry },
       );
       worker.on('completed', (job) => {
         logger.info({ queue: name, job: job.name, jobId: job.id, attempt: job.attemptsMade }, 'job completed');

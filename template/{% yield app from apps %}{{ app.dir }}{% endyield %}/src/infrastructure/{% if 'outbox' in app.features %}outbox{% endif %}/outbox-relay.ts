@@ -73,7 +73,7 @@ export class OutboxRelay {
       const { rows } = await tx.query<OutboxRow>(
         `SELECT id, type, payload, headers FROM outbox
           WHERE published_at IS NULL
-          ORDER BY created_at, id
+          ORDER BY position
           LIMIT $1
           FOR UPDATE SKIP LOCKED`,
         [batchSize],
