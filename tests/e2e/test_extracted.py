@@ -85,9 +85,9 @@ def test_every_workspace_lints_typechecks_and_passes_its_tests_on_embedded_defau
     npm("lint", project, env)
     npm("typecheck", project, env)
     result = npm("test", project, env)
-    # The root script ran the three workspaces' suites.
-    for workspace in ("@shop/contracts", "@shop/api", "@shop/notifications"):
-        assert workspace in result.stdout + result.stderr
+    # The root script ran the three workspaces' suites (Vitest names the folder of each run).
+    for workspace in ("packages/contracts", "apps/api", "services/notifications"):
+        assert str(project / workspace) in result.stdout, workspace
 
 
 def test_the_installed_project_passes_scalefold_check(project: Path, node_env: dict[str, str]) -> None:
