@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import secrets
+import socket
 import sys
 import uuid
 from collections.abc import Iterator
@@ -116,11 +117,27 @@ def test_workspace_tests_pass_against_real_postgresql_redis_and_broker(
         # With every URL set, the tests that need a real server ran instead of skipping.
         skipped = [t["fullName"] for f in results["testResults"] for t in f["assertionResults"]  # type: ignore[index]
                    if t["status"] != "passed"]
-        assert skipped == [], f"{workspace}: {skipped}"
+        assert skipped == _allowed_skips(broker, workspace), f"{workspace}: {skipped}"
         if workspace == "services/notifications":
             assert any("consumer process with a broker" in name for name in names)
         else:
             assert any("several relays" in name for name in names)
+
+
+def _nats_server_version() -> tuple[int, ...]:
+    """The version the local NATS server announces in the INFO line it sends on connect."""
+    with socket.create_connection(("127.0.0.1", BROKERS["nats"][1]), timeout=5) as connection:
+        info = connection.makefile("rb").readline().decode()
+    version = json.loads(info.removeprefix("INFO "))["version"]
+    return tuple(int(part) for part in version.split(".")[:2])
+
+
+def _allowed_skips(broker: str, workspace: str) -> list[str]:
+    """A consumer of several event types needs NATS 2.10 (multiple filter subjects); the generated
+    test skips itself on an older server, such as the 2.9 of Debian's current stable release."""
+    if broker == "nats" and workspace == "services/notifications" and _nats_server_version() < (2, 10):
+        return ["the NATS JetStream broker delivers the messages of several types to one consumer, from one type and back"]
+    return []
 
 
 class System:

@@ -3,6 +3,7 @@ rendering, the environment schema, and a kubectl stand-in that renders for real 
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -11,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 from dockerfile_parse import DockerfileParser
 
@@ -76,6 +78,7 @@ FAKE_KUBECTL = """#!{python}
 # Renders with the real kubectl; records every other call (and the manifests it would apply) instead
 # of talking to a cluster.
 import json, os, subprocess, sys
+import pytest
 import yaml
 args = sys.argv[1:]
 if args[:1] == ["kustomize"]:
@@ -101,3 +104,15 @@ def fake_kubectl(bin_dir: Path, real_kubectl: str) -> Path:
     path.write_text(FAKE_KUBECTL.format(python=sys.executable, real=real_kubectl))
     path.chmod(0o755)
     return path
+
+
+def assert_docker_compose_accepts(project: Path) -> None:
+    """`docker compose config` accepts the project's compose.yaml; skipped without a compose client."""
+    docker = shutil.which("docker")
+    if docker is None or subprocess.run([docker, "compose", "version"], capture_output=True).returncode != 0:
+        pytest.skip("the docker compose client is not installed")
+    env = {**os.environ, "JWT_SECRET": "x" * 48}
+    result = subprocess.run(
+        [docker, "compose", "config", "--quiet"], cwd=project, env=env, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr

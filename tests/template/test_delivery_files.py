@@ -30,7 +30,7 @@ from typing import Any, ClassVar
 import pytest
 from copier import run_copy
 
-from tests.support.delivery import PINNED_ACTION, load_yaml, stages, tool
+from tests.support.delivery import PINNED_ACTION, assert_docker_compose_accepts, load_yaml, stages, tool
 from tests.support.http import free_port, wait_until_ok
 from tests.support.project import npm, run, scalefold_new
 from tests.support.services import fresh_database, postgres_available
@@ -200,14 +200,7 @@ def test_compose_runs_the_image_in_production_mode_on_the_chosen_port(compose: d
 
 
 def test_docker_compose_accepts_the_file(project: Path) -> None:
-    docker = shutil.which("docker")
-    if docker is None or subprocess.run([docker, "compose", "version"], capture_output=True).returncode != 0:
-        pytest.skip("the docker compose client is not installed")
-    env = {**os.environ, "JWT_SECRET": "x" * 48}
-    result = subprocess.run(
-        [docker, "compose", "config", "--quiet"], cwd=project, env=env, capture_output=True, text=True
-    )
-    assert result.returncode == 0, result.stderr
+    assert_docker_compose_accepts(project)
 
 
 # --- CI workflow --------------------------------------------------------------------------------

@@ -28,6 +28,7 @@ from copier import run_copy
 from tests.support.delivery import (
     PINNED_ACTION,
     Manifest,
+    assert_docker_compose_accepts,
     env_schema_defaults,
     fake_kubectl,
     kustomize,
@@ -308,14 +309,7 @@ def test_compose_runs_the_chosen_broker_with_a_real_health_check(compose: dict[s
 
 
 def test_docker_compose_accepts_the_file(project: Path) -> None:
-    docker = shutil.which("docker")
-    if docker is None or subprocess.run([docker, "compose", "version"], capture_output=True).returncode != 0:
-        pytest.skip("the docker compose client is not installed")
-    env = {**os.environ, "JWT_SECRET": "x" * 48}
-    result = subprocess.run(
-        [docker, "compose", "config", "--quiet"], cwd=project, env=env, capture_output=True, text=True
-    )
-    assert result.returncode == 0, result.stderr
+    assert_docker_compose_accepts(project)
 
 
 # --- CI workflow ------------------------------------------------------------------------------------
