@@ -79,10 +79,11 @@ def _without_service_urls(env: dict[str, str]) -> dict[str, str]:
     return {k: v for k, v in env.items() if k not in {"DATABASE_URL", "REDIS_URL", "BROKER_URL"}}
 
 
-def test_every_workspace_lints_typechecks_and_passes_its_tests_on_embedded_defaults(
+def test_every_workspace_is_formatted_lints_typechecks_and_passes_its_tests_on_embedded_defaults(
     project: Path, node_env: dict[str, str]
 ) -> None:
     env = _without_service_urls(node_env)
+    npm("format:check", project, env)
     npm("lint", project, env)
     npm("typecheck", project, env)
     result = npm("test", project, env)

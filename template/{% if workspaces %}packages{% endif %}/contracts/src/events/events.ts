@@ -26,6 +26,8 @@ export function isEventType(type: string): type is EventType {
 export function parseEvent<T extends EventType>(type: T, payload: unknown): DomainEvents[T] {
   const schema = EVENT_SCHEMAS[type];
   if (Value.Check(schema, payload)) return payload;
-  const issues = [...Value.Errors(schema, payload)].slice(0, 5).map((error) => `${error.instancePath || '/'} ${error.message}`);
+  const issues = [...Value.Errors(schema, payload)]
+    .slice(0, 5)
+    .map((error) => `${error.instancePath || '/'} ${error.message}`);
   throw new InvalidEventError(type, issues);
 }

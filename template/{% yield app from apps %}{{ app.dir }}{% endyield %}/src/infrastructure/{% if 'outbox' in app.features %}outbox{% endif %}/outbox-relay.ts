@@ -127,7 +127,8 @@ export class OutboxRelay {
     try {
       const result = await this.publishBatch();
       if (result.error === undefined) {
-        if (this.failures > 0) logger.info({ failures: this.failures }, 'outbox relay: the broker accepts events again');
+        if (this.failures > 0)
+          logger.info({ failures: this.failures }, 'outbox relay: the broker accepts events again');
         this.failures = 0;
         // A full batch means more may be waiting: go on at once.
         if (this.takeWakeRequest() || result.published === batchSize) delay = 0;
@@ -155,7 +156,10 @@ export class OutboxRelay {
     const delay = Math.min(this.options.pollIntervalMs * 2 ** this.failures, this.options.maxBackoffMs ?? 30_000);
     // One warning when the trouble starts, then one per ten attempts: the log is not flooded.
     if (this.failures === 1 || this.failures % 10 === 0) {
-      this.options.logger.warn({ err: error, failures: this.failures, retryInMs: delay }, 'outbox relay: publish failed');
+      this.options.logger.warn(
+        { err: error, failures: this.failures, retryInMs: delay },
+        'outbox relay: publish failed',
+      );
     }
     return delay;
   }
