@@ -25,7 +25,7 @@ export default defineConfig(
     },
   },
   {
-    // Entry points hand process.env to the configuration loader; tests build their own.
+    // Entry points hand process.env to the configuration loader; tests and the load test build their own.
     files: [
       'src/server.ts',
       'src/worker.ts',
@@ -33,6 +33,7 @@ export default defineConfig(
       'src/healthcheck.ts',
       'src/telemetry.ts',
       'test/**/*.ts',
+      'bench/**/*.ts',
     ],
     rules: { 'no-restricted-properties': 'off' },
   },

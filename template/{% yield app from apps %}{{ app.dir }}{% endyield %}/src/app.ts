@@ -10,7 +10,7 @@ import { authentication } from './infrastructure/http/authentication.js';
 import { errorHandler, notFoundHandler } from './infrastructure/http/error-handler.js';
 import { healthRoutes, type ReadinessCheck } from './infrastructure/http/health.routes.js';
 import { loadShedding } from './infrastructure/http/load-shedding.js';
-import { openapi } from './infrastructure/http/openapi.js';
+import { openapiDocument, openapiUi } from './infrastructure/http/openapi.js';
 import { generateRequestId, requestIdHeader } from './infrastructure/http/request-id.js';
 import { security } from './infrastructure/http/security.js';
 import { buildValidator } from './infrastructure/http/validation.js';
@@ -21,6 +21,7 @@ import { AccessLogController } from './infrastructure/observability/access-log.j
 import type { Logger } from './infrastructure/observability/logger.js';
 import { createMetricsRegistry, metrics, registerPoolMetrics } from './infrastructure/observability/metrics.js';
 import type { Redis } from './infrastructure/redis/redis.js';
+import { httpSpans } from './infrastructure/telemetry/http-spans.js';
 import { createBcryptHasher, type PasswordHasher } from './infrastructure/security/password-hasher.js';
 import { createNotificationsModule, runNotificationJobs } from './modules/notifications/index.js';
 import { createOrdersModule } from './modules/orders/index.js';
@@ -54,7 +55,7 @@ export async function buildApp(dependencies: AppDependencies) {
   const loggerInstance: FastifyBaseLogger = logger;
   const app = Fastify({
     loggerInstance,
-    logController: new AccessLogController(),
+    logController: new AccessLogController(logger),
     genReqId: generateRequestId,
     bodyLimit: config.http.bodyLimitBytes,
     trustProxy: trustProxyOption(config.http.trustProxy),
@@ -62,7 +63,20 @@ export async function buildApp(dependencies: AppDependencies) {
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.setErrorHandler(errorHandler);
-  await app.register(requestIdHeader);
+
+  // The OpenAPI collector first: it documents every route registered after it, probes included.
+  await app.register(openapiDocument);
+  await app.register(authentication, {
+    secret: config.auth.jwtSecret,
+    issuer: config.auth.jwtIssuer,
+    audience: config.auth.jwtAudience,
+    expiresInSeconds: config.auth.jwtExpiresInSeconds,
+  });
+
+  // The orchestrator's probes sit outside the API's context, so none of its per-request hooks run
+  // for them: a probe is not traffic to secure, rate-limit, log or measure, and a liveness answer
+  // should cost no more than the platform's own minimum.
+  await app.register(healthRoutes, { checks: readinessChecks(dependencies) });
 
   const metricsRegistry = createMetricsRegistry();
   registerPoolMetrics(metricsRegistry, [
@@ -71,26 +85,6 @@ export async function buildApp(dependencies: AppDependencies) {
   ]);
   registerJobMetrics(metricsRegistry, jobs);
   registerCpuPoolMetrics(metricsRegistry, cpuPool);
-  await app.register(metrics, { registry: metricsRegistry });
-
-  await app.register(loadShedding, { maxEventLoopDelayMs: config.http.maxEventLoopDelayMs });
-  await app.register(security, {
-    corsOrigins: config.http.corsOrigins,
-    rateLimit: config.http.rateLimit,
-    redis: redis === undefined ? undefined : { client: redis, keyPrefix: config.redis.keyPrefix },
-  });
-  // Unknown URLs count against the rate limit too, or scanning for routes would be free.
-  app.setNotFoundHandler({ preHandler: app.rateLimit() }, notFoundHandler);
-
-  await app.register(openapi);
-  await app.register(authentication, {
-    secret: config.auth.jwtSecret,
-    issuer: config.auth.jwtIssuer,
-    audience: config.auth.jwtAudience,
-    expiresInSeconds: config.auth.jwtExpiresInSeconds,
-  });
-
-  await app.register(healthRoutes, { checks: readinessChecks(dependencies) });
 
   // The modules, wired to each other only through the event bus and their public services.
   const events = createEventBus<DomainEvents>(logger);
@@ -111,8 +105,26 @@ export async function buildApp(dependencies: AppDependencies) {
   // With Redis the worker process (npm run worker) runs the jobs; without it, this process does.
   if (jobs.kind === 'in-process') runNotificationJobs(jobs, mailer);
 
-  await app.register(users.routes, { prefix: '/v1' });
-  await app.register(orders.routes, { prefix: '/v1' });
+  // Everything else: spans, request ids, metrics, load shedding, security headers, CORS and rate limits
+  // apply to every route of this context, /docs and /metrics included, and to unknown URLs.
+  await app.register(async (api) => {
+    // First: every other hook of a request runs inside its span.
+    await api.register(httpSpans);
+    await api.register(requestIdHeader);
+    await api.register(metrics, { registry: metricsRegistry });
+    await api.register(loadShedding, { maxEventLoopDelayMs: config.http.maxEventLoopDelayMs });
+    await api.register(security, {
+      corsOrigins: config.http.corsOrigins,
+      rateLimit: config.http.rateLimit,
+      redis: redis === undefined ? undefined : { client: redis, keyPrefix: config.redis.keyPrefix },
+    });
+    // Unknown URLs count against the rate limit too, or scanning for routes would be free.
+    api.setNotFoundHandler({ preHandler: api.rateLimit() }, notFoundHandler);
+    await api.register(openapiUi);
+
+    await api.register(users.routes, { prefix: '/v1' });
+    await api.register(orders.routes, { prefix: '/v1' });
+  });
 
   return app;
 }

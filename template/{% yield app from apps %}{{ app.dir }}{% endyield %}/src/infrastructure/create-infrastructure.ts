@@ -56,7 +56,7 @@ export async function createInfrastructure(
     },
   });
 
-  const jobs = createJobRuntime(config, redis, logger);
+  const jobs = await createJobRuntime(config, redis, logger);
   addShutdownStep({ name: 'jobs', run: () => jobs.close() });
 
   const cpuPool = createCpuPool(config.cpuPool);

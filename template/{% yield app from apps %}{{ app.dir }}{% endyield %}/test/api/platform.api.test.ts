@@ -34,6 +34,14 @@ describe('platform', () => {
       expect(response.json()).toEqual({ status: 'ok', checks: { database: 'up' } });
     });
 
+    it('answers probes without the per-request work of the API (rate limit, metrics)', async () => {
+      const response = await app.inject({ method: 'GET', url: '/health/live' });
+      const metrics = await app.inject({ method: 'GET', url: '/metrics' });
+
+      expect(response.headers['x-ratelimit-limit']).toBeUndefined();
+      expect(metrics.body).not.toMatch(/http_request_duration_seconds_count\{[^}]*route="\/health\//);
+    });
+
     it('GET /health/ready answers 503 when the database is down, while liveness stays 200', async () => {
       const down = await buildTestApp({ database: stubDatabase(new Error('connect ECONNREFUSED 10.0.0.5:5432')) });
       try {
@@ -51,7 +59,7 @@ describe('platform', () => {
 
   describe('GET /metrics', () => {
     it('exposes default metrics and the request duration histogram by route pattern', async () => {
-      await app.inject({ method: 'GET', url: '/health/live' });
+      await app.inject({ method: 'GET', url: '/v1/products' });
       await app.inject({ method: 'GET', url: '/no/such/route/12345' });
 
       const response = await app.inject({ method: 'GET', url: '/metrics' });
@@ -62,7 +70,7 @@ describe('platform', () => {
       expect(response.body).toContain('db_pool_connections{pool="primary",state="idle"}');
       expect(response.body).toContain('jobs_queue_depth{queue="notifications",state="waiting"} 0');
       expect(response.body).toContain('cpu_pool_threads 0');
-      expect(response.body).toMatch(/http_request_duration_seconds_bucket\{[^}]*route="\/health\/live"/);
+      expect(response.body).toMatch(/http_request_duration_seconds_bucket\{[^}]*route="\/v1\/products"/);
       expect(response.body).toMatch(/http_request_duration_seconds_count\{[^}]*route="unmatched"/);
       expect(response.body).not.toContain('12345');
     });
@@ -94,7 +102,7 @@ describe('platform', () => {
 
   describe('security headers and CORS', () => {
     it('sets helmet headers and a request id on every response', async () => {
-      const response = await app.inject({ method: 'GET', url: '/health/live', headers: { 'x-request-id': 'lb-1234' } });
+      const response = await app.inject({ method: 'GET', url: '/v1/products', headers: { 'x-request-id': 'lb-1234' } });
 
       expect(response.headers['x-content-type-options']).toBe('nosniff');
       expect(response.headers['strict-transport-security']).toBeDefined();
@@ -102,7 +110,7 @@ describe('platform', () => {
     });
 
     it('replaces a malformed incoming request id', async () => {
-      const response = await app.inject({ method: 'GET', url: '/health/live', headers: { 'x-request-id': 'a b\tc' } });
+      const response = await app.inject({ method: 'GET', url: '/v1/products', headers: { 'x-request-id': 'a b\tc' } });
 
       expect(response.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
     });

@@ -7,10 +7,10 @@ import { PACKAGE_JSON_PATH } from '../../shared/paths.js';
 import { PROJECT } from '../../shared/project.js';
 
 /**
- * The OpenAPI document, built from the routes' TypeBox schemas: served as JSON at /docs/json and
- * as Swagger UI at /docs. Registered before the routes, which it collects as they are added.
+ * The OpenAPI document, built from the routes' TypeBox schemas. Registered before the routes,
+ * which it collects as they are added.
  */
-const openapiPlugin: FastifyPluginAsync = async (app) => {
+const openapiDocumentPlugin: FastifyPluginAsync = async (app) => {
   const { version } = JSON.parse(await readFile(PACKAGE_JSON_PATH, 'utf8')) as { version: string };
 
   await app.register(swagger, {
@@ -22,7 +22,10 @@ const openapiPlugin: FastifyPluginAsync = async (app) => {
       },
     },
   });
+};
 
+/** The document served as JSON at /docs/json, and as Swagger UI at /docs. */
+const openapiUiPlugin: FastifyPluginAsync = async (app) => {
   await app.register(swaggerUi, {
     routePrefix: '/docs',
     // Swagger UI's own Content-Security-Policy (with hashes of its inline scripts) replaces
@@ -31,4 +34,5 @@ const openapiPlugin: FastifyPluginAsync = async (app) => {
   });
 };
 
-export const openapi = fp(openapiPlugin, { name: 'openapi' });
+export const openapiDocument = fp(openapiDocumentPlugin, { name: 'openapi-document' });
+export const openapiUi = fp(openapiUiPlugin, { name: 'openapi-ui', dependencies: ['openapi-document'] });

@@ -20,7 +20,7 @@ export async function buildProbeServer(options: {
   const loggerInstance: FastifyBaseLogger = options.logger;
   const app = Fastify({
     loggerInstance,
-    logController: new AccessLogController(),
+    logController: new AccessLogController(options.logger),
     genReqId: generateRequestId,
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.setErrorHandler(errorHandler);

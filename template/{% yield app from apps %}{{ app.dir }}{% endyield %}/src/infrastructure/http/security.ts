@@ -1,9 +1,9 @@
 import cors from '@fastify/cors';
-import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyPluginAsync } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Redis } from '../redis/redis.js';
+import { securityHeaders } from './security-headers.js';
 
 export interface SecurityOptions {
   /** Exact origins allowed to call the API from a browser; `*` allows any. Empty: no CORS. */
@@ -14,7 +14,7 @@ export interface SecurityOptions {
 }
 
 const securityPlugin: FastifyPluginAsync<SecurityOptions> = async (app, options) => {
-  await app.register(helmet);
+  await app.register(securityHeaders);
 
   await app.register(cors, {
     origin: corsOriginOption(options.corsOrigins),

@@ -1,4 +1,5 @@
 import { LogController, type FastifyReply, type FastifyRequest } from 'fastify';
+import type { Logger } from './logger.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -12,14 +13,21 @@ declare module 'fastify' {
 /**
  * Fastify's request logging, reduced to one line per request: the default writes an "incoming
  * request" line as well, which doubles the logging cost of every request. The request id is on
- * every line written through `request.log`, under the `requestId` key.
+ * every line written through `request.log`, under the `requestId` key, and on the access line.
  */
 export class AccessLogController extends LogController {
-  constructor() {
+  /**
+   * The access line has a fixed shape (method, URL, status, duration) with nothing to redact, so
+   * it skips the redaction pass that every other line gets: half the cost of writing it.
+   */
+  readonly #accessLog: Logger;
+
+  constructor(logger: Logger) {
     super({
       requestIdLogLabel: 'requestId',
       disableRequestLogging: (request) => request.routeOptions.config.accessLog === false,
     });
+    this.#accessLog = logger.child({}, { redact: { paths: [] } });
   }
 
   override incomingRequest(): void {
@@ -28,13 +36,33 @@ export class AccessLogController extends LogController {
 
   override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
     if (this.isLogDisabled(request)) return;
-    const line = {
-      method: request.method,
-      url: request.url,
-      statusCode: reply.statusCode,
-      durationMs: Math.round(reply.elapsedTime * 100) / 100,
-    };
-    if (error) reply.log.error({ ...line, err: error }, 'request failed');
-    else reply.log.info(line, 'request completed');
+    if (error) {
+      // An error can carry anything: this line goes through the request's redacting logger.
+      reply.log.error(
+        {
+          method: request.method,
+          url: request.url,
+          statusCode: reply.statusCode,
+          durationMs: duration(reply),
+          err: error,
+        },
+        'request failed',
+      );
+      return;
+    }
+    this.#accessLog.info(
+      {
+        requestId: request.id,
+        method: request.method,
+        url: request.url,
+        statusCode: reply.statusCode,
+        durationMs: duration(reply),
+      },
+      'request completed',
+    );
   }
+}
+
+function duration(reply: FastifyReply): number {
+  return Math.round(reply.elapsedTime * 100) / 100;
 }

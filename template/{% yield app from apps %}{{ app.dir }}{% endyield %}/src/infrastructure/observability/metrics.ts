@@ -63,8 +63,8 @@ const metricsPlugin: FastifyPluginCallback<{ registry: Registry }> = (app, { reg
   app.get(
     '/metrics',
     {
-      // Scraped every few seconds: no access-log line, no rate limit, served even under load.
-      config: { rateLimit: false, accessLog: false, loadShedding: false },
+      // Scraped every few seconds: no access-log line, no span, no rate limit, served even under load.
+      config: { rateLimit: false, accessLog: false, tracing: false, loadShedding: false },
       schema: {
         hide: true,
         response: { 200: { type: 'string', description: 'Prometheus text exposition format' } },

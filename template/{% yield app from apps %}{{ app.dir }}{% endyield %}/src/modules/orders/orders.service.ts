@@ -1,7 +1,7 @@
 import type { Cache } from '../../infrastructure/cache/cache.js';
 import type { EventPublisher } from '../../infrastructure/events/event-bus.js';
 import type { DomainEvents } from '../../shared/events.js';
-import { CATALOG, CURRENCY } from './orders.catalog.js';
+import { CATALOG, CURRENCY, PRODUCTS } from './orders.catalog.js';
 import { decodeCursor, encodeCursor } from './orders.cursor.js';
 import {
   DuplicateProductError,
@@ -18,6 +18,7 @@ import {
   type OrderLine,
   type OrderPage,
   type OrderView,
+  type ProductView,
 } from './orders.model.js';
 import type { OrdersRepository } from './orders.repository.js';
 
@@ -46,7 +47,16 @@ export const EXPORT_MAX_ORDERS = 10_000;
 
 /** Business rules of orders. Knows neither HTTP nor SQL. */
 export class OrdersService {
+  /** The catalogue only changes with a release: serialized on first use, then reused. */
+  #productsJson: string | undefined;
+
   constructor(private readonly deps: OrdersServiceDependencies) {}
+
+  /** The products that can be ordered, as serialized JSON (`{ "products": [...] }`). */
+  productsJson(): string {
+    this.#productsJson ??= JSON.stringify({ products: PRODUCTS.map(toProductView) });
+    return this.#productsJson;
+  }
 
   /**
    * Prices the lines from the catalogue, stores the order in one transaction, then publishes
@@ -119,6 +129,10 @@ export class OrdersService {
   async exportCsv(userId: string): Promise<string> {
     return this.deps.exportRenderer.renderCsv(await this.deps.orders.exportJson(userId, EXPORT_MAX_ORDERS));
   }
+}
+
+function toProductView(product: (typeof PRODUCTS)[number]): ProductView {
+  return { sku: product.sku, name: product.name, unitPriceCents: product.unitPriceCents, currency: CURRENCY };
 }
 
 /** The cache key names the owner, so a cached order is never served to another user. */
