@@ -108,6 +108,13 @@ def test_built_service_serves_http_on_real_postgresql(
         wait_until_ok(f"{base}/health/ready", process=server)
         assert request("GET", f"{base}/health/live").status == 200
 
+        products = request("GET", f"{base}/v1/products")
+        assert products.status == 200 and products.json()["products"], products.text
+        assert products.headers.get("cache-control", "").startswith("public")
+        revalidated = request("GET", f"{base}/v1/products", headers={"if-none-match": products.headers["etag"]})
+        assert revalidated.status == 304
+        assert products.headers.get("x-content-type-options") == "nosniff", "API routes keep the security headers"
+
         email, password = f"ada-{secrets.token_hex(4)}@example.com", "correct horse battery staple"
         created = request("POST", f"{base}/v1/users", json_body={"email": email, "password": password, "name": "Ada"})
         assert created.status == 201, created.text

@@ -10,7 +10,7 @@ import type { Mailer } from './mail/mailer.js';
 import { createMailer } from './mail/nodemailer-mailer.js';
 import type { Logger } from './observability/logger.js';
 import type { ShutdownStep } from './process/graceful-shutdown.js';
-import { closeRedis, connectRedis, type Redis } from './redis/redis.js';
+import type { Redis } from './redis/redis.js';
 
 /** Everything the API process connects to, as AppDependencies expects it. */
 export interface Infrastructure {
@@ -43,6 +43,8 @@ export async function createInfrastructure(
   if (config.redis.url === undefined) {
     logger.info('REDIS_URL is not set: in-memory cache, jobs run in this process, rate limits per process');
   } else {
+    // Loaded only when configured: ioredis is a large module graph (start-up time, memory).
+    const { closeRedis, connectRedis } = await import('./redis/redis.js');
     redis = await connectRedis({ url: config.redis.url, connectionName: 'api', waitWhileDisconnected: false }, logger);
     const client = redis;
     addShutdownStep({ name: 'redis', run: () => closeRedis(client) });
