@@ -18,6 +18,7 @@ import { registerJobMetrics } from './infrastructure/jobs/job-metrics.js';
 import type { JobRuntime } from './infrastructure/jobs/jobs.js';
 import type { Mailer } from './infrastructure/mail/mailer.js';
 import { AccessLogController } from './infrastructure/observability/access-log.js';
+import { lazyChildLogger } from './infrastructure/observability/lazy-child-logger.js';
 import type { Logger } from './infrastructure/observability/logger.js';
 import { createMetricsRegistry, metrics, registerPoolMetrics } from './infrastructure/observability/metrics.js';
 import type { Redis } from './infrastructure/redis/redis.js';
@@ -56,6 +57,7 @@ export async function buildApp(dependencies: AppDependencies) {
   const app = Fastify({
     loggerInstance,
     logController: new AccessLogController(logger),
+    childLoggerFactory: lazyChildLogger,
     genReqId: generateRequestId,
     bodyLimit: config.http.bodyLimitBytes,
     trustProxy: trustProxyOption(config.http.trustProxy),

@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.js';
 import type { Database } from '../../src/infrastructure/database/database.js';
@@ -189,6 +190,19 @@ describe('users API', () => {
 
       expect(response.statusCode).toBe(401);
       expect(response.json()).toMatchObject({ code: 'TOKEN_EXPIRED' });
+    });
+
+    it('answers 401 TOKEN_EXPIRED once a token accepted before has expired', async () => {
+      const expiresAt = Math.floor(Date.now() / 1000) + 2;
+      const shortLived = forge({ alg: 'HS256' }, SECRET, { exp: expiresAt });
+
+      const before = await app.inject({ method: 'GET', url: '/v1/users/me', headers: bearer(shortLived) });
+      await sleep(expiresAt * 1000 - Date.now() + 50);
+      const after = await app.inject({ method: 'GET', url: '/v1/users/me', headers: bearer(shortLived) });
+
+      expect(before.statusCode).toBe(200);
+      expect(after.statusCode).toBe(401);
+      expect(after.json()).toMatchObject({ code: 'TOKEN_EXPIRED' });
     });
 
     it.each([

@@ -28,6 +28,20 @@ export const REDACTED_PATHS = [
   '*.secret',
 ];
 
+// The timestamp of the last line: many lines are written within the same millisecond.
+let lastMillis = 0;
+let lastTimestamp = '';
+
+/** pino's ISO timestamp (`,"time":"2026-01-31T12:00:00.000Z"`), formatted once per millisecond. */
+function isoTime(): string {
+  const now = Date.now();
+  if (now !== lastMillis) {
+    lastMillis = now;
+    lastTimestamp = `,"time":"${new Date(now).toISOString()}"`;
+  }
+  return lastTimestamp;
+}
+
 /** Lines are buffered up to this many characters, then written in one write(2). */
 const BUFFER_CHARS = 4096;
 /** A quiet process still writes what it buffered within this delay. */
@@ -50,7 +64,7 @@ export function createLogger(options: { level: LogLevel }, destination?: Destina
       redact: { paths: REDACTED_PATHS, censor: '[REDACTED]' },
       // Level names ("info") instead of numbers (30): readable by people and by every log backend.
       formatters: { level: (label) => ({ level: label }) },
-      timestamp: pino.stdTimeFunctions.isoTime,
+      timestamp: isoTime,
     },
     destination ?? bufferedStdout(),
   );
