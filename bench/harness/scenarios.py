@@ -20,6 +20,7 @@ class LoadScenario:
 
 LOAD_SCENARIOS: tuple[LoadScenario, ...] = (
     LoadScenario("health_live", "Liveness probe", ALL_SERVERS, needs_orders=False),
+    # `GET /v1/products` in the template (api.PUBLIC_READ); see fixtures.choose_public_read.
     LoadScenario("public_cached_read", "Public cached read", ALL_SERVERS, needs_orders=False),
     LoadScenario(
         "auth_cached_read", "Authenticated cached read (JWT, cache hit)", ALL_SERVERS, needs_orders=True

@@ -52,6 +52,7 @@ def database_url() -> Iterator[str]:
 
 def test_lint_typecheck_build_and_tests_on_embedded_defaults(monolith: Path, node_env: dict[str, str]) -> None:
     env = {k: v for k, v in node_env.items() if k != "DATABASE_URL"}
+    npm("format:check", monolith, env)
     npm("lint", monolith, env)
     npm("typecheck", monolith, env)
     npm("build", monolith, env)
@@ -107,6 +108,13 @@ def test_built_service_serves_http_on_real_postgresql(
     try:
         wait_until_ok(f"{base}/health/ready", process=server)
         assert request("GET", f"{base}/health/live").status == 200
+
+        products = request("GET", f"{base}/v1/products")
+        assert products.status == 200 and products.json()["products"], products.text
+        assert products.headers.get("cache-control", "").startswith("public")
+        etag = products.headers["etag"]
+        assert request("GET", f"{base}/v1/products", headers={"if-none-match": etag}).status == 304
+        assert products.headers.get("x-content-type-options") == "nosniff", "API routes keep the security headers"
 
         email, password = f"ada-{secrets.token_hex(4)}@example.com", "correct horse battery staple"
         created = request("POST", f"{base}/v1/users", json_body={"email": email, "password": password, "name": "Ada"})

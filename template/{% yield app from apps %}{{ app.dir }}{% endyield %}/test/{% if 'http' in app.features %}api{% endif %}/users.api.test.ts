@@ -1,12 +1,17 @@
 import { createHmac } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.js';
 import type { Database } from '../../src/infrastructure/database/database.js';
 import { buildTestApp } from '../helpers/app.js';
 import { createTestDatabase } from '../helpers/database.js';
+import { testConfig } from '../helpers/config.js';
 import { uniqueEmail } from '../helpers/fakes.js';
 
 // Real bcrypt at cost 12 (~0.25 s a hash): one account is registered up front and reused.
+// The service's own secret (the test default), to sign tokens that only break one claim.
+const SECRET = testConfig().auth.jwtSecret;
+
 describe('users API', () => {
   let database: Database;
   let app: App;
@@ -178,10 +183,8 @@ describe('users API', () => {
     });
 
     it('answers 401 TOKEN_EXPIRED for an expired token', async () => {
-      const expired = app.jwt.sign(
-        { sub: registration.json<{ id: string }>().id },
-        { clockTimestamp: Date.now() - 3_600_000 },
-      );
+      const anHourAgo = Math.floor(Date.now() / 1000) - 3600;
+      const expired = forge({ alg: 'HS256' }, SECRET, { iat: anHourAgo, exp: anHourAgo + 900 });
 
       const response = await app.inject({ method: 'GET', url: '/v1/users/me', headers: bearer(expired) });
 
@@ -189,11 +192,25 @@ describe('users API', () => {
       expect(response.json()).toMatchObject({ code: 'TOKEN_EXPIRED' });
     });
 
+    it('answers 401 TOKEN_EXPIRED once a token accepted before has expired', async () => {
+      const expiresAt = Math.floor(Date.now() / 1000) + 2;
+      const shortLived = forge({ alg: 'HS256' }, SECRET, { exp: expiresAt });
+
+      const before = await app.inject({ method: 'GET', url: '/v1/users/me', headers: bearer(shortLived) });
+      await sleep(expiresAt * 1000 - Date.now() + 50);
+      const after = await app.inject({ method: 'GET', url: '/v1/users/me', headers: bearer(shortLived) });
+
+      expect(before.statusCode).toBe(200);
+      expect(after.statusCode).toBe(401);
+      expect(after.json()).toMatchObject({ code: 'TOKEN_EXPIRED' });
+    });
+
     it.each([
       ['signed with another secret', () => forge({ alg: 'HS256' }, 'another-secret-that-is-long-enough-000000')],
       ['with alg "none"', () => forge({ alg: 'none' })],
-      ['for another audience', () => app.jwt.sign({ sub: 'x' }, { aud: 'another-api' })],
-      ['from another issuer', () => app.jwt.sign({ sub: 'x' }, { iss: 'someone-else' })],
+      ['for another audience', () => forge({ alg: 'HS256' }, SECRET, { aud: 'another-api' })],
+      ['from another issuer', () => forge({ alg: 'HS256' }, SECRET, { iss: 'someone-else' })],
+      ['without a subject', () => forge({ alg: 'HS256' }, SECRET, { sub: undefined })],
       ['that is garbage', () => 'not.a.jwt'],
     ])('answers 401 for a token %s', async (_case, makeToken) => {
       const response = await app.inject({ method: 'GET', url: '/v1/users/me', headers: bearer(makeToken()) });
@@ -203,8 +220,11 @@ describe('users API', () => {
     });
   });
 
-  /** A token built by hand, as an attacker would: valid claims, but not signed with our secret. */
-  function forge(header: Record<string, string>, secret?: string): string {
+  /**
+   * A token built by hand, as an attacker would: valid claims unless `overrides` change some,
+   * signed with `secret` (none: unsigned).
+   */
+  function forge(header: Record<string, string>, secret?: string, overrides: Record<string, unknown> = {}): string {
     const now = Math.floor(Date.now() / 1000);
     const claims = {
       sub: registration.json<{ id: string }>().id,
@@ -212,6 +232,7 @@ describe('users API', () => {
       aud: 'demo-test-audience',
       iat: now,
       exp: now + 600,
+      ...overrides,
     };
     const encode = (part: object) => Buffer.from(JSON.stringify({ ...part })).toString('base64url');
     const unsigned = `${encode({ typ: 'JWT', ...header })}.${encode(claims)}`;

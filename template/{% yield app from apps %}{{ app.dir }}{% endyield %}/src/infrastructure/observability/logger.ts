@@ -28,13 +28,34 @@ export const REDACTED_PATHS = [
   '*.secret',
 ];
 
+// The timestamp of the last line: many lines are written within the same millisecond.
+let lastMillis = 0;
+let lastTimestamp = '';
+
+/** pino's ISO timestamp (`,"time":"2026-01-31T12:00:00.000Z"`), formatted once per millisecond. */
+function isoTime(): string {
+  const now = Date.now();
+  if (now !== lastMillis) {
+    lastMillis = now;
+    lastTimestamp = `,"time":"${new Date(now).toISOString()}"`;
+  }
+  return lastTimestamp;
+}
+
+/** Lines are buffered up to this many characters, then written in one write(2). */
+const BUFFER_CHARS = 4096;
+/** A quiet process still writes what it buffered within this delay. */
+const FLUSH_INTERVAL_MS = 100;
+
 /**
  * JSON logs on stdout, one object per line, for the platform's log collector. `destination`
  * exists for tests.
  *
- * Lines are written synchronously: each costs one write(2) on the event loop and no thread-pool
- * round trip, a fatal line is out before the process exits, and the last lines keep their order
- * (an asynchronous destination flushed at exit can write its buffer before the write in flight).
+ * Lines are written synchronously, but in batches: a busy service would otherwise spend a
+ * write(2) per access-log line (about a sixth of an authenticated read's CPU). Synchronous writes
+ * need no thread-pool round trip and keep the last lines in order; whatever is still buffered is
+ * written at the latest after FLUSH_INTERVAL_MS, and at once when the process exits, so a fatal
+ * line logged just before `process.exit()` is not lost.
  */
 export function createLogger(options: { level: LogLevel }, destination?: DestinationStream): Logger {
   return pino(
@@ -43,8 +64,26 @@ export function createLogger(options: { level: LogLevel }, destination?: Destina
       redact: { paths: REDACTED_PATHS, censor: '[REDACTED]' },
       // Level names ("info") instead of numbers (30): readable by people and by every log backend.
       formatters: { level: (label) => ({ level: label }) },
-      timestamp: pino.stdTimeFunctions.isoTime,
+      timestamp: isoTime,
     },
-    destination ?? pino.destination({ dest: 1, sync: true }),
+    destination ?? bufferedStdout(),
   );
+}
+
+// One per process, shared by every logger: one buffer, one timer, one exit hook.
+let stdout: DestinationStream | undefined;
+
+function bufferedStdout(): DestinationStream {
+  if (stdout !== undefined) return stdout;
+  const destination = pino.destination({
+    dest: 1,
+    sync: true,
+    minLength: BUFFER_CHARS,
+    periodicFlush: FLUSH_INTERVAL_MS,
+  });
+  process.once('exit', () => {
+    destination.flushSync();
+  });
+  stdout = destination;
+  return destination;
 }

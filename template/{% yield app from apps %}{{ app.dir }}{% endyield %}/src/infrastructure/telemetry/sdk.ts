@@ -1,6 +1,4 @@
-import type { IncomingMessage } from 'node:http';
 import { register as registerAsyncHooks } from 'node:module';
-import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { IORedisInstrumentation } from '@opentelemetry/instrumentation-ioredis';
 import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
 import { PinoInstrumentation } from '@opentelemetry/instrumentation-pino';
@@ -10,18 +8,17 @@ import { register as registerSyncHooks, supportsSyncHooks } from 'import-in-the-
 import { PROJECT } from '../../shared/project.js';
 import { onTelemetryShutdown } from './shutdown.js';
 
-// Probes and scrapes arrive every few seconds and say nothing about the service's work.
-const UNTRACED_PATHS = /^\/(health\/|metrics(\?|$))/;
-
 // The instrumented packages this service imports from ES modules: the loader hook wraps these and
-// nothing else. (Fastify reaches node:http through require(), which OpenTelemetry patches without
-// a loader hook.) Add a package here when you add its instrumentation.
+// nothing else. Add a package here when you add its instrumentation.
 const ESM_INSTRUMENTED = ['pg', 'ioredis', 'pino'];
 
 /**
  * Starts OpenTelemetry tracing, configured by the standard OTEL_* variables: the OTLP endpoint and
  * protocol (http/protobuf by default), OTEL_SERVICE_NAME, OTEL_TRACES_SAMPLER(_ARG) for sampling,
- * OTEL_BSP_* for batching. Traces incoming and outgoing HTTP, PostgreSQL and Redis; log lines
+ * OTEL_BSP_* for batching. Traces PostgreSQL and Redis here; the HTTP server spans come from
+ * Fastify's hooks (telemetry/http-spans.ts), far cheaper than the node:http instrumentation, which
+ * is therefore not loaded (add @opentelemetry/instrumentation-undici here if the service starts
+ * calling other services, so its calls carry the trace on). Log lines
  * written during a traced operation carry its trace_id and span_id. Metrics stay with Prometheus
  * (/metrics) and logs with stdout, so no metric or log exporter is started.
  */
@@ -33,9 +30,6 @@ export async function startTelemetry(env: Readonly<Record<string, string | undef
     metricReaders: [],
     logRecordProcessors: [],
     instrumentations: [
-      new HttpInstrumentation({
-        ignoreIncomingRequestHook: (request: IncomingMessage) => UNTRACED_PATHS.test(request.url ?? ''),
-      }),
       new PgInstrumentation(),
       new IORedisInstrumentation(),
       new PinoInstrumentation({ disableLogSending: true }),

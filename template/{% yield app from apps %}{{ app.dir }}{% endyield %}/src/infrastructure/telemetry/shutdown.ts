@@ -11,3 +11,8 @@ export function onTelemetryShutdown(shutdown: () => Promise<void>): void {
 export async function shutdownTelemetry(): Promise<void> {
   await flush?.();
 }
+
+/** Whether the preload started OpenTelemetry in this process. */
+export function telemetryStarted(): boolean {
+  return flush !== undefined;
+}

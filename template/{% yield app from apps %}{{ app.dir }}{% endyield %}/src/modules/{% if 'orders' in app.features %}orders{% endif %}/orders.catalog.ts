@@ -10,7 +10,8 @@ export interface Product {
   readonly unitPriceCents: number;
 }
 
-const PRODUCTS: readonly Product[] = [
+/** In the order customers see them. */
+export const PRODUCTS: readonly Product[] = [
   { sku: 'BOOK-DDIA', name: 'Designing Data-Intensive Applications', unitPriceCents: 4590 },
   { sku: 'BOOK-SRE', name: 'Site Reliability Engineering', unitPriceCents: 3990 },
   { sku: 'MUG-NODE', name: 'Node.js mug', unitPriceCents: 1250 },

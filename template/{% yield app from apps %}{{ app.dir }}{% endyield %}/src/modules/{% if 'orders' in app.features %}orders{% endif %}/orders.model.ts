@@ -43,6 +43,14 @@ export interface OrderView {
   readonly createdAt: string;
 }
 
+/** A product as the API shows it, with the currency its price is in. */
+export interface ProductView {
+  readonly sku: string;
+  readonly name: string;
+  readonly unitPriceCents: number;
+  readonly currency: string;
+}
+
 /** The fields a list request may select with `fields=`. */
 export const ORDER_FIELDS = ['id', 'status', 'items', 'totalCents', 'currency', 'createdAt'] as const;
 export type OrderField = (typeof ORDER_FIELDS)[number];

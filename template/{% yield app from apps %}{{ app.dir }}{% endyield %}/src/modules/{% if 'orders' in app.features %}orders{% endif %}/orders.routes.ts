@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { conditionalGet, PRIVATE_REVALIDATE } from '../../infrastructure/http/conditional-get.js';
+import { conditionalGet, PRIVATE_REVALIDATE, PUBLIC_FIVE_MINUTES } from '../../infrastructure/http/conditional-get.js';
 import { ErrorResponse } from '../../infrastructure/http/error-response.schema.js';
 import {
   ListOrdersQuery,
@@ -9,6 +9,7 @@ import {
   OrderResponse,
   OrdersCsv,
   PlaceOrderBody,
+  ProductListResponse,
 } from './orders.schemas.js';
 import type { OrdersService } from './orders.service.js';
 
@@ -25,6 +26,22 @@ export const ordersRoutes: FastifyPluginAsyncTypebox<OrdersRoutesOptions> = asyn
   const security = [{ bearerAuth: [] }];
   // Read routes: an ETag from the body, Cache-Control, and 304 for a current If-None-Match.
   const readRoute = { ...protectedRoute, onSend: conditionalGet(PRIVATE_REVALIDATE) } as const;
+
+  // Public: no token, the same answer for everyone, cacheable by browsers and shared caches.
+  app.get(
+    '/products',
+    {
+      onSend: conditionalGet(PUBLIC_FIVE_MINUTES),
+      schema: {
+        tags: ['orders'],
+        summary: 'The products that can be ordered, with their prices',
+        response: { 200: ProductListResponse, 304: NotModified, 429: ErrorResponse },
+      },
+    },
+    async (_request, reply) =>
+      // Serialized once for the process: sent as it is.
+      reply.type(JSON_TYPE).send(service.productsJson() as unknown as ProductListResponse),
+  );
 
   app.post(
     '/orders',

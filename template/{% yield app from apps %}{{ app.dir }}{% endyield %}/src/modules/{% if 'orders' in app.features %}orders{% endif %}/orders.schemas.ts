@@ -71,6 +71,21 @@ export const OrderPageResponse = Type.Object(
   { title: 'OrderPage' },
 );
 
+export const ProductListResponse = Type.Object(
+  {
+    products: Type.Array(
+      Type.Object({
+        sku: Type.String({ examples: ['BOOK-DDIA'] }),
+        name: Type.String(),
+        unitPriceCents: Type.Integer(),
+        currency: Type.String({ examples: ['EUR'] }),
+      }),
+    ),
+  },
+  { title: 'ProductList' },
+);
+export type ProductListResponse = Static<typeof ProductListResponse>;
+
 export const NotModified = Type.Null({ description: 'Not modified: the ETag in If-None-Match is current' });
 
 export const OrdersCsv = {
