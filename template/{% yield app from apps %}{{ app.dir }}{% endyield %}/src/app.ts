@@ -22,8 +22,8 @@ import { lazyChildLogger } from './infrastructure/observability/lazy-child-logge
 import type { Logger } from './infrastructure/observability/logger.js';
 import { createMetricsRegistry, metrics, registerPoolMetrics } from './infrastructure/observability/metrics.js';
 import type { Redis } from './infrastructure/redis/redis.js';
-import { httpSpans } from './infrastructure/telemetry/http-spans.js';
 import { createBcryptHasher, type PasswordHasher } from './infrastructure/security/password-hasher.js';
+import { httpSpans } from './infrastructure/telemetry/http-spans.js';
 import { createNotificationsModule, runNotificationJobs } from './modules/notifications/index.js';
 import { createOrdersModule } from './modules/orders/index.js';
 import { createUsersModule } from './modules/users/index.js';
