@@ -50,6 +50,8 @@ OPTIONAL_FILES = [".github/dependabot.yml", "docs/deployment.md", ".editorconfig
 #: Plain (not rendered) files of several lines where both sides can change the same line.
 SHARED_LINE_FILES = [".dockerignore", ".editorconfig", ".prettierignore"]
 NEW_FILE = "docs/runbook.md"
+#: The template folder whose files are rendered once per deployable (the monolith's is the project root).
+DEPLOYABLE_FOLDER = "{% yield app from apps %}{{ app.dir }}{% endyield %}"
 
 TEAM_ROUTE = "  app.get('/team/ping', async () => ({ pong: true }));  // added by the team\n"
 TEAM_LINE = "# changed by the team\n"
@@ -58,11 +60,12 @@ TEMPLATE_APPENDED = "# appended by the template's next version\n"
 TEMPLATE_COMMENT = "// Template {version}: a comment the next version adds.\n"
 
 
-def first_existing(root: Path, candidates: list[str]) -> str:
+def first_plain(project: Path, template: Path, candidates: list[str]) -> str:
+    """The first candidate generated in the project from a plain (not rendered) template file."""
     for candidate in candidates:
-        if (root / candidate).is_file():
+        if (project / candidate).is_file() and (template / candidate).is_file():
             return candidate
-    pytest.fail(f"the template has none of {candidates}: update this test's choice of files")
+    pytest.fail(f"the template has none of {candidates} as a plain file: update this test's choice of files")
 
 
 @dataclass(frozen=True)
@@ -144,11 +147,13 @@ def scenario(tmp_path_factory: pytest.TempPathFactory) -> Scenario:
     renamed = next(((old, new) for old, new in RENAMES if (source / "template" / old).is_file()), None)
     if renamed is None:
         pytest.fail(f"the template has none of {[old for old, _ in RENAMES]}: update this test's rename")
-    optional = first_existing(project, OPTIONAL_FILES)
-    shared = first_existing(project, SHARED_LINE_FILES)
-    changed = next(str(p.relative_to(source / "template")) for p in sorted((source / "template").rglob("src/**/*.ts"))
-                   if "modules" not in p.parts)
-    make_next_version(source, renamed, optional, shared, changed)
+    optional = first_plain(project, source / "template", OPTIONAL_FILES)
+    shared = first_plain(project, source / "template", SHARED_LINE_FILES)
+    # A plain source file every monolith has: under the deployables' folder, in no conditional folder.
+    deployable = source / "template" / DEPLOYABLE_FOLDER
+    generated = next(str(p.relative_to(deployable)) for p in sorted(deployable.glob("src/infrastructure/*/*.ts"))
+                     if "{%" not in str(p.relative_to(deployable)))
+    make_next_version(source, renamed, optional, shared, f"{DEPLOYABLE_FOLDER}/{generated}")
     routes = team_work(project, renamed[0], optional, shared)
     renamed_team_text = (project / renamed[0]).read_text()
 
@@ -163,7 +168,7 @@ def scenario(tmp_path_factory: pytest.TempPathFactory) -> Scenario:
         [sys.executable, "-m", "copier", "update", "--defaults"], cwd=copier_project,
         capture_output=True, text=True, input="", env={**os.environ, **env, "COPIER_SETTINGS_PATH": str(settings)},
     )
-    return Scenario(source, project, renamed, renamed_team_text, optional, shared, routes, changed, result, copier_project, copier_result)
+    return Scenario(source, project, renamed, renamed_team_text, optional, shared, routes, generated, result, copier_project, copier_result)
 
 
 def assert_team_work_kept_and_template_changes_arrived(s: Scenario, project: Path) -> None:
