@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import secrets
 import socket
+import time
 import sys
 import uuid
 from collections.abc import Iterator
@@ -24,7 +25,7 @@ import pytest
 from bench.harness.otlp_sink import OtlpSink
 from tests.e2e.test_monolith import LogTail, _signed_up, _start
 from tests.support.http import free_port, request, wait_until_ok
-from tests.support.project import npm, run, scalefold_new
+from tests.support.project import delete_redis_keys, npm, run, scalefold_new
 from tests.support.services import REDIS_URL, fresh_database, port_open, postgres_available
 from tests.support.tcp_proxy import TcpProxy
 
@@ -147,6 +148,7 @@ class System:
     def __init__(self, project: Path, env: dict[str, str], api_env: dict[str, str], notifications_env: dict[str, str]):
         self.project, self.env = project, env
         self.api_env, self.notifications_env = api_env, notifications_env
+        self.api_db, self.notifications_db = api_env["DATABASE_URL"], notifications_env["DATABASE_URL"]
         self.base = f"http://127.0.0.1:{api_env['PORT']}"
         self.api: LogTail | None = None
         self.consumer: LogTail | None = None
@@ -187,6 +189,13 @@ class System:
     def psql(self, database_url: str, sql: str) -> str:
         return run(["psql", database_url, "-tAc", sql], self.project, self.env).stdout.strip()
 
+    def wait_for_sql(self, database_url: str, sql: str, expected: str, timeout: float = 60) -> None:
+        deadline = time.monotonic() + timeout
+        while (value := self.psql(database_url, sql)) != expected:
+            if time.monotonic() > deadline:
+                raise AssertionError(f"{sql} gave {value}, expected {expected} within {timeout} s")
+            time.sleep(0.25)
+
 
 @pytest.fixture
 def system(built: Path, broker: str, node_env: dict[str, str], services_available: None) -> Iterator[System]:
@@ -208,25 +217,11 @@ def system(built: Path, broker: str, node_env: dict[str, str], services_availabl
         notifications_env = {**common, "DATABASE_URL": notifications_db, "PORT": str(free_port()),
                              "WORKER_PORT": str(free_port())}
         running = System(built, node_env, api_env, notifications_env)
-        running.api_db, running.notifications_db = api_db, notifications_db  # type: ignore[attr-defined]
         try:
             yield running
         finally:
             running.stop_all()
-            _delete_redis_keys(built, node_env, key_prefix)
-
-
-def _delete_redis_keys(project: Path, env: dict[str, str], prefix: str) -> None:
-    script = (
-        "import { Redis } from 'ioredis';"
-        "const redis = new Redis(process.env.REDIS_URL);"
-        "let cursor = '0';"
-        "do { const [next, keys] = await redis.scan(cursor, 'MATCH', `${process.env.PREFIX}:*`, 'COUNT', 500);"
-        "cursor = next; if (keys.length > 0) await redis.del(...keys); } while (cursor !== '0');"
-        "await redis.quit();"
-    )
-    run(["node", "--input-type=module", "-e", script], project / "services" / "notifications",
-        {**env, "REDIS_URL": REDIS_URL, "PREFIX": prefix})
+            delete_redis_keys(built / "services" / "notifications", node_env, REDIS_URL, key_prefix)
 
 
 def test_an_order_goes_through_outbox_broker_and_consumer_to_the_email_job_in_one_trace(system: System) -> None:
@@ -254,10 +249,10 @@ def test_an_order_goes_through_outbox_broker_and_consumer_to_the_email_job_in_on
         assert mail.get("trace_id") == access["trace_id"]
         assert sink.exports > 0
 
-        published = system.psql(system.api_db,  # type: ignore[attr-defined]
+        published = system.psql(system.api_db,
                                 "SELECT count(*) FROM outbox WHERE published_at IS NOT NULL")
         assert published == "1"
-        applied = system.psql(system.notifications_db, "SELECT count(*) FROM processed_messages")  # type: ignore[attr-defined]
+        applied = system.psql(system.notifications_db, "SELECT count(*) FROM processed_messages")
         assert applied == "1"
         codes = system.stop_all()
     assert codes == {"api": 0, "consumer": 0, "worker": 0}
@@ -280,7 +275,7 @@ def test_a_broker_outage_delays_events_and_none_is_lost_or_applied_twice(system:
         proxy.cut()
         assert system.consumer is not None and system.consumer.stop() == 0
         during = [system.place_order(auth) for _ in range(5)]  # the API keeps taking orders
-        pending = system.psql(system.api_db, "SELECT count(*) FROM outbox WHERE published_at IS NULL")  # type: ignore[attr-defined]
+        pending = system.psql(system.api_db, "SELECT count(*) FROM outbox WHERE published_at IS NULL")
         assert pending == "5", "the events wait in the outbox"
         metrics = request("GET", f"{system.base}/metrics").text
         assert "outbox_pending_events 5" in metrics
@@ -288,11 +283,11 @@ def test_a_broker_outage_delays_events_and_none_is_lost_or_applied_twice(system:
         # A duplicate on top: the first event is published again when the broker is back, as by a
         # relay that crashed between the broker's confirm and its own commit (first of them all, so
         # it was published before the outage).
-        system.psql(system.api_db, "UPDATE outbox SET published_at = NULL "  # type: ignore[attr-defined]
+        system.psql(system.api_db, "UPDATE outbox SET published_at = NULL "
                     "WHERE position = (SELECT min(position) FROM outbox)")
 
         proxy.restore()
-        wait_for_sql(system, system.api_db, "SELECT count(*) FROM outbox WHERE published_at IS NULL", "0")  # type: ignore[attr-defined]
+        system.wait_for_sql(system.api_db, "SELECT count(*) FROM outbox WHERE published_at IS NULL", "0")
         consumer = system.start_consumer()  # the messages waited in the broker for it
 
         worker.wait_for(lambda line: line.get("to") == email, count=6, timeout=90)
@@ -301,7 +296,7 @@ def test_a_broker_outage_delays_events_and_none_is_lost_or_applied_twice(system:
             # JetStream drops a copy with the same message id itself; RabbitMQ delivers it, and the
             # consumer's inbox acknowledges it without applying it again.
             consumer.wait_for(lambda line: line.get("outcome") == "duplicate", timeout=60)
-        applied = system.psql(system.notifications_db, "SELECT count(*) FROM processed_messages")  # type: ignore[attr-defined]
+        applied = system.psql(system.notifications_db, "SELECT count(*) FROM processed_messages")
         assert applied == "6", "six orders, six events applied once each"
         # One e-mail per order: the five placed during the outage, and no second one for the duplicate.
         sent = [str(line["subject"]) for line in worker.lines if line.get("to") == email]
@@ -310,13 +305,3 @@ def test_a_broker_outage_delays_events_and_none_is_lost_or_applied_twice(system:
             assert sent.count(f"Your order {str(order['id'])[:8].upper()} is confirmed") == 1
         codes = system.stop_all()
     assert set(codes.values()) == {0}
-
-
-def wait_for_sql(system: System, url: str, sql: str, expected: str, timeout: float = 60) -> None:
-    import time
-
-    deadline = time.monotonic() + timeout
-    while (value := system.psql(url, sql)) != expected:
-        if time.monotonic() > deadline:
-            raise AssertionError(f"{sql} gave {value}, expected {expected} within {timeout} s")
-        time.sleep(0.25)

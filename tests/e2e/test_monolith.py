@@ -27,7 +27,7 @@ from typing import Any
 import pytest
 
 from tests.support.http import free_port, request, wait_until_ok
-from tests.support.project import npm, run, scalefold_new
+from tests.support.project import delete_redis_keys, npm, run, scalefold_new
 from tests.support.services import REDIS_URL, fresh_database, port_open, postgres_available
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("monolith")]
@@ -178,15 +178,7 @@ def redis_key_prefix(monolith: Path, node_env: dict[str, str], redis_url: str) -
     """A key prefix of this test's own; its keys are deleted afterwards (never the whole Redis)."""
     prefix = f"scalefold-e2e-{secrets.token_hex(6)}"
     yield prefix
-    script = (
-        "import { Redis } from 'ioredis';"
-        "const redis = new Redis(process.env.REDIS_URL);"
-        "const stream = redis.scanStream({ match: `${process.env.PREFIX}:*`, count: 500 });"
-        "for await (const keys of stream) if (keys.length > 0) await redis.unlink(...keys);"
-        "await redis.quit();"
-    )
-    cleanup_env = {**node_env, "REDIS_URL": redis_url, "PREFIX": prefix}
-    run(["node", "--input-type=module", "-e", script], monolith, cleanup_env)
+    delete_redis_keys(monolith, node_env, redis_url, prefix)
 
 
 class LogTail:

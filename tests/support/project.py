@@ -23,3 +23,15 @@ def npm(script: str, cwd: Path, env: dict[str, str], timeout: float = 900) -> su
 
 def scalefold_new(dest: Path, env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
     return run([sys.executable, "-m", "scalefold", "new", str(dest), *args], dest.parent, env)
+
+
+def delete_redis_keys(workspace: Path, env: dict[str, str], redis_url: str, prefix: str) -> None:
+    """Deletes the keys under `prefix` (never the whole Redis), with the ioredis of `workspace`."""
+    script = (
+        "import { Redis } from 'ioredis';"
+        "const redis = new Redis(process.env.REDIS_URL);"
+        "const stream = redis.scanStream({ match: `${process.env.PREFIX}:*`, count: 500 });"
+        "for await (const keys of stream) if (keys.length > 0) await redis.unlink(...keys);"
+        "await redis.quit();"
+    )
+    run(["node", "--input-type=module", "-e", script], workspace, {**env, "REDIS_URL": redis_url, "PREFIX": prefix})
