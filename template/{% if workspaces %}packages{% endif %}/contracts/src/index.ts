@@ -8,5 +8,6 @@ export {
   type DomainEvents,
   type EventType,
 } from './events/events.js';
+export { OrderCancelledSchema, type OrderCancelled } from './events/order-cancelled.js';
 export { OrderPlacedSchema, type OrderPlaced } from './events/order-placed.js';
 export { InvalidEventError } from './events/invalid-event.error.js';

@@ -32,8 +32,18 @@ describe('event contracts', () => {
     expect(() => parseEvent('order.placed', { ...placed, totalcents: 1 })).toThrow(InvalidEventError);
   });
 
+  it('checks order.cancelled against its own schema', () => {
+    const cancelled = {
+      orderId: placed.orderId,
+      userId: placed.userId,
+      cancelledAt: '2030-01-01T00:05:00.000Z',
+    };
+    expect(parseEvent('order.cancelled', cancelled)).toEqual(cancelled);
+    expect(() => parseEvent('order.cancelled', { ...cancelled, cancelledAt: 'yesterday' })).toThrow(InvalidEventError);
+  });
+
   it('knows which event types exist', () => {
-    expect(EVENT_TYPES).toEqual(['order.placed']);
+    expect(EVENT_TYPES).toEqual(['order.placed', 'order.cancelled']);
     expect(isEventType('order.placed')).toBe(true);
     expect(isEventType('order.shipped')).toBe(false);
   });

@@ -1,16 +1,19 @@
 import Value from 'typebox/value';
 import { InvalidEventError } from './invalid-event.error.js';
+import { OrderCancelledSchema, type OrderCancelled } from './order-cancelled.js';
 import { OrderPlacedSchema, type OrderPlaced } from './order-placed.js';
 
 /** Every event, by name, with its payload type. A new event is one entry here and one schema. */
 export interface DomainEvents {
   'order.placed': OrderPlaced;
+  'order.cancelled': OrderCancelled;
 }
 
 export type EventType = keyof DomainEvents;
 
 export const EVENT_SCHEMAS = {
   'order.placed': OrderPlacedSchema,
+  'order.cancelled': OrderCancelledSchema,
 } as const satisfies Record<EventType, unknown>;
 
 export const EVENT_TYPES = Object.keys(EVENT_SCHEMAS) as EventType[];
@@ -25,7 +28,8 @@ export function isEventType(type: string): type is EventType {
  */
 export function parseEvent<T extends EventType>(type: T, payload: unknown): DomainEvents[T] {
   const schema = EVENT_SCHEMAS[type];
-  if (Value.Check(schema, payload)) return payload;
+  // TypeScript does not tie EVENT_SCHEMAS[T] to DomainEvents[T] for a generic T; the check does.
+  if (Value.Check(schema, payload)) return payload as DomainEvents[T];
   const issues = [...Value.Errors(schema, payload)]
     .slice(0, 5)
     .map((error) => `${error.instancePath || '/'} ${error.message}`);

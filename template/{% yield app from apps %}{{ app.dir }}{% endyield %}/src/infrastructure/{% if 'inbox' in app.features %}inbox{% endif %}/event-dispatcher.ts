@@ -1,11 +1,17 @@
 import { Counter, type Registry } from 'prom-client';
 import { isEventType, parseEvent, type DomainEvents, type EventType } from '../../shared/events.js';
 import type { MessageHandler } from '../broker/broker.js';
+import type { Queryable } from '../database/database.js';
 import type { Logger } from '../observability/logger.js';
 import type { IdempotentConsumer } from './idempotent-consumer.js';
 
-/** What a module does with each event type it consumes. */
-export type EventHandlers = { readonly [T in EventType]?: (event: DomainEvents[T]) => Promise<void> };
+/**
+ * What a module does with each event type it consumes. `tx` is the inbox's transaction: what a
+ * handler writes through it commits together with the record that the message was handled.
+ */
+export type EventHandlers = {
+  readonly [T in EventType]?: (event: DomainEvents[T], tx: Queryable) => Promise<void>;
+};
 
 export interface EventDispatcherOptions {
   readonly handlers: EventHandlers;
@@ -54,8 +60,16 @@ async function dispatch(
 ): Promise<DispatchOutcome> {
   // An event this service has no use for (or does not know yet): acknowledged, nothing to do.
   if (!isEventType(type)) return 'ignored';
-  const handler = handlers[type];
+  const handler = handlerOf(handlers, type);
   if (handler === undefined) return 'ignored';
   const event = parseEvent(type, payload);
-  return inbox.handleOnce(id, () => handler(event));
+  return inbox.handleOnce(id, (tx) => handler(event, tx));
+}
+
+/** The handler of `type`, typed for that type's payload. */
+function handlerOf<T extends EventType>(
+  handlers: EventHandlers,
+  type: T,
+): ((event: DomainEvents[T], tx: Queryable) => Promise<void>) | undefined {
+  return handlers[type];
 }

@@ -1,11 +1,12 @@
-import type { Database } from '../database/database.js';
+import type { Database, Queryable } from '../database/database.js';
 
 export type Outcome = 'handled' | 'duplicate';
 
 /**
  * Applies each message at most once per consumer, however often the broker delivers it.
  *
- * The message id is recorded in the same transaction as the handler's work: if the handler
+ * The message id is recorded in the same transaction as the handler's work (handlers that write
+ * to the database do so through `tx`): if the handler
  * throws, the record rolls back with it and the redelivery runs the handler again; once it has
  * committed, every later delivery is a duplicate. A second delivery arriving while the first is
  * still running waits on the primary key, then finds it taken.
@@ -16,14 +17,14 @@ export class IdempotentConsumer {
     private readonly consumer: string,
   ) {}
 
-  async handleOnce(messageId: string, work: () => Promise<void>): Promise<Outcome> {
+  async handleOnce(messageId: string, work: (tx: Queryable) => Promise<void>): Promise<Outcome> {
     return this.database.transaction(async (tx) => {
       const { rowCount } = await tx.query(
         'INSERT INTO processed_messages (consumer, message_id) VALUES ($1, $2) ON CONFLICT DO NOTHING',
         [this.consumer, messageId],
       );
       if (rowCount === 0) return 'duplicate';
-      await work();
+      await work(tx);
       return 'handled';
     });
   }

@@ -51,7 +51,7 @@ export const usersRoutes: FastifyPluginAsyncTypebox<UsersRoutesOptions> = async 
     },
     async (request) => {
       const user = await service.authenticate(request.body.email, request.body.password);
-      return app.issueAccessToken(user.id);
+      return app.issueAccessToken(user);
     },
   );
 
