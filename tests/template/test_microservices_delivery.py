@@ -21,12 +21,14 @@ from typing import Any
 
 import kubernetes_validate
 import pytest
+import yaml
 from copier import run_copy
 
 from tests.support.delivery import (
     PINNED_ACTION,
     Manifest,
     assert_docker_compose_accepts,
+    fake_kubectl,
     kustomize,
     load_yaml,
     stages,
@@ -204,6 +206,9 @@ def test_only_the_gateway_publishes_an_application_port(compose: dict[str, Any])
     assert gateway["USERS_SERVICE_URL"] == f"http://users:{PORT}"
     assert gateway["ORDERS_SERVICE_URL"] == f"http://orders:{PORT}"
     assert "DATABASE_URL" not in gateway and "JWT_SECRET" in gateway
+    users = services["users"]["environment"]
+    for name in ("JWT_SECRET", "JWT_ISSUER", "JWT_AUDIENCE"):
+        assert gateway[name] == users[name], f"the gateway verifies what users signs: {name}"
 
 
 def test_each_service_has_its_own_database_and_role(compose: dict[str, Any]) -> None:
@@ -254,18 +259,10 @@ def test_docker_compose_accepts_the_file(project: Path) -> None:
     assert_docker_compose_accepts(project)
 
 
-def test_no_observability_folder_for_the_other_presets(tmp_path: Path, repo_root: Path) -> None:
-    dest = tmp_path / PROJECT_NAME
-    run_copy(
-        str(repo_root),
-        dest,
-        data={"project_name": PROJECT_NAME, "preset": "extracted"},
-        defaults=True,
-        unsafe=True,
-        quiet=True,
-        vcs_ref="HEAD",
-    )
-    assert not (dest / "observability").exists()
+def test_the_observability_folder_is_rendered_for_this_preset_only(repo_root: Path) -> None:
+    # Checked on the template rather than by rendering another preset: that costs a render.
+    (folder,) = [p for p in (repo_root / "template").iterdir() if "observability" in p.name]
+    assert folder.name == "{% if preset == 'microservices' %}observability{% endif %}"
 
 
 # --- CI workflow ------------------------------------------------------------------------------------
@@ -499,6 +496,8 @@ def test_each_process_reads_only_its_own_secrets(
     config = {o["metadata"]["name"].rsplit("-", 1)[0]: o["data"] for o in objects if o["kind"] == "ConfigMap"}
     assert config[f"{PROJECT_NAME}-gateway-config"]["USERS_SERVICE_URL"] == f"http://{PROJECT_NAME}-users"
     assert config[f"{PROJECT_NAME}-gateway-config"]["ORDERS_SERVICE_URL"] == f"http://{PROJECT_NAME}-orders"
+    for name in ("JWT_ISSUER", "JWT_AUDIENCE"):
+        assert config[f"{PROJECT_NAME}-gateway-config"][name] == config[f"{PROJECT_NAME}-users-config"][name]
 
 
 @pytest.mark.parametrize("environment", ENVIRONMENTS)
@@ -569,6 +568,88 @@ def test_deploy_script_passes_shellcheck_and_takes_one_image_per_changed_service
         text=True,
     )
     assert wrong.returncode == 2 and "<service>=<image-ref>" in wrong.stderr
+
+
+def test_kubectl_releases_the_named_services_consumers_first_and_the_gateway_last(
+    project: Path, kubectl: str, tmp_path: Path
+) -> None:
+    bin_dir = tmp_path / "fake-bin"
+    fake_kubectl(bin_dir, kubectl)
+    log = tmp_path / "log"
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("DEPLOY_", "KUBECONFIG"))},
+        "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}",
+        "FAKE_LOG": str(log),
+        "DEPLOY_STRATEGY": "kubectl",
+    }
+    images = {s: f"ghcr.io/acme/{PROJECT_NAME}/{s}@sha256:{'0' * 64}" for s in ("gateway", "orders")}
+    result = subprocess.run(
+        ["scripts/deploy", "production", f"gateway={images['gateway']}", f"orders={images['orders']}"],
+        cwd=project,
+        env=env,
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    calls = [json.loads(line)["args"] for line in log.read_text().splitlines()]
+    set_image = [(c[c.index("set") + 2], c[-1]) for c in calls if "set" in c]
+    assert set_image == [
+        (f"deployment/{PROJECT_NAME}-orders-projector", f"*={images['orders']}"),
+        (f"deployment/{PROJECT_NAME}-orders", f"*={images['orders']}"),
+        (f"deployment/{PROJECT_NAME}-gateway", f"*={images['gateway']}"),
+    ], "the projector before the API that publishes, the gateway last; users and notifications untouched"
+    waited = [c[c.index("status") + 1] for c in calls if "rollout" in c]
+    assert waited == [deployment for deployment, _ in set_image]
+    assert all(c[:2] == ["--namespace", "production"] for c in calls)
+
+
+def test_kustomize_applies_the_overlay_with_each_service_on_its_image(
+    project: Path, kubectl: str, tmp_path: Path
+) -> None:
+    copy = tmp_path / PROJECT_NAME
+    shutil.copytree(project, copy)
+    registry = f"ghcr.io/acme/{PROJECT_NAME}"
+    for environment in ENVIRONMENTS:
+        overlay = copy / "deploy" / "k8s" / "overlays" / environment / "kustomization.yaml"
+        overlay.write_text(overlay.read_text().replace(f"ghcr.io/your-org/{PROJECT_NAME}", registry))
+    bin_dir = tmp_path / "fake-bin"
+    fake_kubectl(bin_dir, kubectl)
+    log = tmp_path / "log"
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("DEPLOY_", "KUBECONFIG"))},
+        "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}",
+        "FAKE_LOG": str(log),
+        "DEPLOY_STRATEGY": "kustomize",
+    }
+    images = {s: f"{registry}/{s}@sha256:{'0' * 64}" for s in SERVICES}
+    images["orders"] = f"{registry}/orders:sha-0a1b2c3"
+
+    def deploy(*services: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            ["scripts/deploy", "staging", *(f"{s}={images[s]}" for s in services)],
+            cwd=copy,
+            env=env,
+            check=False,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+
+    first = deploy(*SERVICES)
+    assert first.returncode == 0, first.stderr
+    apply, *rollouts = [json.loads(line) for line in log.read_text().splitlines()]
+    objects = [doc for doc in yaml.safe_load_all(apply["manifests"]) if doc]
+    for deployment, service in DEPLOYMENTS.items():
+        assert {c["image"] for c in containers(pod_spec(objects, deployment))} == {images[service]}
+    assert {r["args"][-2] for r in rollouts} == {f"deployment.apps/{name}" for name in DEPLOYMENTS}
+    # A later release names one service; the others' images are read from the cluster, and a service
+    # that runs nowhere yet (the stand-in knows of none) stops the release before anything is applied.
+    log.unlink()
+    later = deploy("orders")
+    assert later.returncode == 1 and "name every service's image on the first deployment" in later.stderr
+    assert not any("apply" in json.loads(line)["args"] for line in log.read_text().splitlines())
 
 
 def test_scalefold_check_finds_nothing_at_warning_or_above(project: Path, tmp_path: Path) -> None:
