@@ -23,8 +23,10 @@ export const aggregatedOpenapi: FastifyPluginAsync<{ aggregator: OpenApiAggregat
     routePrefix: '/docs',
     uiHooks: {
       // The UI's /docs/json answers synchronously: bring the document up to date before it does.
-      preHandler: async () => {
-        await aggregator.document();
+      preHandler: (_request, _reply, done) => {
+        aggregator.document().then(() => {
+          done();
+        }, done);
       },
     },
     transformSpecification: () => aggregator.current(),

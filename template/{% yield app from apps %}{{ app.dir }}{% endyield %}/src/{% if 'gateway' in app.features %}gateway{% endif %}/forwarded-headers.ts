@@ -19,7 +19,7 @@ export function forwardedHeaders(
   request: FastifyRequest<RouteGenericInterface, RawServerBase>,
   headers: IncomingHttpHeaders,
 ): IncomingHttpHeaders {
-  delete headers[IDENTITY_HEADER];
+  Reflect.deleteProperty(headers, IDENTITY_HEADER);
   if (request.edgeIdentity !== null) {
     headers[IDENTITY_HEADER] = encodeIdentity(request.edgeIdentity);
     delete headers.authorization;
@@ -30,7 +30,7 @@ export function forwardedHeaders(
   const address = request.socket.remoteAddress;
   if (address !== undefined) {
     const prior = headers['x-forwarded-for'];
-    headers['x-forwarded-for'] = prior === undefined ? address : `${prior}, ${address}`;
+    headers['x-forwarded-for'] = [...(prior === undefined ? [] : [prior].flat()), address].join(', ');
   }
   return headers;
 }
