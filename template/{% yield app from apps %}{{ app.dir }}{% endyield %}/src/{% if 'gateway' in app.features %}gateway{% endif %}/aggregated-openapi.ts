@@ -7,10 +7,7 @@ import type { OpenApiAggregator } from './openapi-aggregator.js';
  * The API's merged OpenAPI document at /openapi.json, and Swagger UI at /docs showing the same
  * document (its /docs/json is served from the aggregator instead of from this gateway's routes).
  */
-export const aggregatedOpenapi: FastifyPluginAsync<{ aggregator: OpenApiAggregator }> = async (
-  app,
-  { aggregator },
-) => {
+export const aggregatedOpenapi: FastifyPluginAsync<{ aggregator: OpenApiAggregator }> = async (app, { aggregator }) => {
   app.get('/openapi.json', { schema: { hide: true } }, async () => aggregator.document());
 
   // Swagger UI requires @fastify/swagger. In static mode it only holds the document it is given,

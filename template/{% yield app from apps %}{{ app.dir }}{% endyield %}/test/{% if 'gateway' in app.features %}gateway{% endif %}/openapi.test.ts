@@ -20,7 +20,10 @@ const USERS_DOCUMENT = {
     '/v1/auth/login': { post: { summary: 'Log in' } },
     '/health/ready': { get: { summary: 'Readiness probe' } },
   },
-  components: { schemas: { ErrorResponse: ERROR_RESPONSE, User: { type: 'object' } }, securitySchemes: { bearerAuth: BEARER } },
+  components: {
+    schemas: { ErrorResponse: ERROR_RESPONSE, User: { type: 'object' } },
+    securitySchemes: { bearerAuth: BEARER },
+  },
 };
 const ORDERS_DOCUMENT = {
   openapi: '3.1.0',
@@ -32,7 +35,10 @@ const ORDERS_DOCUMENT = {
     '/v1/products': { get: { summary: 'Catalog' } },
     '/health/live': { get: { summary: 'Liveness probe' } },
   },
-  components: { schemas: { ErrorResponse: ERROR_RESPONSE, Order: { type: 'object' } }, securitySchemes: { bearerAuth: BEARER } },
+  components: {
+    schemas: { ErrorResponse: ERROR_RESPONSE, Order: { type: 'object' } },
+    securitySchemes: { bearerAuth: BEARER },
+  },
 };
 
 describe('the aggregated OpenAPI document', () => {

@@ -43,7 +43,12 @@ describe('the gateway', () => {
     it('streams a request body through as it came', async () => {
       const body = JSON.stringify({ email: 'ada@example.com', password: 'correct horse battery staple' });
 
-      await app.inject({ method: 'POST', url: '/v1/auth/login', headers: { 'content-type': 'application/json' }, body });
+      await app.inject({
+        method: 'POST',
+        url: '/v1/auth/login',
+        headers: { 'content-type': 'application/json' },
+        body,
+      });
 
       expect(users.last().body).toBe(body);
       expect(users.last().headers['content-type']).toBe('application/json');
@@ -69,7 +74,11 @@ describe('the gateway', () => {
 
       expect(response.statusCode).toBe(200);
       const { headers } = users.last();
-      expect(decodeIdentity(headers['x-authenticated-user'])).toEqual({ id: ADA.sub, email: ADA.email, name: ADA.name });
+      expect(decodeIdentity(headers['x-authenticated-user'])).toEqual({
+        id: ADA.sub,
+        email: ADA.email,
+        name: ADA.name,
+      });
       expect(headers.authorization).toBeUndefined();
     });
 
@@ -100,7 +109,11 @@ describe('the gateway', () => {
     it('answers an expired token with 401 TOKEN_EXPIRED and forwards nothing', async () => {
       const expired = signToken(ADA, { issuedSecondsAgo: 3600, expiresInSeconds: 900 });
 
-      const response = await app.inject({ method: 'GET', url: '/v1/users/me', headers: { authorization: `Bearer ${expired}` } });
+      const response = await app.inject({
+        method: 'GET',
+        url: '/v1/users/me',
+        headers: { authorization: `Bearer ${expired}` },
+      });
 
       expect(response.statusCode).toBe(401);
       expect(response.headers['www-authenticate']).toBe('Bearer');
@@ -172,7 +185,9 @@ describe('the gateway', () => {
       const response = await app.inject({ method: 'GET', url: '/metrics' });
 
       expect(response.statusCode).toBe(200);
-      expect(response.body).toMatch(/http_request_duration_seconds_count\{method="GET",route="\/v1\/orders\/\*",status_code="200"\} \d+/);
+      expect(response.body).toMatch(
+        /http_request_duration_seconds_count\{method="GET",route="\/v1\/orders\/\*",status_code="200"\} \d+/,
+      );
     });
 
     it('answers its liveness probe without asking the services', async () => {
