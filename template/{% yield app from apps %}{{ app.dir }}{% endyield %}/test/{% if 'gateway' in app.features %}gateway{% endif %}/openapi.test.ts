@@ -1,0 +1,141 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { App } from '../../src/app.js';
+import { OpenApiAggregator } from '../../src/gateway/openapi-aggregator.js';
+import { upstreamsOf } from '../../src/gateway/upstreams.js';
+import { createLogger } from '../../src/infrastructure/observability/logger.js';
+import { FakeUpstream, unusedUrl } from '../helpers/fake-upstream.js';
+import { buildTestGateway } from '../helpers/gateway.js';
+
+const ERROR_RESPONSE = { type: 'object', title: 'ErrorResponse' };
+const BEARER = { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' };
+
+/** What each service's @fastify/swagger serves: its routes, its probes and shared components. */
+const USERS_DOCUMENT = {
+  openapi: '3.1.0',
+  info: { title: 'shop-users', version: '0.1.0' },
+  tags: [{ name: 'users' }, { name: 'health' }],
+  paths: {
+    '/v1/users': { post: { summary: 'Register' } },
+    '/v1/users/me': { get: { summary: 'The caller' } },
+    '/v1/auth/login': { post: { summary: 'Log in' } },
+    '/health/ready': { get: { summary: 'Readiness probe' } },
+  },
+  components: {
+    schemas: { ErrorResponse: ERROR_RESPONSE, User: { type: 'object' } },
+    securitySchemes: { bearerAuth: BEARER },
+  },
+};
+const ORDERS_DOCUMENT = {
+  openapi: '3.1.0',
+  info: { title: 'shop-orders', version: '0.1.0' },
+  tags: [{ name: 'orders' }, { name: 'health' }],
+  paths: {
+    '/v1/orders': { get: { summary: 'List' }, post: { summary: 'Place' } },
+    '/v1/orders/{id}': { get: { summary: 'One order' } },
+    '/v1/products': { get: { summary: 'Catalog' } },
+    '/health/live': { get: { summary: 'Liveness probe' } },
+  },
+  components: {
+    schemas: { ErrorResponse: ERROR_RESPONSE, Order: { type: 'object' } },
+    securitySchemes: { bearerAuth: BEARER },
+  },
+};
+
+describe('the aggregated OpenAPI document', () => {
+  const users = new FakeUpstream('users');
+  const orders = new FakeUpstream('orders');
+  let app: App;
+
+  beforeAll(async () => {
+    users.openapi = USERS_DOCUMENT;
+    orders.openapi = ORDERS_DOCUMENT;
+    app = await buildTestGateway({ users: await users.start(), orders: await orders.start() });
+  });
+
+  afterAll(async () => {
+    await app.close();
+    await Promise.all([users.stop(), orders.stop()]);
+  });
+
+  it("merges the services' routed paths, components and tags at /openapi.json", async () => {
+    const response = await app.inject({ method: 'GET', url: '/openapi.json' });
+
+    expect(response.statusCode).toBe(200);
+    const document = response.json<Record<string, unknown>>();
+    expect(document).toMatchObject({ openapi: '3.1.0', info: { title: 'shop' } });
+    expect(Object.keys(document.paths as object).toSorted()).toEqual([
+      '/v1/auth/login',
+      '/v1/orders',
+      '/v1/orders/{id}',
+      '/v1/products',
+      '/v1/users',
+      '/v1/users/me',
+    ]);
+    expect(document.components).toEqual({
+      schemas: { ErrorResponse: ERROR_RESPONSE, User: { type: 'object' }, Order: { type: 'object' } },
+      securitySchemes: { bearerAuth: BEARER },
+    });
+    expect(document.tags).toEqual([{ name: 'users' }, { name: 'health' }, { name: 'orders' }]);
+    expect(document).not.toHaveProperty('x-unavailable-services');
+  });
+
+  it('shows the same document in Swagger UI at /docs', async () => {
+    const page = await app.inject({ method: 'GET', url: '/docs/' });
+    const json = await app.inject({ method: 'GET', url: '/docs/json' });
+
+    expect(page.statusCode).toBe(200);
+    expect(page.headers['content-type']).toMatch(/^text\/html/);
+    expect(json.json()).toEqual((await app.inject({ method: 'GET', url: '/openapi.json' })).json());
+  });
+});
+
+describe('OpenApiAggregator', () => {
+  const logger = createLogger({ level: 'silent' });
+
+  it('keeps serving the last document of a service that went down', async () => {
+    const users = new FakeUpstream('users');
+    const orders = new FakeUpstream('orders');
+    users.openapi = USERS_DOCUMENT;
+    orders.openapi = ORDERS_DOCUMENT;
+    const upstreams = upstreamsOf({ users: await users.start(), orders: await orders.start(), timeoutMs: 1000 });
+    const aggregator = new OpenApiAggregator({
+      base: { openapi: '3.1.0', info: { title: 'shop', version: '1.0.0' } },
+      upstreams,
+      ttlMs: 0,
+      timeoutMs: 1000,
+      logger,
+    });
+    try {
+      expect((await aggregator.document()).paths).toHaveProperty(['/v1/orders/{id}']);
+
+      await orders.stop();
+
+      const document = await aggregator.document();
+      expect(document.paths).toHaveProperty(['/v1/orders/{id}']);
+      expect(document.paths).toHaveProperty(['/v1/users/me']);
+    } finally {
+      await users.stop();
+    }
+  });
+
+  it('leaves out, and names, a service that never answered', async () => {
+    const users = new FakeUpstream('users');
+    users.openapi = USERS_DOCUMENT;
+    const upstreams = upstreamsOf({ users: await users.start(), orders: await unusedUrl(), timeoutMs: 1000 });
+    const aggregator = new OpenApiAggregator({
+      base: { openapi: '3.1.0', info: { title: 'shop', version: '1.0.0' } },
+      upstreams,
+      ttlMs: 60_000,
+      timeoutMs: 1000,
+      logger,
+    });
+    try {
+      const document = await aggregator.document();
+
+      expect(Object.keys(document.paths ?? {}).toSorted()).toEqual(['/v1/auth/login', '/v1/users', '/v1/users/me']);
+      expect(document['x-unavailable-services']).toEqual(['orders']);
+    } finally {
+      await users.stop();
+    }
+  });
+});

@@ -1,0 +1,200 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { App } from '../../src/app.js';
+import { FakeUpstream } from '../helpers/fake-upstream.js';
+import { buildTestGateway, decodeIdentity, signToken } from '../helpers/gateway.js';
+
+const ADA = { sub: '6f1c1b7e-8a39-4f55-9d3e-0c7c2f1a9b10', email: 'ada@example.com', name: 'Ada Lovelace' };
+
+describe('the gateway', () => {
+  const users = new FakeUpstream('users');
+  const orders = new FakeUpstream('orders');
+  let app: App;
+
+  beforeAll(async () => {
+    app = await buildTestGateway({ users: await users.start(), orders: await orders.start() });
+  });
+
+  afterAll(async () => {
+    await app.close();
+    await Promise.all([users.stop(), orders.stop()]);
+  });
+
+  beforeEach(() => {
+    users.received.length = 0;
+    orders.received.length = 0;
+  });
+
+  describe('routing', () => {
+    it.each([
+      ['GET', '/v1/users/me', users],
+      ['POST', '/v1/users', users],
+      ['POST', '/v1/auth/login', users],
+      ['GET', '/v1/orders?limit=5&cursor=abc', orders],
+      ['GET', '/v1/orders/0b9c7d4e-1f2a-4b3c-8d5e-6f7a8b9c0d1e', orders],
+      ['GET', '/v1/orders/export', orders],
+      ['GET', '/v1/products', orders],
+    ] as const)('forwards %s %s to its service, path and query unchanged', async (method, url, upstream) => {
+      const response = await app.inject({ method, url });
+
+      expect(response.statusCode).toBe(200);
+      expect(upstream.last()).toMatchObject({ method, url });
+    });
+
+    it('streams a request body through as it came', async () => {
+      const body = JSON.stringify({ email: 'ada@example.com', password: 'correct horse battery staple' });
+
+      await app.inject({
+        method: 'POST',
+        url: '/v1/auth/login',
+        headers: { 'content-type': 'application/json' },
+        body,
+      });
+
+      expect(users.last().body).toBe(body);
+      expect(users.last().headers['content-type']).toBe('application/json');
+    });
+
+    it('answers unknown routes itself, in the API error format', async () => {
+      const response = await app.inject({ method: 'GET', url: '/v2/anything' });
+
+      expect(response.statusCode).toBe(404);
+      expect(response.json()).toMatchObject({ statusCode: 404, code: 'ROUTE_NOT_FOUND' });
+      expect(users.received).toHaveLength(0);
+      expect(orders.received).toHaveLength(0);
+    });
+  });
+
+  describe('identity', () => {
+    it('verifies a token and hands the caller to the service in x-authenticated-user, not the token', async () => {
+      const response = await app.inject({
+        method: 'GET',
+        url: '/v1/users/me',
+        headers: { authorization: `Bearer ${signToken(ADA)}` },
+      });
+
+      expect(response.statusCode).toBe(200);
+      const { headers } = users.last();
+      expect(decodeIdentity(headers['x-authenticated-user'])).toEqual({
+        id: ADA.sub,
+        email: ADA.email,
+        name: ADA.name,
+      });
+      expect(headers.authorization).toBeUndefined();
+    });
+
+    it('never forwards an x-authenticated-user header sent by a client', async () => {
+      const forged = Buffer.from(JSON.stringify({ id: 'admin', email: 'root@example.com', name: 'Root' })).toString(
+        'base64url',
+      );
+
+      await app.inject({ method: 'GET', url: '/v1/orders', headers: { 'x-authenticated-user': forged } });
+      expect(orders.last().headers['x-authenticated-user']).toBeUndefined();
+
+      await app.inject({
+        method: 'GET',
+        url: '/v1/orders',
+        headers: { 'x-authenticated-user': forged, authorization: `Bearer ${signToken(ADA)}` },
+      });
+      expect(decodeIdentity(orders.last().headers['x-authenticated-user'])).toMatchObject({ id: ADA.sub });
+    });
+
+    it('forwards a request without a token without an identity: the service decides', async () => {
+      const response = await app.inject({ method: 'GET', url: '/v1/products' });
+
+      expect(response.statusCode).toBe(200);
+      expect(orders.last().headers['x-authenticated-user']).toBeUndefined();
+      expect(orders.last().headers.authorization).toBeUndefined();
+    });
+
+    it('answers an expired token with 401 TOKEN_EXPIRED and forwards nothing', async () => {
+      const expired = signToken(ADA, { issuedSecondsAgo: 3600, expiresInSeconds: 900 });
+
+      const response = await app.inject({
+        method: 'GET',
+        url: '/v1/users/me',
+        headers: { authorization: `Bearer ${expired}` },
+      });
+
+      expect(response.statusCode).toBe(401);
+      expect(response.headers['www-authenticate']).toBe('Bearer');
+      expect(response.json()).toEqual({
+        statusCode: 401,
+        error: 'Unauthorized',
+        code: 'TOKEN_EXPIRED',
+        message: 'The access token has expired',
+        requestId: response.headers['x-request-id'],
+      });
+      expect(users.received).toHaveLength(0);
+    });
+
+    it.each([
+      ['a forged signature', `Bearer ${signToken(ADA, { secret: 'someone-else-s-secret-that-is-long-enough-0123' })}`],
+      ['a malformed token', 'Bearer not.a.token'],
+      ['another scheme', 'Basic YWRhOnNlY3JldA=='],
+      ['a token without the user claims', `Bearer ${signToken({ ...ADA, email: 7 } as unknown as typeof ADA)}`],
+    ])('answers %s with 401 INVALID_TOKEN', async (_case, authorization) => {
+      const response = await app.inject({ method: 'GET', url: '/v1/orders', headers: { authorization } });
+
+      expect(response.statusCode).toBe(401);
+      expect(response.json()).toMatchObject({ code: 'INVALID_TOKEN' });
+      expect(orders.received).toHaveLength(0);
+    });
+  });
+
+  describe('correlation', () => {
+    it("forwards the caller's request id, and answers with it", async () => {
+      const response = await app.inject({ method: 'GET', url: '/v1/products', headers: { 'x-request-id': 'req-42' } });
+
+      expect(response.headers['x-request-id']).toBe('req-42');
+      expect(orders.last().headers['x-request-id']).toBe('req-42');
+    });
+
+    it('gives a request without one a fresh id, the same on both sides', async () => {
+      const response = await app.inject({ method: 'GET', url: '/v1/products' });
+
+      expect(response.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+      expect(orders.last().headers['x-request-id']).toBe(response.headers['x-request-id']);
+    });
+
+    it('carries the trace context to the service', async () => {
+      const traceparent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+
+      await app.inject({ method: 'GET', url: '/v1/users/me', headers: { traceparent } });
+
+      expect(users.last().headers.traceparent).toMatch(/^00-4bf92f3577b34da6a3ce929d0e0e4736-[0-9a-f]{16}-0[01]$/);
+    });
+
+    it("appends the caller's address to x-forwarded-for", async () => {
+      await app.inject({ method: 'GET', url: '/v1/products', headers: { 'x-forwarded-for': '203.0.113.7' } });
+
+      expect(orders.last().headers['x-forwarded-for']).toBe('203.0.113.7, 127.0.0.1');
+    });
+  });
+
+  describe('the edge', () => {
+    it('sets the security headers on proxied answers', async () => {
+      const response = await app.inject({ method: 'GET', url: '/v1/products' });
+
+      expect(response.headers['x-content-type-options']).toBe('nosniff');
+      expect(response.headers['strict-transport-security']).toBeDefined();
+    });
+
+    it('measures proxied requests by route pattern on /metrics', async () => {
+      await app.inject({ method: 'GET', url: '/v1/orders/0b9c7d4e-1f2a-4b3c-8d5e-6f7a8b9c0d1e' });
+
+      const response = await app.inject({ method: 'GET', url: '/metrics' });
+
+      expect(response.statusCode).toBe(200);
+      expect(response.body).toMatch(
+        /http_request_duration_seconds_count\{method="GET",route="\/v1\/orders\/\*",status_code="200"\} \d+/,
+      );
+    });
+
+    it('answers its liveness probe without asking the services', async () => {
+      const response = await app.inject({ method: 'GET', url: '/health/live' });
+
+      expect(response.json()).toEqual({ status: 'ok' });
+      expect(users.received).toHaveLength(0);
+    });
+  });
+});
