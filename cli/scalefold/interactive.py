@@ -37,7 +37,6 @@ from scalefold.advisor.answers import parse_yes_no
 from scalefold.advisor.options import template_answers
 from scalefold.advisor.panel import recommendation_panel
 from scalefold.advisor.recommend import options_for
-from scalefold.advisor.rules import PRESET_TITLES
 from scalefold.console import console as default_console
 from scalefold.console import err_console
 from scalefold.errors import ScalefoldError, UsageError
@@ -127,51 +126,38 @@ def ask_scale_answers(prompter: Prompter, given: Mapping[str, Any] | None = None
     return complete_answers(answers)[0]
 
 
-def show_recommendation(
-    prompter: Prompter, answers: ScaleAnswers, recommendation: Recommendation, shipped: Sequence[str]
-) -> None:
+def show_recommendation(prompter: Prompter, answers: ScaleAnswers, recommendation: Recommendation) -> None:
     prompter.console.print()
-    prompter.console.print(recommendation_panel(answers, recommendation, shipped_presets=shipped))
+    prompter.console.print(recommendation_panel(answers, recommendation))
 
 
 # --- the preset ------------------------------------------------------------------------------------
 
 
-def _preset_choice(shipped: Sequence[str]) -> Callable[[str], Preset]:
-    def parse(raw: str) -> Preset:
-        if raw in PRESET_TITLES and raw not in shipped:
-            raise InvalidAnswer(
-                f"this scalefold does not ship '{raw}' yet; choose one of: {', '.join(shipped)}"
-            )
-        try:
-            return load_preset(raw)
-        except UsageError as exc:
-            raise InvalidAnswer(str(exc)) from None
-
-    return parse
+def _preset_choice(raw: str) -> Preset:
+    try:
+        return load_preset(raw)
+    except UsageError as exc:
+        raise InvalidAnswer(str(exc)) from None
 
 
 def choose_preset(prompter: Prompter, recommendation: Recommendation, presets: Sequence[Preset]) -> Preset:
-    """Accept the recommended preset, or pick a shipped one (or a preset file) instead."""
-    shipped = [preset.name for preset in presets]
-    if recommendation.preset in shipped:
-        if prompter.confirm(f"Use the recommended preset '{recommendation.preset}'?", default=True):
-            return load_preset(recommendation.preset)
-        default = recommendation.preset
-    else:
-        prompter.console.print(
-            Text(f"'{recommendation.preset}' is not shipped yet; pick one of these:", style="warn")
-        )
-        default = shipped[0]
+    """Accept the recommended preset, or pick another shipped one (or a preset file) instead.
+
+    Every preset the advisor can recommend ships with scalefold (a test holds the advisor's presets,
+    the preset files and copier.yml's choices equal), so the recommendation is always one to accept.
+    """
+    if prompter.confirm(f"Use the recommended preset '{recommendation.preset}'?", default=True):
+        return load_preset(recommendation.preset)
     table = Table.grid(padding=(0, 2))
     for preset in presets:
         table.add_row(Text(f"  {preset.name}", style="accent"), preset.summary)
     prompter.console.print(table)
     return prompter.ask(
         "Preset",
-        _preset_choice(shipped),
+        _preset_choice,
         help="One of the presets above, or the path of your own preset .yml file.",
-        default=default,
+        default=recommendation.preset,
     )
 
 
@@ -300,7 +286,7 @@ def ask_new_project(
         )
         scale = ask_scale_answers(prompter)
         recommendation = recommend(scale)
-        show_recommendation(prompter, scale, recommendation, shipped)
+        show_recommendation(prompter, scale, recommendation)
 
         if "preset" in fixed:
             preset = load_preset(str(fixed["preset"]))

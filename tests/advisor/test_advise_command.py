@@ -58,11 +58,10 @@ def test_flags_give_a_panel_with_the_preset_options_and_reasons() -> None:
         assert title in out
     assert "Cluster mode" not in out
     assert "90% reads at 500 requests per second" in out
-    assert "comes in a later release" not in out  # extracted is shipped
     assert "Defaults assumed" not in out
 
 
-#: Several teams that must each ship a part on their own: microservices, which no release ships yet.
+#: Several teams that must each ship a part on their own: microservices.
 SEVERAL_TEAMS = [
     "--rps",
     "500",
@@ -81,20 +80,23 @@ SEVERAL_TEAMS = [
 ]
 
 
-def test_an_unshipped_recommendation_names_the_presets_that_are_shipped() -> None:
+def test_several_teams_get_microservices_with_their_read_model_broker_and_kubernetes() -> None:
     result = advise(*SEVERAL_TEAMS)
     assert result.returncode == 0, result.stderr
     out = " ".join(result.stdout.replace("│", " ").split())
-    assert "Recommended: microservices" in out
+    assert "Recommended: microservices — microservices behind a gateway" in out
     assert "4 teams must ship orders and notifications on their own schedules" in out
-    assert (
-        "ships only the presets 'monolith' and 'extracted'; 'microservices' comes in a later release. "
-        "Start from a shipped preset"
-    ) in out
+    for title in ("CQRS read model", "Message broker", "Kubernetes manifests"):
+        assert title in out
     report = json.loads(advise(*SEVERAL_TEAMS, "--json").stdout)
     recommendation = report["recommendation"]
-    assert (recommendation["preset"], recommendation["shipped"]) == ("microservices", False)
-    assert report["shipped_presets"] == ["monolith", "extracted"]
+    assert (recommendation["preset"], recommendation["shipped"]) == ("microservices", True)
+    assert report["shipped_presets"] == ["monolith", "extracted", "microservices"]
+    assert {o["id"]: o["rule"] for o in recommendation["options"]} == {
+        "cqrs_read_model": "read-model-in-microservices",
+        "broker": "broker-between-services",
+        "kubernetes": "kubernetes-for-microservices",
+    }
 
 
 def test_json_has_the_same_recommendation_and_a_schema_version() -> None:
@@ -115,7 +117,7 @@ def test_json_has_the_same_recommendation_and_a_schema_version() -> None:
     assert report["defaulted"] == []
     recommendation = report["recommendation"]
     assert (recommendation["preset"], recommendation["shipped"]) == ("extracted", True)
-    assert report["shipped_presets"] == ["monolith", "extracted"]
+    assert report["shipped_presets"] == ["monolith", "extracted", "microservices"]
     assert [o["id"] for o in recommendation["options"]] == [
         "cache",
         "read_replica",

@@ -8,6 +8,8 @@ from dataclasses import replace
 import pytest
 from scalefold.advisor import ScaleAnswers, recommend
 from scalefold.advisor.recommend import options_for
+from scalefold.presets import builtin_presets
+from scalefold.questions import load_questions
 from scalefold.advisor.rules import (
     CACHE_READ_SHARE,
     CQRS_READ_SHARE,
@@ -16,6 +18,7 @@ from scalefold.advisor.rules import (
     NOTE_RULES,
     OPTION_RULES,
     PRESET_RULES,
+    PRESET_TITLES,
     REPLICA_READ_SHARE,
     REPLICA_RPS,
     SEVERAL_TEAMS,
@@ -256,3 +259,12 @@ def test_notes() -> None:
 def test_rule_ids_are_unique() -> None:
     ids = [r.id for r in PRESET_RULES] + [r.id for r in OPTION_RULES] + [r.id for r in NOTE_RULES]
     assert len(ids) == len(set(ids))
+
+
+def test_every_preset_the_advisor_recommends_ships_and_the_template_renders() -> None:
+    # The interactive `new` offers the recommendation to accept as is: a recommended preset without a
+    # preset file, or one that copier.yml does not offer, would have nothing to render.
+    recommended = {rule.preset for rule in PRESET_RULES}
+    assert recommended == set(PRESET_TITLES)
+    assert [preset.name for preset in builtin_presets()] == list(PRESET_TITLES)
+    assert load_questions()["preset"].choice_values == list(PRESET_TITLES)

@@ -22,10 +22,11 @@ def test_presets_lists_the_shipped_presets() -> None:
     assert result.returncode == 0
     rows = [line.strip("│ ").split("│") for line in result.stdout.splitlines() if line.startswith("│")]
     listed = {cells[0].strip(): cells[1].strip() for cells in rows if cells[0].strip()}
-    # both shipped presets, in the order of the migration path, each with its summary; nothing unshipped
-    assert list(listed) == ["monolith", "extracted"]
+    # the shipped presets, in the order of the migration path, each with its summary
+    assert list(listed) == ["monolith", "extracted", "microservices"]
     assert listed["monolith"].startswith("Modular monolith")
     assert listed["extracted"].startswith("Monolith with the notifications module extracted")
+    assert listed["microservices"].startswith("Microservices behind a gateway")
 
 
 def test_presets_show_prints_the_extracted_preset() -> None:
@@ -33,6 +34,15 @@ def test_presets_show_prints_the_extracted_preset() -> None:
     assert result.returncode == 0, result.stderr
     assert "preset: extracted" in result.stdout
     assert "transactional outbox" in result.stdout
+
+
+def test_presets_show_prints_the_microservices_preset() -> None:
+    result = run_cli("presets", "show", "microservices")
+    assert result.returncode == 0, result.stderr
+    out = " ".join(result.stdout.replace("│", " ").split())
+    assert "preset: microservices" in out
+    assert "services/gateway is the only public entry" in out
+    assert "order_views" in out
 
 
 def test_presets_show_prints_answers_and_architecture() -> None:

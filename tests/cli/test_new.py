@@ -10,6 +10,7 @@ import pytest
 import yaml
 
 from scalefold import __version__
+from scalefold.commands.new import MICROSERVICES_DEV_PORTS, dev_port
 
 
 def run_cli(*args: str, cwd: Path | None = None, stdin: str | None = "") -> subprocess.CompletedProcess[str]:
@@ -53,6 +54,85 @@ def test_first_commit_records_every_rendered_file(tmp_path: Path) -> None:
     assert status.stdout == ""
     log = subprocess.run(["git", "log", "--format=%s"], cwd=dest, capture_output=True, text=True, check=True).stdout
     assert log.strip() == f"Initial commit from scalefold {__version__}"
+
+
+def next_steps(stdout: str) -> list[str]:
+    """The lines of the "next steps" panel, without its border."""
+    lines = stdout.splitlines()
+    start = next(i for i, line in enumerate(lines) if "next steps" in line)
+    return [line.strip("│ ").rstrip() for line in lines[start + 1 :] if line.startswith("│")]
+
+
+def test_renders_the_extracted_preset_and_its_next_steps(tmp_path: Path) -> None:
+    dest = tmp_path / "shop"
+    result = run_cli("new", str(dest), "--preset", "extracted", "--no-install", "--no-git")
+    assert result.returncode == 0, result.stderr
+    assert (answers_of(dest)["preset"], answers_of(dest)["broker"]) == ("extracted", "rabbitmq")
+    for path in (
+        "package.json",
+        "apps/api/package.json",
+        "services/notifications/package.json",
+        "packages/contracts/package.json",
+    ):
+        assert (dest / path).is_file(), path
+    steps = next_steps(result.stdout)
+    assert steps[:2] == [f"cd {dest}", "npm install"]
+    api = "npm run dev -w apps/api          # http://localhost:3000/docs — events wait in its outbox"
+    assert api in steps
+    # compose.yaml refuses to start without a JWT_SECRET
+    assert steps.index('echo "JWT_SECRET=$(openssl rand -base64 48)" >> .env') < next(
+        i for i, step in enumerate(steps) if step.startswith("docker compose up --build --wait")
+    )
+
+
+def test_renders_the_microservices_preset_and_its_next_steps(tmp_path: Path) -> None:
+    dest = tmp_path / "shop"
+    result = run_cli("new", str(dest), "--preset", "microservices", "--data", "port=4000", "--no-install")
+    assert result.returncode == 0, result.stderr
+    answers = answers_of(dest)
+    assert (answers["preset"], answers["broker"], answers["port"]) == ("microservices", "rabbitmq", 4000)
+    assert answers["kubernetes"] is False  # the preset leaves it to the question's default
+    for path in (
+        "package.json",
+        "packages/contracts/package.json",
+        "services/gateway/package.json",
+        "services/gateway/Dockerfile",
+        "services/users/package.json",
+        "services/users/migrations/0001_create_users.sql",
+        "services/orders/src/projector.ts",
+        "services/orders/migrations/0004_create_order_views.sql",
+        "services/notifications/src/consumer.ts",
+        "services/notifications/src/worker.ts",
+        "compose.yaml",
+        "observability/otel-collector.yaml",
+        "observability/prometheus.yml",
+        ".github/workflows/ci.yml",
+        "docs/deployment.md",
+    ):
+        assert (dest / path).is_file(), path
+    for absent in ("apps", "src", "deploy"):  # no API of the earlier phases; no manifests unless asked
+        assert not (dest / absent).exists(), absent
+    git = subprocess.run(["git", "ls-files"], cwd=dest, capture_output=True, text=True, check=True)
+    tracked = git.stdout.split()
+    assert "services/gateway/package.json" in tracked and "observability/prometheus.yml" in tracked
+
+    assert next_steps(result.stdout) == [
+        f"cd {dest}",
+        "npm install",
+        'echo "JWT_SECRET=$(openssl rand -base64 48)" >> .env',
+        "docker compose up --build --wait # the whole system, through the gateway: "
+        "http://localhost:4000/docs",
+        "npm test",
+        "scalefold check      # audit the project, as its CI pipeline does",
+        "",
+        "Or each workspace from source, each in its own terminal:",
+        "npm run dev -w services/gateway           # http://localhost:4000/docs, routes to users and orders",
+        "npm run dev -w services/users             # http://localhost:4001",
+        "npm run dev -w services/orders            # http://localhost:4002; events wait in its outbox",
+        "npm run projector -w services/orders      # probes on :4003; needs BROKER_URL, orders' DATABASE_URL",
+        "npm run dev -w services/notifications     # probes on :4004; needs BROKER_URL",
+        "npm run worker -w services/notifications  # probes on :4005; needs REDIS_URL",
+    ]
 
 
 @pytest.mark.parametrize(
@@ -131,3 +211,10 @@ def test_missing_npm_is_reported_as_a_failed_step(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert "needs npm, which is not on PATH" in result.stderr
     assert (tmp_path / "x" / ".copier-answers.yml").is_file()  # what was rendered is kept
+
+
+@pytest.mark.parametrize("port", [1, 3000, 65530, 65533, 65535])
+def test_microservices_dev_ports_stay_valid_and_apart(port: int) -> None:
+    ports = [port] + [dev_port(port, offset) for offset in MICROSERVICES_DEV_PORTS.values()]
+    assert all(1 <= p <= 65535 for p in ports)
+    assert len(set(ports)) == len(ports)

@@ -24,9 +24,9 @@ def write(tmp_path: Path, text: str) -> Path:
         ("answers:\n  port: 70000\n", "preset team.yml: invalid port 70000: must be between 1 and 65535"),
         ("answers:\n  port: web\n", "preset team.yml: port: expected a whole number, got 'web'"),
         (
-            "answers:\n  preset: microservices\n",
-            "preset team.yml: invalid preset 'microservices': "
-            "'microservices' is not one of: monolith, extracted",
+            "answers:\n  preset: serverless\n",
+            "preset team.yml: invalid preset 'serverless': "
+            "'serverless' is not one of: monolith, extracted, microservices",
         ),
         (
             "answers:\n  preset: extracted\n  broker: kafka\n",
@@ -60,9 +60,32 @@ def test_a_preset_file_may_build_on_the_extracted_preset(tmp_path: Path) -> None
     assert preset.answers == {"preset": "extracted", "broker": "nats"}
 
 
+def test_a_preset_file_may_build_on_the_microservices_preset(tmp_path: Path) -> None:
+    text = "answers:\n  preset: microservices\n  broker: nats\n  kubernetes: true\n  port: 8080\n"
+    preset = load_preset(str(write(tmp_path, text)))
+    assert preset.answers == {"preset": "microservices", "broker": "nats", "kubernetes": True, "port": 8080}
+
+
 def test_every_shipped_preset_passes_the_same_validation() -> None:
     for preset in builtin_presets():
         assert load_preset(preset.name).answers == preset.answers
+
+
+def test_the_shipped_presets_follow_the_migration_path() -> None:
+    assert [preset.name for preset in builtin_presets()] == ["monolith", "extracted", "microservices"]
+
+
+def test_the_microservices_preset_loads_with_its_summary_and_architecture() -> None:
+    preset = load_preset("microservices")
+    assert preset.answers == {"preset": "microservices"}
+    assert preset.summary.startswith("Microservices behind a gateway")
+    assert preset.source is not None and preset.source.name == "microservices.yml"
+    notes = " ".join(preset.architecture)
+    for service in ("gateway", "users", "orders", "notifications"):
+        assert f"services/{service}" in notes
+    assert "packages/contracts" in notes
+    for idea in ("x-authenticated-user", "A database and role per service", "order_views", "projector"):
+        assert idea in notes
 
 
 def test_new_refuses_a_bad_preset_file_in_one_line_before_writing(tmp_path: Path) -> None:

@@ -106,7 +106,8 @@ def test_declining_it_offers_the_shipped_presets() -> None:
     prompter, screen = make_prompter("n", "galaxy", "monolith")
     recommendation = recommend(ScaleAnswers(rps=10, teams=1))
     assert choose_preset(prompter, recommendation, builtin_presets()).name == "monolith"
-    assert "✗ unknown preset 'galaxy'; available: monolith, extracted (or a path" in screen.getvalue()
+    available = "available: monolith, extracted, microservices (or a path"
+    assert f"✗ unknown preset 'galaxy'; {available}" in screen.getvalue()
 
 
 def test_accepting_a_shipped_service_recommendation() -> None:
@@ -114,25 +115,35 @@ def test_accepting_a_shipped_service_recommendation() -> None:
     recommendation = recommend(ScaleAnswers(rps=10, teams=1, independent=("notifications",)))
     assert recommendation.preset == "extracted"
     assert choose_preset(prompter, recommendation, builtin_presets()).name == "extracted"
-    out = screen.getvalue()
-    assert "Use the recommended preset 'extracted'? [y/n] (yes):" in out
-    assert "not shipped" not in out
+    assert "Use the recommended preset 'extracted'? [y/n] (yes):" in screen.getvalue()
 
 
-def test_a_recommended_preset_that_is_not_shipped_is_never_chosen() -> None:
-    prompter, screen = make_prompter("microservices", "")
-    several_teams = ScaleAnswers(rps=10, teams=3, independent=("orders", "notifications"))
-    recommendation = recommend(several_teams)
+#: Several teams that must each ship a part on their own: the advisor recommends microservices.
+SEVERAL_TEAMS = ScaleAnswers(rps=10, teams=3, independent=("orders", "notifications"))
+
+
+def test_accepting_the_microservices_recommendation() -> None:
+    prompter, screen = make_prompter("")
+    recommendation = recommend(SEVERAL_TEAMS)
     assert recommendation.preset == "microservices"
-    assert choose_preset(prompter, recommendation, builtin_presets()).name == "monolith"
+    chosen = choose_preset(prompter, recommendation, builtin_presets())
+    assert (chosen.name, chosen.answers) == ("microservices", {"preset": "microservices"})
+    assert "Use the recommended preset 'microservices'? [y/n] (yes):" in screen.getvalue()
+
+
+def test_declining_microservices_offers_every_preset_with_the_recommendation_as_default() -> None:
+    prompter, screen = make_prompter("n", "")
+    assert choose_preset(prompter, recommend(SEVERAL_TEAMS), builtin_presets()).name == "microservices"
     out = " ".join(screen.getvalue().replace("│", " ").split())
-    assert (
-        "'microservices' is not shipped yet; pick one of these: monolith Modular monolith, one deployable"
-    ) in out
+    assert "monolith Modular monolith, one deployable" in out
     assert "extracted Monolith with the notifications module extracted" in out
-    assert "✗ this scalefold does not ship 'microservices' yet; choose one of: monolith, extracted" in out
-    assert "Preset (monolith):" in out
-    assert "Use the recommended preset" not in out
+    assert "microservices Microservices behind a gateway, a database each" in out
+    assert "Preset (microservices):" in out
+
+
+def test_declining_microservices_for_an_earlier_phase() -> None:
+    prompter, _ = make_prompter("n", "extracted")
+    assert choose_preset(prompter, recommend(SEVERAL_TEAMS), builtin_presets()).name == "extracted"
 
 
 def test_a_users_own_preset_file_can_be_chosen(tmp_path: Path) -> None:
@@ -272,11 +283,10 @@ def test_the_whole_flow_records_the_advice(tmp_path: Path) -> None:
     }
     assert record["recommendation"]["preset"] == record["chosen_preset"] == "extracted"
     assert record["recommendation"]["shipped"] is True
-    assert record["shipped_presets"] == ["monolith", "extracted"]
+    assert record["shipped_presets"] == ["monolith", "extracted", "microservices"]
     out = " ".join(screen.getvalue().replace("│", " ").split())
     assert "Recommended: extracted" in out
     assert "Use the recommended preset 'extracted'? [y/n] (yes):" in out
-    assert "comes in a later release" not in out
 
 
 @pytest.mark.parametrize(
@@ -311,10 +321,39 @@ def test_the_advised_broker_is_only_a_default(tmp_path: Path) -> None:
     assert "✗ invalid broker: 'kafka' is not one of: rabbitmq, nats — try again" in out
 
 
-def test_an_unshipped_recommendation_records_the_preset_chosen_instead(tmp_path: Path) -> None:
-    # microservices is recommended but not shipped: Enter picks monolith; then name, description, port,
-    # and Enter takes the advised "yes" for the Kubernetes manifests (the target is Kubernetes)
-    prompter, screen = make_prompter(*SEVERAL_TEAMS_LINES, "", "", "Orders API", "4000", "")
+def test_accepting_microservices_asks_the_broker_and_advises_kubernetes(tmp_path: Path) -> None:
+    # microservices is recommended: Enter accepts it; then name, description, Enter takes the advised
+    # RabbitMQ (no real-time updates), port, and Enter takes the advised "yes" for the Kubernetes
+    # manifests (the target is Kubernetes, and services that deploy on their own need an orchestrator)
+    prompter, screen = make_prompter(*SEVERAL_TEAMS_LINES, "", "", "Shop", "", "4000", "")
+    project = ask_new_project(tmp_path / "shop", {}, prompter=prompter)
+    assert project.answers == {
+        "project_name": "shop",
+        "description": "Shop",
+        "preset": "microservices",
+        "broker": "rabbitmq",
+        "port": 4000,
+        "kubernetes": True,
+    }
+    record = yaml.safe_load(project.extra_files[".scalefold/advice.yml"])
+    assert record["answers"]["teams"] == 3
+    assert record["answers"]["independent"] == ["orders", "notifications"]
+    assert record["recommendation"]["preset"] == record["chosen_preset"] == "microservices"
+    assert record["recommendation"]["shipped"] is True
+    advised = {o["id"]: o["value"] for o in record["recommendation"]["options"]}
+    assert advised["cqrs_read_model"] is True and advised["kubernetes"] is True
+    assert advised["broker"] == "rabbitmq"
+    out = " ".join(screen.getvalue().replace("│", " ").split())
+    assert "Recommended: microservices" in out
+    assert "Use the recommended preset 'microservices'? [y/n] (yes):" in out
+    assert "broker [rabbitmq/nats] (rabbitmq):" in out
+    assert "kubernetes [y/n] (yes):" in out
+
+
+def test_another_preset_than_the_recommended_one_is_recorded_as_chosen(tmp_path: Path) -> None:
+    # microservices is recommended, the user picks the monolith: then name, description, port, and
+    # Enter takes the advised "yes" for the Kubernetes manifests (the target is Kubernetes)
+    prompter, screen = make_prompter(*SEVERAL_TEAMS_LINES, "n", "monolith", "", "Orders API", "4000", "")
     project = ask_new_project(tmp_path / "orders-api", {}, prompter=prompter)
     assert project.answers == {
         "project_name": "orders-api",
@@ -324,16 +363,8 @@ def test_an_unshipped_recommendation_records_the_preset_chosen_instead(tmp_path:
         "kubernetes": True,
     }
     record = yaml.safe_load(project.extra_files[".scalefold/advice.yml"])
-    assert record["answers"]["teams"] == 3
-    assert record["answers"]["independent"] == ["orders", "notifications"]
     assert record["recommendation"]["preset"] == "microservices" and record["chosen_preset"] == "monolith"
-    assert record["recommendation"]["shipped"] is False
-    out = " ".join(screen.getvalue().replace("│", " ").split())
-    assert "Recommended: microservices" in out
-    assert (
-        "ships only the presets 'monolith' and 'extracted'; 'microservices' comes in a later release"
-    ) in out
-    assert "broker [" not in out  # the monolith has no broker to choose
+    assert "broker [" not in screen.getvalue()  # the monolith has no broker to choose
 
 
 def test_data_answers_are_checked_before_any_question(tmp_path: Path) -> None:

@@ -129,24 +129,29 @@ def test_an_invalid_name_shows_the_reason_and_is_asked_again(tmp_path: Path) -> 
     assert sorted(p.name for p in tmp_path.iterdir()) == ["good-name"]
 
 
-def test_an_unshipped_recommendation_lets_the_user_pick_a_shipped_preset(tmp_path: Path) -> None:
-    child = spawn("new", "notify", "--no-install", "--no-git", cwd=tmp_path)
+def test_accepting_microservices_renders_the_services_and_their_manifests(tmp_path: Path) -> None:
+    child = spawn("new", "shop", "--no-install", "--no-git", cwd=tmp_path)
     answer_scale_questions(child, rps="400", teams="3", independent="orders,notifications")
     child.expect_exact("Recommended: microservices")
-    child.expect_exact("ships only the presets 'monolith' and 'extracted'")
-    child.expect_exact("'microservices' comes in a later release")
-    answer(child, "Preset (monolith)", "microservices")
-    child.expect_exact("does not ship 'microservices' yet; choose one of: monolith, extracted")
-    answer(child, "Preset (monolith)")
-    answer(child, "project_name")
+    answer(child, "Use the recommended preset 'microservices'? [y/n] (yes)")
+    answer(child, "project_name (shop)")
     answer(child, "description")
-    answer(child, "port")
-    answer(child, "kubernetes")
+    answer(child, "broker [rabbitmq/nats] (rabbitmq)")
+    answer(child, "port (3000)")
+    answer(child, "kubernetes [y/n] (yes)")  # services that deploy on their own: manifests are advised
+    child.expect_exact("Created shop", timeout=180)  # four services and their manifests to render
+    child.expect_exact("npm run dev -w services/gateway")
     assert finish(child) == 0, transcript(child)
-    assert "broker [" not in transcript(child)  # the monolith has no broker to choose
-    assert read_yaml(tmp_path / "notify" / ".copier-answers.yml")["preset"] == "monolith"
-    advice = read_yaml(tmp_path / "notify" / ".scalefold" / "advice.yml")
-    assert (advice["recommendation"]["preset"], advice["chosen_preset"]) == ("microservices", "monolith")
+    project = tmp_path / "shop"
+    answers = read_yaml(project / ".copier-answers.yml")
+    assert (answers["preset"], answers["broker"]) == ("microservices", "rabbitmq")
+    assert answers["kubernetes"] is True
+    for service in ("gateway", "users", "orders", "notifications"):
+        assert (project / "services" / service / "package.json").is_file()
+    assert (project / "deploy" / "k8s" / "base" / "gateway" / "ingress.yaml").is_file()
+    advice = read_yaml(project / ".scalefold" / "advice.yml")
+    assert advice["recommendation"]["preset"] == advice["chosen_preset"] == "microservices"
+    assert advice["recommendation"]["shipped"] is True
 
 
 def test_accepting_extracted_asks_the_broker_with_the_advised_default(tmp_path: Path) -> None:
@@ -161,7 +166,6 @@ def test_accepting_extracted_asks_the_broker_with_the_advised_default(tmp_path: 
     answer(child, "kubernetes [y/n] (no)")
     child.expect_exact("Created notify")
     assert finish(child) == 0, transcript(child)
-    assert "comes in a later release" not in transcript(child)
     answers = read_yaml(tmp_path / "notify" / ".copier-answers.yml")
     assert (answers["preset"], answers["broker"]) == ("extracted", "nats")
     advice = read_yaml(tmp_path / "notify" / ".scalefold" / "advice.yml")

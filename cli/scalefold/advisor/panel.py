@@ -2,35 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from rich.console import Group, RenderableType
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from scalefold import __version__
 from scalefold.advisor.answers import ScaleAnswers, describe
 from scalefold.advisor.recommend import Recommendation
 from scalefold.advisor.rules import PRESET_TITLES
 
 
-def not_shipped_message(preset: str, shipped_presets: Sequence[str]) -> str:
-    names = [f"'{name}'" for name in shipped_presets]
-    listed = (
-        f"the {names[0]} preset"
-        if len(names) == 1
-        else f"the presets {', '.join(names[:-1])} and {names[-1]}"
-    )
-    return (
-        f"scalefold {__version__} ships only {listed}; '{preset}' comes in a later release. "
-        "Start from a shipped preset: its module boundaries keep the later move small."
-    )
-
-
-def recommendation_panel(
-    answers: ScaleAnswers, recommendation: Recommendation, *, shipped_presets: Sequence[str]
-) -> Panel:
+def recommendation_panel(answers: ScaleAnswers, recommendation: Recommendation) -> Panel:
     parts: list[RenderableType] = [Text(describe(answers), style="muted"), Text()]
 
     why = Table.grid(padding=(0, 2))
@@ -56,9 +38,6 @@ def recommendation_panel(
         for note in recommendation.notes:
             notes.add_row("  •", note.reason)
         parts.append(notes)
-
-    if recommendation.preset not in shipped_presets:
-        parts += [Text(), Text(not_shipped_message(recommendation.preset, shipped_presets), style="warn")]
 
     title = f"[ok]Recommended: {recommendation.preset}[/ok] — {PRESET_TITLES.get(recommendation.preset, '')}"
     return Panel(Group(*parts), title=title, title_align="left", padding=(1, 2))

@@ -118,13 +118,13 @@ def advise(
             ) from None
 
     recommendation = recommend(answers)
-    shipped = [preset.name for preset in builtin_presets()]
     if as_json:
+        shipped = [preset.name for preset in builtin_presets()]
         report = build_report(answers, recommendation, shipped_presets=shipped, defaulted=defaulted)
         # Machine output: plain JSON on stdout, never wrapped or coloured.
         sys.stdout.write(json.dumps(report, indent=2) + "\n")
         return
-    console.print(recommendation_panel(answers, recommendation, shipped_presets=shipped))
+    console.print(recommendation_panel(answers, recommendation))
     if defaulted:
         names = ", ".join(QUESTIONS_BY_KEY[key].flag for key in defaulted)
         console.print(f"[muted]Defaults assumed for: {names}.[/muted]")

@@ -35,22 +35,69 @@ def resolve_answers(destination: Path | None, preset: str | None, data: list[str
     return destination or Path(answers["project_name"]), answers
 
 
+#: Where each process of the microservices preset listens in development, as offsets from the `port`
+#: answer (the gateway's): on one machine every process needs a port of its own.
+MICROSERVICES_DEV_PORTS = {"users": 1, "orders": 2, "projector": 3, "consumer": 4, "worker": 5}
+#: A generated compose.yaml refuses to start without it: the tokens are signed and verified with it.
+_JWT_SECRET_STEP = 'echo "JWT_SECRET=$(openssl rand -base64 48)" >> .env'
+
+
+def dev_port(port: int, offset: int) -> int:
+    """The port ``offset`` above ``port``, or below it when that would pass 65535 (as the template does)."""
+    return port + offset if port + offset <= 65535 else port - offset
+
+
+def _commented(lines: list[tuple[str, str]]) -> list[str]:
+    """Commands with their comments aligned in one column."""
+    width = max(len(command) for command, _ in lines) + 2
+    return [f"{command:<{width}}# {comment}" for command, comment in lines]
+
+
+def _microservices_from_source(port: int) -> list[str]:
+    """Each workspace from source, on its development port; what a process needs besides is named."""
+    at = {name: dev_port(port, offset) for name, offset in MICROSERVICES_DEV_PORTS.items()}
+    return _commented(
+        [
+            ("npm run dev -w services/gateway", f"http://localhost:{port}/docs, routes to users and orders"),
+            ("npm run dev -w services/users", f"http://localhost:{at['users']}"),
+            ("npm run dev -w services/orders", f"http://localhost:{at['orders']}; events wait in its outbox"),
+            (
+                "npm run projector -w services/orders",
+                f"probes on :{at['projector']}; needs BROKER_URL, orders' DATABASE_URL",
+            ),
+            ("npm run dev -w services/notifications", f"probes on :{at['consumer']}; needs BROKER_URL"),
+            ("npm run worker -w services/notifications", f"probes on :{at['worker']}; needs REDIS_URL"),
+        ]
+    )
+
+
 def _next_steps(options: NewOptions) -> str:
-    port = options.answers.get("port", load_questions()["port"].default)
+    port = int(options.answers.get("port", load_questions()["port"].default))
+    preset = options.answers.get("preset", "monolith")
     steps = [f"cd {options.destination}"]
     if not options.install:
         steps.append("npm install")
-    if options.answers.get("preset", "monolith") == "monolith":
+    if preset == "monolith":
         steps.append("npm run dev          # http://localhost:%s/docs — runs on embedded PGlite, nothing else needed" % port)
-    else:
+    elif preset == "extracted":
         steps += [
             "npm run dev -w apps/api          # http://localhost:%s/docs — events wait in its outbox" % port,
+            _JWT_SECRET_STEP,
             "docker compose up --build --wait # everything, with PostgreSQL, Redis and the broker",
+        ]
+    else:  # microservices: the whole system in compose; each workspace from source comes last
+        steps += [
+            _JWT_SECRET_STEP,
+            "docker compose up --build --wait # the whole system, through the gateway: "
+            f"http://localhost:{port}/docs",
         ]
     steps += [
         "npm test",
         "scalefold check      # audit the project, as its CI pipeline does",
     ]
+    if preset == "microservices":
+        steps += ["", "Or each workspace from source, each in its own terminal:"]
+        steps += _microservices_from_source(port)
     return "\n".join(steps)
 
 
