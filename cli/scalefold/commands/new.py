@@ -43,8 +43,12 @@ _JWT_SECRET_STEP = 'echo "JWT_SECRET=$(openssl rand -base64 48)" >> .env'
 
 
 def dev_port(port: int, offset: int) -> int:
-    """The port ``offset`` above ``port``, or below it when that would pass 65535 (as the template does)."""
-    return port + offset if port + offset <= 65535 else port - offset
+    """The port ``offset`` above ``port``; every one below it when the highest would pass 65535.
+
+    The same rule as copier.yml's ``dev_ports``, which the generated services default to.
+    """
+    above = port + max(MICROSERVICES_DEV_PORTS.values()) <= 65535
+    return port + offset if above else port - offset
 
 
 def _commented(lines: list[tuple[str, str]]) -> list[str]:
