@@ -14,7 +14,6 @@ from __future__ import annotations
 import json
 import secrets
 import socket
-import time
 import sys
 import uuid
 from collections.abc import Iterator
@@ -26,7 +25,7 @@ from bench.harness.otlp_sink import OtlpSink
 from tests.e2e.test_monolith import LogTail, _signed_up, _start
 from tests.support.http import free_port, request, wait_until_ok
 from tests.support.project import delete_redis_keys, npm, run, scalefold_new
-from tests.support.services import REDIS_URL, fresh_database, port_open, postgres_available
+from tests.support.services import REDIS_URL, fresh_database, port_open, postgres_available, query, wait_for_query
 from tests.support.tcp_proxy import TcpProxy
 
 BROKERS = {
@@ -186,15 +185,6 @@ class System:
         assert placed.status == 201, placed.text
         return placed.json()
 
-    def psql(self, database_url: str, sql: str) -> str:
-        return run(["psql", database_url, "-tAc", sql], self.project, self.env).stdout.strip()
-
-    def wait_for_sql(self, database_url: str, sql: str, expected: str, timeout: float = 60) -> None:
-        deadline = time.monotonic() + timeout
-        while (value := self.psql(database_url, sql)) != expected:
-            if time.monotonic() > deadline:
-                raise AssertionError(f"{sql} gave {value}, expected {expected} within {timeout} s")
-            time.sleep(0.25)
 
 
 @pytest.fixture
@@ -249,10 +239,10 @@ def test_an_order_goes_through_outbox_broker_and_consumer_to_the_email_job_in_on
         assert mail.get("trace_id") == access["trace_id"]
         assert sink.exports > 0
 
-        published = system.psql(system.api_db,
+        published = query(system.api_db,
                                 "SELECT count(*) FROM outbox WHERE published_at IS NOT NULL")
         assert published == "1"
-        applied = system.psql(system.notifications_db, "SELECT count(*) FROM processed_messages")
+        applied = query(system.notifications_db, "SELECT count(*) FROM processed_messages")
         assert applied == "1"
         codes = system.stop_all()
     assert codes == {"api": 0, "consumer": 0, "worker": 0}
@@ -275,7 +265,7 @@ def test_a_broker_outage_delays_events_and_none_is_lost_or_applied_twice(system:
         proxy.cut()
         assert system.consumer is not None and system.consumer.stop() == 0
         during = [system.place_order(auth) for _ in range(5)]  # the API keeps taking orders
-        pending = system.psql(system.api_db, "SELECT count(*) FROM outbox WHERE published_at IS NULL")
+        pending = query(system.api_db, "SELECT count(*) FROM outbox WHERE published_at IS NULL")
         assert pending == "5", "the events wait in the outbox"
         metrics = request("GET", f"{system.base}/metrics").text
         assert "outbox_pending_events 5" in metrics
@@ -283,11 +273,11 @@ def test_a_broker_outage_delays_events_and_none_is_lost_or_applied_twice(system:
         # A duplicate on top: the first event is published again when the broker is back, as by a
         # relay that crashed between the broker's confirm and its own commit (first of them all, so
         # it was published before the outage).
-        system.psql(system.api_db, "UPDATE outbox SET published_at = NULL "
+        query(system.api_db, "UPDATE outbox SET published_at = NULL "
                     "WHERE position = (SELECT min(position) FROM outbox)")
 
         proxy.restore()
-        system.wait_for_sql(system.api_db, "SELECT count(*) FROM outbox WHERE published_at IS NULL", "0")
+        wait_for_query(system.api_db, "SELECT count(*) FROM outbox WHERE published_at IS NULL", "0")
         consumer = system.start_consumer()  # the messages waited in the broker for it
 
         worker.wait_for(lambda line: line.get("to") == email, count=6, timeout=90)
@@ -296,7 +286,7 @@ def test_a_broker_outage_delays_events_and_none_is_lost_or_applied_twice(system:
             # JetStream drops a copy with the same message id itself; RabbitMQ delivers it, and the
             # consumer's inbox acknowledges it without applying it again.
             consumer.wait_for(lambda line: line.get("outcome") == "duplicate", timeout=60)
-        applied = system.psql(system.notifications_db, "SELECT count(*) FROM processed_messages")
+        applied = query(system.notifications_db, "SELECT count(*) FROM processed_messages")
         assert applied == "6", "six orders, six events applied once each"
         # One e-mail per order: the five placed during the outage, and no second one for the duplicate.
         sent = [str(line["subject"]) for line in worker.lines if line.get("to") == email]

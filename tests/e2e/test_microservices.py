@@ -23,11 +23,17 @@ from pathlib import Path
 import pytest
 
 from bench.harness.otlp_sink import OtlpSink
-from tests.e2e.test_extracted import BROKERS, _nats_server_version
+from tests.e2e.test_extracted import (  # the same checks as for the extracted preset
+    BROKERS,
+    _allowed_skips,
+    _vitest_json,
+    _without_service_urls,
+    services_available,
+)
 from tests.e2e.test_monolith import LogTail, _signed_up, _start
 from tests.support.http import free_port, request, wait_until_ok
 from tests.support.project import delete_redis_keys, npm, run, scalefold_new
-from tests.support.services import REDIS_URL, fresh_database, port_open, postgres_available
+from tests.support.services import REDIS_URL, fresh_database, port_open, query, wait_for_query
 from tests.support.tcp_proxy import TcpProxy
 
 pytestmark = [pytest.mark.e2e]
@@ -82,17 +88,8 @@ def built(project: Path, node_env: dict[str, str]) -> Path:
     assert not (project / "services/gateway/dist/migrate.js").exists(), "the gateway has no database"
     return project
 
-
-@pytest.fixture(scope="module")
-def services_available() -> None:
-    if not postgres_available():
-        pytest.fail("PostgreSQL is not answering on 127.0.0.1:5432; the end-to-end tests need it")
     if not port_open("127.0.0.1", 6379):
         pytest.fail("Redis is not answering on 127.0.0.1:6379; the end-to-end tests need it")
-
-
-def _without_service_urls(env: dict[str, str]) -> dict[str, str]:
-    return {k: v for k, v in env.items() if k not in {"DATABASE_URL", "REDIS_URL", "BROKER_URL"}}
 
 
 def test_every_workspace_is_formatted_lints_typechecks_and_passes_its_tests_on_embedded_defaults(
@@ -113,19 +110,6 @@ def test_the_installed_project_passes_scalefold_check(project: Path, node_env: d
                  project, node_env)
     counts = json.loads(result.stdout)["summary"]["counts"]
     assert (counts["error"], counts["warning"]) == (0, 0)
-
-
-def _vitest_json(workspace: Path, env: dict[str, str]) -> dict[str, object]:
-    report = workspace / "vitest-real-services.json"
-    run(["npx", "vitest", "run", "--reporter=json", f"--outputFile={report}"], workspace, env, timeout=1200)
-    return json.loads(report.read_text())
-
-
-def _allowed_skips(broker: str, workspace: str) -> list[str]:
-    """A consumer of several event types needs NATS 2.10 (see test_extracted)."""
-    if broker == "nats" and workspace == "services/notifications" and _nats_server_version() < (2, 10):
-        return ["the NATS JetStream broker delivers the messages of several types to one consumer, from one type and back"]
-    return []
 
 
 def test_workspace_tests_pass_against_real_postgresql_redis_and_broker(
@@ -194,16 +178,6 @@ class System:
         while (listed := self.listed(auth)) != expected:
             if time.monotonic() > deadline:
                 raise AssertionError(f"the read model lists {listed}, expected {expected} within {timeout} s")
-            time.sleep(0.25)
-
-    def psql(self, database_url: str, sql: str) -> str:
-        return run(["psql", database_url, "-tAc", sql], self.project, self.env).stdout.strip()
-
-    def wait_for_sql(self, database_url: str, sql: str, expected: str, timeout: float = 60) -> None:
-        deadline = time.monotonic() + timeout
-        while (value := self.psql(database_url, sql)) != expected:
-            if time.monotonic() > deadline:
-                raise AssertionError(f"{sql} gave {value}, expected {expected} within {timeout} s")
             time.sleep(0.25)
 
 
@@ -294,8 +268,8 @@ def test_an_order_placed_at_the_gateway_reaches_the_email_job_and_the_read_model
         assert cancelled.status == 200, cancelled.text
         system.wait_until_listed(auth, {order_id: "cancelled"})
         # Each service kept to its own database.
-        assert system.psql(system.database("orders"), "SELECT to_regclass('users') IS NULL") == "t"
-        assert system.psql(system.database("users"), "SELECT to_regclass('orders') IS NULL") == "t"
+        assert query(system.database("orders"), "SELECT to_regclass('users') IS NULL") == "t"
+        assert query(system.database("users"), "SELECT to_regclass('orders') IS NULL") == "t"
         codes = system.stop_all()
     assert codes == dict.fromkeys(PROCESSES, 0)
 
@@ -317,17 +291,17 @@ def test_a_broker_outage_delays_events_and_none_is_lost_or_applied_twice(system:
         assert system.stop("consumer") == 0 and system.stop("projector") == 0
         during = [str(system.place_order(auth)["id"]) for _ in range(5)]  # orders are still taken
         orders_db = system.database("orders")
-        assert system.psql(orders_db, "SELECT count(*) FROM outbox WHERE published_at IS NULL") == "5"
+        assert query(orders_db, "SELECT count(*) FROM outbox WHERE published_at IS NULL") == "5"
         metrics = request("GET", f"http://127.0.0.1:{system.envs['orders']['PORT']}/metrics").text
         assert "outbox_pending_events 5" in metrics
         assert system.listed(auth) == {first: "placed"}, "the read model waits for the events"
 
         # A duplicate on top: the first event is published again when the broker is back, as by a
         # relay that crashed between the broker's confirm and its own commit.
-        system.psql(orders_db, "UPDATE outbox SET published_at = NULL WHERE position = (SELECT min(position) FROM outbox)")
+        query(orders_db, "UPDATE outbox SET published_at = NULL WHERE position = (SELECT min(position) FROM outbox)")
 
         proxy.restore()
-        system.wait_for_sql(orders_db, "SELECT count(*) FROM outbox WHERE published_at IS NULL", "0")
+        wait_for_query(orders_db, "SELECT count(*) FROM outbox WHERE published_at IS NULL", "0")
         # The messages waited in the broker for them.
         system.start("projector").wait_for(lambda line: line.get("msg") == "projector started")
         system.start("consumer").wait_for(lambda line: line.get("msg") == "consumer started")
@@ -341,9 +315,9 @@ def test_a_broker_outage_delays_events_and_none_is_lost_or_applied_twice(system:
             # consumer's inbox acknowledges it without applying it again.
             system.tails["consumer"].wait_for(lambda line: line.get("outcome") == "duplicate", timeout=60)
             system.tails["projector"].wait_for(lambda line: line.get("outcome") == "duplicate", timeout=60)
-        assert system.psql(system.database("notifications"), "SELECT count(*) FROM processed_messages") == "6"
-        assert system.psql(orders_db, "SELECT count(*) FROM processed_messages") == "6"
-        assert system.psql(orders_db, "SELECT count(*) FROM order_views") == "6"
+        assert query(system.database("notifications"), "SELECT count(*) FROM processed_messages") == "6"
+        assert query(orders_db, "SELECT count(*) FROM processed_messages") == "6"
+        assert query(orders_db, "SELECT count(*) FROM order_views") == "6"
         # One e-mail per order: the five placed during the outage, and no second one for the duplicate.
         sent = [str(line["subject"]) for line in worker.lines if line.get("to") == email]
         assert len(sent) == 6, sent

@@ -21,6 +21,21 @@ Manifest = dict[str, Any]
 PINNED_ACTION = re.compile(r"^(?P<action>[\w.-]+/[\w./-]+)@(?P<sha>[0-9a-f]{40}) # v\d+\.\d+\.\d+$")
 
 
+def one(objects: list[Manifest], kind: str, name: str) -> Manifest:
+    """The one object of `kind` named `name` among rendered manifests."""
+    (found,) = [o for o in objects if o["kind"] == kind and o["metadata"]["name"] == name]
+    return found
+
+
+def pod_spec(objects: list[Manifest], deployment: str) -> dict[str, Any]:
+    return one(objects, "Deployment", deployment)["spec"]["template"]["spec"]
+
+
+def containers(spec: dict[str, Any]) -> list[dict[str, Any]]:
+    """A pod's containers, init containers included."""
+    return spec["containers"] + spec.get("initContainers", [])
+
+
 def tool(name: str) -> str | None:
     """The linter from the virtual environment running the tests, else from PATH."""
     beside_python = Path(sys.executable).parent / name

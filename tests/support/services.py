@@ -6,6 +6,7 @@ import os
 import shutil
 import socket
 import subprocess
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -44,3 +45,19 @@ def fresh_database(prefix: str = "scalefold_e2e") -> Iterator[str]:
         yield f"postgres://{PG_USER}@{PG_HOST}:{PG_PORT}/{name}"
     finally:
         _psql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def query(database_url: str, sql: str) -> str:
+    """The result of one statement, unaligned and without headers (what `psql -tAc` prints)."""
+    result = subprocess.run(["psql", database_url, "-v", "ON_ERROR_STOP=1", "-tAc", sql],
+                            check=True, capture_output=True, text=True, timeout=60)
+    return result.stdout.strip()
+
+
+def wait_for_query(database_url: str, sql: str, expected: str, timeout: float = 60) -> None:
+    """Polls `sql` until it gives `expected`; fails with the last value after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while (value := query(database_url, sql)) != expected:
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{sql} gave {value}, expected {expected} within {timeout} s")
+        time.sleep(0.25)

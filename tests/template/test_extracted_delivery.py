@@ -26,13 +26,16 @@ import yaml
 from copier import run_copy
 
 from tests.support.delivery import (
-    PINNED_ACTION,
-    Manifest,
     assert_docker_compose_accepts,
+    containers,
     env_schema_defaults,
     fake_kubectl,
     kustomize,
     load_yaml,
+    Manifest,
+    one,
+    PINNED_ACTION,
+    pod_spec,
     stages,
     tool,
 )
@@ -423,18 +426,6 @@ def test_readme_shows_the_per_workspace_commands_and_the_event_path(project: Pat
 def rendered(project: Path, kubectl: str) -> dict[str, list[Manifest]]:
     return {env: kustomize(kubectl, project / "deploy" / "k8s" / "overlays" / env) for env in ENVIRONMENTS}
 
-
-def one(objects: list[Manifest], kind: str, name: str) -> Manifest:
-    (found,) = [o for o in objects if o["kind"] == kind and o["metadata"]["name"] == name]
-    return found
-
-
-def pod_spec(objects: list[Manifest], deployment: str) -> dict[str, Any]:
-    return one(objects, "Deployment", deployment)["spec"]["template"]["spec"]
-
-
-def containers(spec: dict[str, Any]) -> list[dict[str, Any]]:
-    return spec["containers"] + spec.get("initContainers", [])
 
 
 @pytest.mark.parametrize("version", ["1.31", kubernetes_validate.latest_version()])
