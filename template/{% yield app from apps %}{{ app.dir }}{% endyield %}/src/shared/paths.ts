@@ -1,8 +1,9 @@
 import { fileURLToPath } from 'node:url';
 
-// This file sits one folder below the project root both as source (src/shared/) and once
-// compiled (dist/shared/), so the same relative URL resolves in development and in the image.
-const projectRoot = new URL('../../', import.meta.url);
+// Found from this module's own URL, so the service finds its files wherever the project is: as
+// source this file is src/shared/paths.ts, two folders below the project root; bundled (npm run
+// build), its code is in a file directly in dist/, one folder below.
+const projectRoot = new URL(import.meta.url.endsWith('.ts') ? '../../' : '../', import.meta.url);
 
 /** Versioned SQL migrations, shipped next to dist/ in the runtime image. */
 export const MIGRATIONS_DIR = fileURLToPath(new URL('migrations/', projectRoot));
