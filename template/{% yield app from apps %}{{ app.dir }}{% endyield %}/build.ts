@@ -1,17 +1,18 @@
 // `npm run build`: bundles each process's entry point with esbuild into dist/, after `npm run typecheck`
 // (esbuild only strips the types). Loading a few bundled files instead of some 600 modules, each
 // resolved, read and compiled, is most of what makes the service start fast.
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { basename } from 'node:path';
 import { build } from 'esbuild';
 
-// What node runs: dist/<name>.js for each. The telemetry preload is built in the same pass as the
-// service, so the modules they share (telemetry/shutdown.ts) land in one shared chunk: one module
-// instance per process, as when run from source.
-{%- set entries = (['server'] if 'http' in app.features else []) + (['consumer'] if app.kind == 'notifications' else []) + (['worker'] if 'jobs' in app.features else []) + ['migrate', 'healthcheck', 'telemetry'] %}
-const ENTRY_POINTS = ['{{ entries | join("', '") }}'];
+// The processes node runs, those of them this service has: src/<name>.ts becomes dist/<name>.js. The
+// telemetry preload is built in the same pass as the service, so the modules they share
+// (telemetry/shutdown.ts) land in one shared chunk: one module instance per process, as from source.
+const PROCESSES = ['server', 'consumer', 'projector', 'worker', 'migrate', 'healthcheck', 'telemetry'];
+const processes = PROCESSES.filter((name) => existsSync(`src/${name}.ts`));
 
-// Packages left in node_modules and loaded by node at run time, each for a reason.
+// Packages left in node_modules and loaded by node at run time, each for a reason (a package this
+// service does not use changes nothing).
 const EXTERNAL = [
   // Patched by OpenTelemetry's instrumentations as node loads them (telemetry/sdk.ts), which a copy
   // inside the bundle would escape; and the loader hooks that do the patching.
@@ -21,20 +22,12 @@ const EXTERNAL = [
   'import-in-the-middle',
   // They load files of their own package at run time (a native addon, WebAssembly, worker scripts,
   // static assets), which a bundle would not carry.
-{%- if 'users' in app.features %}
   'bcrypt',
-{%- endif %}
   '@electric-sql/pglite',
-{%- if 'cpu' in app.features %}
   'piscina',
-{%- endif %}
-{%- if 'http' in app.features %}
   '@fastify/swagger-ui',
-{%- endif %}
-{%- if 'jobs' in app.features %}
   'bullmq',
   'bullmq-otel',
-{%- endif %}
 ];
 
 // CPU tasks run in worker threads, which load them by file name: src/**/x.task.ts becomes
@@ -44,7 +37,7 @@ const cpuTasks = readdirSync('src', { recursive: true, encoding: 'utf8' }).filte
 
 await build({
   entryPoints: [
-    ...ENTRY_POINTS.map((name) => ({ in: `src/${name}.ts`, out: name })),
+    ...processes.map((name) => ({ in: `src/${name}.ts`, out: name })),
     ...cpuTasks.map((file) => ({ in: `src/${file}`, out: basename(file, '.ts') })),
   ],
   outdir: 'dist',
