@@ -54,7 +54,8 @@ await build({
   banner: {
     js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
   },
-  // Stack traces map back to src/ with `node --enable-source-maps`.
+  // Stack traces map back to src/ when node runs with --enable-source-maps (NODE_OPTIONS), for
+  // debugging: it is not on by default because it adds about 90 ms of CPU and 9 MB to every start.
   sourcemap: 'linked',
   sourcesContent: false,
   logLevel: 'warning',
