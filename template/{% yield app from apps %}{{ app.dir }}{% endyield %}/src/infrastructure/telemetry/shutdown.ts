@@ -1,5 +1,7 @@
 // Shared by the preload (telemetry.ts) and the application: one module instance per process, so
 // the application can flush the spans of its last requests at shutdown without importing the SDK.
+// The build keeps it so: both are bundled in one esbuild pass with code splitting (build.ts), which
+// puts a module used by two entry points in a chunk they both import, never a copy in each.
 
 let flush: (() => Promise<void>) | undefined;
 
