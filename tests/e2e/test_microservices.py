@@ -40,7 +40,7 @@ pytestmark = [pytest.mark.e2e]
 
 #: The workspaces, each with the suite that shows its tests against real servers ran (not skipped).
 WORKSPACES = {
-    "services/gateway": "with Redis",
+    "services/gateway": "counts in Redis when it is configured",
     "services/users": "with Redis",
     "services/orders": "projector process with a broker and PostgreSQL",
     "services/notifications": "consumer process with a broker",
