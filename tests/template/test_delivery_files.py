@@ -488,7 +488,7 @@ def test_deploy_script_is_executable_and_passes_shellcheck(project: Path) -> Non
     script = project / "scripts" / "deploy"
     assert script.stat().st_mode & stat.S_IXUSR
     assert "set -euo pipefail" in script.read_text()
-    shellcheck = shutil.which("shellcheck")
+    shellcheck = tool("shellcheck")
     if shellcheck is None:
         pytest.skip("shellcheck is not installed")
     result = subprocess.run([shellcheck, str(script)], capture_output=True, text=True)
