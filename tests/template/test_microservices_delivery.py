@@ -397,7 +397,10 @@ def test_images_are_built_per_changed_service_and_deployed_by_digest(
         (deploy,) = [s for s in deploy_job["steps"] if s.get("name") == "Deploy"]
         assert f'scripts/deploy {environment} "${{images[@]}}"' in deploy["run"]
         health = deploy_job["steps"][-1]
-        assert health["name"] == "Post-deploy health check" and "/health/ready" in health["run"]
+        assert health["name"] == "Post-deploy health check"
+        # The gateway's own readiness, and each service's as the gateway reports it.
+        assert "/health/ready" in health["run"] and "/health/upstreams" in health["run"]
+        assert '.checks.${service} == \\"up\\"' in health["run"]
     assert jobs["deploy-production"]["needs"] == ["release", "deploy-staging"]
     assert workflow["permissions"] == {"contents": "read"} and "concurrency" in workflow
 

@@ -1,14 +1,12 @@
-import type { ReadinessCheck } from '../infrastructure/health/readiness.js';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { checkReadiness, type ReadinessCheck } from '../infrastructure/health/readiness.js';
+import { probeRoute, ReadyResponse } from '../infrastructure/http/health.routes.js';
 import type { Upstream } from './upstreams.js';
 
-/** Shorter than the probe's own deadline, so a slow service is reported down rather than stall it. */
+/** Shorter than a caller's own deadline, so a slow service is reported down rather than stall it. */
 const UPSTREAM_READY_TIMEOUT_MS = 2000;
 
-/**
- * The gateway is ready when every service behind it is: each one's /health/ready must answer 2xx.
- * A service that is down or unready takes the gateway out of the load balancer rather than let it
- * answer 502s.
- */
+/** One check per service behind the gateway: its /health/ready must answer 2xx. */
 export function upstreamReadinessChecks(
   upstreams: readonly Upstream[],
   timeoutMs = UPSTREAM_READY_TIMEOUT_MS,
@@ -22,3 +20,32 @@ export function upstreamReadinessChecks(
     },
   }));
 }
+
+/**
+ * GET /health/upstreams: whether each service behind the gateway is ready, for the post-deploy
+ * check and for people. It is deliberately not the gateway's readiness: were the gateway unready
+ * whenever one service is, an orders outage would take the users routes down with it.
+ */
+export const upstreamHealth: FastifyPluginAsyncTypebox<{ upstreams: readonly Upstream[] }> = async (
+  app,
+  { upstreams },
+) => {
+  const checks = upstreamReadinessChecks(upstreams);
+  app.get(
+    '/health/upstreams',
+    {
+      ...probeRoute,
+      schema: {
+        tags: ['health'],
+        summary: 'Readiness of every service behind the gateway: 503 when one is not ready',
+        response: { 200: ReadyResponse, 503: ReadyResponse },
+      },
+    },
+    async (request, reply) => {
+      const report = await checkReadiness(checks, (check, error) => {
+        request.log.warn({ err: error, check }, 'service not ready');
+      });
+      return reply.status(report.status === 'ok' ? 200 : 503).send(report);
+    },
+  );
+};
