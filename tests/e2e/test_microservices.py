@@ -137,7 +137,8 @@ class System:
         self.tails: dict[str, LogTail] = {}
 
     def database(self, service: str) -> str:
-        return self.envs[service]["DATABASE_URL"]
+        """A service's database URL (the notifications service's is its consumer's)."""
+        return self.envs["consumer" if service == "notifications" else service]["DATABASE_URL"]
 
     def start(self, name: str) -> LogTail:
         workspace, entry = PROCESSES[name]
