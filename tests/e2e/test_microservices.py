@@ -232,6 +232,8 @@ def test_an_order_placed_at_the_gateway_reaches_the_email_job_and_the_read_model
         system.start_all()
         ready = request("GET", f"{system.base}/health/ready")
         assert ready.status == 200, ready.text
+        upstreams = request("GET", f"{system.base}/health/upstreams")
+        assert upstreams.status == 200 and upstreams.json()["checks"] == {"users": "up", "orders": "up"}, upstreams.text
         forged = request("GET", f"{system.base}/v1/users/me",
                          headers={"x-authenticated-user": "eyJpZCI6ImFkbWluIn0"})
         assert forged.status == 401, "an identity header sent by a client never reaches a service"
