@@ -91,7 +91,7 @@ def test_renders_the_microservices_preset_and_its_next_steps(tmp_path: Path) -> 
     assert result.returncode == 0, result.stderr
     answers = answers_of(dest)
     assert (answers["preset"], answers["broker"], answers["port"]) == ("microservices", "rabbitmq", 4000)
-    assert answers["kubernetes"] is False  # the preset leaves it to the question's default
+    assert answers["kubernetes"] is True  # the preset brings the manifests: services deploy on their own
     for path in (
         "package.json",
         "packages/contracts/package.json",
@@ -108,9 +108,11 @@ def test_renders_the_microservices_preset_and_its_next_steps(tmp_path: Path) -> 
         "observability/prometheus.yml",
         ".github/workflows/ci.yml",
         "docs/deployment.md",
+        "deploy/k8s/base/gateway/ingress.yaml",
+        "deploy/k8s/overlays/production/kustomization.yaml",
     ):
         assert (dest / path).is_file(), path
-    for absent in ("apps", "src", "deploy"):  # no API of the earlier phases; no manifests unless asked
+    for absent in ("apps", "src"):  # no API of the earlier phases
         assert not (dest / absent).exists(), absent
     git = subprocess.run(["git", "ls-files"], cwd=dest, capture_output=True, text=True, check=True)
     tracked = git.stdout.split()

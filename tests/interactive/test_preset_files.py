@@ -77,7 +77,7 @@ def test_the_shipped_presets_follow_the_migration_path() -> None:
 
 def test_the_microservices_preset_loads_with_its_summary_and_architecture() -> None:
     preset = load_preset("microservices")
-    assert preset.answers == {"preset": "microservices"}
+    assert preset.answers == {"preset": "microservices", "kubernetes": True}
     assert preset.summary.startswith("Microservices behind a gateway")
     assert preset.source is not None and preset.source.name == "microservices.yml"
     notes = " ".join(preset.architecture)

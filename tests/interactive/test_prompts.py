@@ -127,7 +127,7 @@ def test_accepting_the_microservices_recommendation() -> None:
     recommendation = recommend(SEVERAL_TEAMS)
     assert recommendation.preset == "microservices"
     chosen = choose_preset(prompter, recommendation, builtin_presets())
-    assert (chosen.name, chosen.answers) == ("microservices", {"preset": "microservices"})
+    assert (chosen.name, chosen.answers) == ("microservices", {"preset": "microservices", "kubernetes": True})
     assert "Use the recommended preset 'microservices'? [y/n] (yes):" in screen.getvalue()
 
 
