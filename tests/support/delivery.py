@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import kubernetes_validate
 import pytest
 import yaml
 from dockerfile_parse import DockerfileParser
@@ -34,6 +35,18 @@ def pod_spec(objects: list[Manifest], deployment: str) -> dict[str, Any]:
 def containers(spec: dict[str, Any]) -> list[dict[str, Any]]:
     """A pod's containers, init containers included."""
     return spec["containers"] + spec.get("initContainers", [])
+
+
+def assert_valid_manifests(objects: list[Manifest], deployments: set[str], namespace: str, version: str) -> None:
+    """The rendered overlay has exactly `deployments`, all in `namespace`, each object valid against
+    the Kubernetes `version` schemas (strict: an unknown field fails)."""
+    assert {o["metadata"]["name"] for o in objects if o["kind"] == "Deployment"} == deployments
+    assert {o["metadata"]["namespace"] for o in objects} == {namespace}
+    for manifest in objects:
+        try:
+            kubernetes_validate.validate(manifest, version, strict=True)
+        except kubernetes_validate.ValidationError as error:
+            pytest.fail(f"{manifest['kind']} {manifest['metadata']['name']}: {error.message}")
 
 
 def tool(name: str) -> str | None:

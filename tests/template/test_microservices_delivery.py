@@ -25,6 +25,7 @@ import yaml
 from copier import run_copy
 
 from tests.support.delivery import (
+    assert_valid_manifests,
     assert_docker_compose_accepts,
     containers,
     fake_kubectl,
@@ -421,20 +422,12 @@ def rendered(project: Path, kubectl: str) -> dict[str, list[Manifest]]:
     return {env: kustomize(kubectl, project / "deploy" / "k8s" / "overlays" / env) for env in ENVIRONMENTS}
 
 
-
 @pytest.mark.parametrize("version", ["1.31", kubernetes_validate.latest_version()])
 @pytest.mark.parametrize("environment", ENVIRONMENTS)
 def test_every_object_is_valid_against_the_kubernetes_schemas(
     rendered: dict[str, list[Manifest]], environment: str, version: str
 ) -> None:
-    objects = rendered[environment]
-    assert {o["metadata"]["name"] for o in objects if o["kind"] == "Deployment"} == set(DEPLOYMENTS)
-    assert {o["metadata"]["namespace"] for o in objects} == {f"{PROJECT_NAME}-{environment}"}
-    for manifest in objects:
-        try:
-            kubernetes_validate.validate(manifest, version, strict=True)
-        except kubernetes_validate.ValidationError as error:
-            pytest.fail(f"{manifest['kind']} {manifest['metadata']['name']}: {error.message}")
+    assert_valid_manifests(rendered[environment], set(DEPLOYMENTS), f"{PROJECT_NAME}-{environment}", version)
 
 
 @pytest.mark.parametrize("environment", ENVIRONMENTS)
