@@ -4,6 +4,7 @@ import { FakeUpstream } from '../helpers/fake-upstream.js';
 import { buildTestGateway, decodeIdentity, signToken } from '../helpers/gateway.js';
 
 const ADA = { sub: '6f1c1b7e-8a39-4f55-9d3e-0c7c2f1a9b10', email: 'ada@example.com', name: 'Ada Lovelace' };
+const BODY_LIMIT_BYTES = 2048;
 
 describe('the gateway', () => {
   const users = new FakeUpstream('users');
@@ -11,7 +12,11 @@ describe('the gateway', () => {
   let app: App;
 
   beforeAll(async () => {
-    app = await buildTestGateway({ users: await users.start(), orders: await orders.start() });
+    app = await buildTestGateway({
+      users: await users.start(),
+      orders: await orders.start(),
+      env: { BODY_LIMIT_BYTES: String(BODY_LIMIT_BYTES) },
+    });
   });
 
   afterAll(async () => {
@@ -52,6 +57,37 @@ describe('the gateway', () => {
 
       expect(users.last().body).toBe(body);
       expect(users.last().headers['content-type']).toBe('application/json');
+    });
+
+    it('refuses a body declared over BODY_LIMIT_BYTES with a 413, without calling the service', async () => {
+      const response = await app.inject({
+        method: 'POST',
+        url: '/v1/users',
+        headers: { 'content-type': 'application/json' },
+        body: 'x'.repeat(BODY_LIMIT_BYTES + 1),
+      });
+
+      expect(response.statusCode).toBe(413);
+      expect(response.json()).toMatchObject({
+        statusCode: 413,
+        code: 'PAYLOAD_TOO_LARGE',
+        requestId: expect.any(String),
+      });
+      expect(users.received).toHaveLength(0);
+    });
+
+    it('forwards a body of exactly BODY_LIMIT_BYTES', async () => {
+      const body = 'x'.repeat(BODY_LIMIT_BYTES);
+
+      const response = await app.inject({
+        method: 'POST',
+        url: '/v1/users',
+        headers: { 'content-type': 'application/json' },
+        body,
+      });
+
+      expect(response.statusCode).toBe(200);
+      expect(users.last().body).toBe(body);
     });
 
     it('answers unknown routes itself, in the API error format', async () => {
