@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { checkReadiness, type ReadinessCheck } from '../infrastructure/health/readiness.js';
-import { probeRoute, ReadyResponse } from '../infrastructure/http/health.routes.js';
+import type { ReadinessCheck } from '../infrastructure/health/readiness.js';
+import { answerReadiness, probeRoute, ReadyResponse } from '../infrastructure/http/health.routes.js';
 import type { Upstream } from './upstreams.js';
 
 /** Shorter than a caller's own deadline, so a slow service is reported down rather than stall it. */
@@ -41,11 +41,6 @@ export const upstreamHealth: FastifyPluginAsyncTypebox<{ upstreams: readonly Ups
         response: { 200: ReadyResponse, 503: ReadyResponse },
       },
     },
-    async (request, reply) => {
-      const report = await checkReadiness(checks, (check, error) => {
-        request.log.warn({ err: error, check }, 'service not ready');
-      });
-      return reply.status(report.status === 'ok' ? 200 : 503).send(report);
-    },
+    answerReadiness(checks, 'service not ready'),
   );
 };
