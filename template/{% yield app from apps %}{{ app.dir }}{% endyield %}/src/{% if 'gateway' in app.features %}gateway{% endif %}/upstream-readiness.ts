@@ -30,7 +30,7 @@ export const upstreamHealth: FastifyPluginAsyncTypebox<{ upstreams: readonly Ups
   app,
   { upstreams },
 ) => {
-  const checks = upstreamReadinessChecks(upstreams);
+  const answerUpstreams = answerReadiness(upstreamReadinessChecks(upstreams), 'service not ready');
   app.get(
     '/health/upstreams',
     {
@@ -41,6 +41,6 @@ export const upstreamHealth: FastifyPluginAsyncTypebox<{ upstreams: readonly Ups
         response: { 200: ReadyResponse, 503: ReadyResponse },
       },
     },
-    answerReadiness(checks, 'service not ready'),
+    answerUpstreams,
   );
 };
