@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from tests.support.node import ensure_node_bin, node_environment
+from tests.support.services import port_open, postgres_available
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -26,6 +27,15 @@ def node_bin() -> Path:
 def node_env(node_bin: Path) -> dict[str, str]:
     """An environment for subprocesses with that node first on PATH."""
     return node_environment(node_bin)
+
+
+@pytest.fixture(scope="session")
+def services_available() -> None:
+    """The local PostgreSQL and Redis answer (the end-to-end and fault tests need them)."""
+    if not postgres_available():
+        pytest.fail("PostgreSQL is not answering on 127.0.0.1:5432; the end-to-end tests need it")
+    if not port_open("127.0.0.1", 6379):
+        pytest.fail("Redis is not answering on 127.0.0.1:6379; the end-to-end tests need it")
 
 
 GROUPING_LOST = pytest.StashKey[bool]()

@@ -1,0 +1,94 @@
+"""The monolith's API (and worker) started with PostgreSQL and Redis behind proxies of the test's own."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tests.support.http import free_port, wait_until_ok
+from tests.support.processes import LogTail, start
+from tests.support.project import delete_redis_keys, run
+from tests.support.services import REDIS_URL, fresh_database
+from tests.support.tcp_proxy import TcpProxy
+
+#: The client deadline of every request in the fault suite: a request unanswered after it is "hung".
+CLIENT_DEADLINE_S = 15.0
+
+
+@dataclass
+class Monolith:
+    project: Path
+    env: dict[str, str]
+    database_url: str
+    database: TcpProxy
+    redis: TcpProxy | None
+    processes: dict[str, LogTail] = field(default_factory=dict)
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.env['PORT']}"
+
+    def start_api(self, **extra_env: str) -> LogTail:
+        api = start(self.project, {**self.env, **extra_env}, "node", "dist/server.js")
+        self.processes["api"] = api
+        wait_until_ok(f"{self.base}/health/live", process=api.process)
+        return api
+
+    def start_worker(self) -> LogTail:
+        worker = start(self.project, self.env, "node", "dist/worker.js")
+        self.processes["worker"] = worker
+        worker.wait_for(lambda line: line.get("msg") == "worker started")
+        return worker
+
+    def dead(self) -> dict[str, int]:
+        """The processes that exited by themselves, with their exit codes."""
+        return {name: tail.process.returncode for name, tail in self.processes.items() if not tail.alive}
+
+    def death(self) -> str | None:
+        """Why the system is broken (a process exited, with its last output), or None."""
+        if dead := self.dead():
+            name = next(iter(dead))
+            return f"{name} exited with {dead[name]}:\n{self.processes[name].output(3000)}"
+        return None
+
+    def stop_all(self) -> dict[str, int]:
+        return {name: tail.stop() for name, tail in self.processes.items() if tail.alive}
+
+
+@contextmanager
+def monolith_system(project: Path, node_env: dict[str, str], *, with_redis: bool) -> Iterator[Monolith]:
+    """A fresh database, a Redis key prefix of its own, both behind proxies; processes stopped after."""
+    prefix = f"faults-{secrets.token_hex(6)}"
+    with ExitStack() as stack:
+        database_url = stack.enter_context(fresh_database("scalefold_faults"))
+        database = stack.enter_context(TcpProxy(5432))
+        redis = stack.enter_context(TcpProxy(6379)) if with_redis else None
+        env = {
+            **node_env,
+            "NODE_ENV": "production",
+            "HOST": "127.0.0.1",
+            "PORT": str(free_port()),
+            "WORKER_PORT": str(free_port()),
+            "LOG_LEVEL": "info",
+            "JWT_SECRET": secrets.token_urlsafe(48),
+            "CORS_ORIGINS": "https://app.example.com",
+            # The rate limits are not under test: high enough that the load never meets them.
+            "RATE_LIMIT_MAX": "1000000",
+            "AUTH_RATE_LIMIT_MAX": "1000000",
+            "BCRYPT_COST": "12",
+            "DATABASE_URL": database.url(database_url),
+            "REDIS_KEY_PREFIX": prefix,
+        }
+        if redis is not None:
+            env["REDIS_URL"] = redis.url(REDIS_URL)
+        run(["node", "dist/migrate.js"], project, {**env, "DATABASE_URL": database_url})
+        system = Monolith(project, env, database_url, database, redis)
+        try:
+            yield system
+        finally:
+            system.stop_all()
+            if with_redis:
+                delete_redis_keys(project, node_env, REDIS_URL, prefix)
