@@ -1,7 +1,7 @@
 """Command line of the corpus: `materialise` the copies, `score` the auditor against the labels.
 
-    python -m bench.audit_corpus materialise [--git-dir-template T] [--cache DIR] [NAME ...]
-    python -m bench.audit_corpus score [--json FILE] [--no-docs] [NAME ...]
+python -m bench.audit_corpus materialise [--git-dir-template T] [--cache DIR] [NAME ...]
+python -m bench.audit_corpus score [--json FILE] [--no-docs] [NAME ...]
 """
 
 from __future__ import annotations
@@ -22,7 +22,9 @@ def _selected(names: list[str], synthetic: bool) -> list:
     known = {r.name for r in repos}
     unknown = sorted(set(names) - known)
     if unknown:
-        raise SystemExit(f"unknown corpus repositories: {', '.join(unknown)} (known: {', '.join(sorted(known))})")
+        raise SystemExit(
+            f"unknown corpus repositories: {', '.join(unknown)} (known: {', '.join(sorted(known))})"
+        )
     if names:
         return [r for r in repos if r.name in names]
     return [r for r in repos if synthetic or not r.synthetic]

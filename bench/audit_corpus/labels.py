@@ -49,7 +49,11 @@ class Place:
     def describe(self) -> str:
         if self.first is None:
             return self.file
-        return f"{self.file}:{self.first}" if self.first == self.last else f"{self.file}:{self.first}-{self.last}"
+        return (
+            f"{self.file}:{self.first}"
+            if self.first == self.last
+            else f"{self.file}:{self.first}-{self.last}"
+        )
 
 
 @dataclass(frozen=True)
@@ -140,9 +144,7 @@ def _place(raw: dict, where: str) -> Place:
         if not (isinstance(span, list) and len(span) == 2):
             raise LabelError(f"{where}: lines is [first, last]")
         first, last = span
-    if first is not None and not (
-        isinstance(first, int) and isinstance(last, int) and 1 <= first <= last
-    ):
+    if first is not None and not (isinstance(first, int) and isinstance(last, int) and 1 <= first <= last):
         raise LabelError(f"{where}: lines are positive integers, first <= last")
     return Place(file, first, last)
 

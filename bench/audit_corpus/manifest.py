@@ -20,6 +20,7 @@ _KEYS = {
     "commit",
     "licence",
     "licence_files",
+    "licence_commit",
     "styles",
     "exclude",
     "include",
@@ -41,6 +42,7 @@ class CorpusRepo:
     commit: str
     licence: str
     licence_files: tuple[str, ...]
+    licence_commit: str  # when the pinned commit predates its LICENSE file: the commit to take it from
     styles: tuple[str, ...]  # framework, language, layout and tooling tags, for the reader
     exclude: tuple[str, ...]  # globs left out of the copy (front-ends, documentation sites, vendored code)
     include: tuple[str, ...]  # globs kept beyond the defaults
@@ -86,12 +88,15 @@ def _repo(name: str, entry: object) -> CorpusRepo:
             raise ManifestError(f"{name}: licence {licence!r} is not one of {sorted(PERMISSIVE_LICENCES)}")
         if not entry.get("licence_files"):
             raise ManifestError(f"{name}: licence_files must name the licence text kept with the copy")
+        if entry.get("licence_commit") and not _COMMIT.match(str(entry["licence_commit"])):
+            raise ManifestError(f"{name}: licence_commit must be a full 40-character SHA")
     return CorpusRepo(
         name=name,
         repository=repository,
         commit=commit,
         licence=licence,
         licence_files=_strings(entry.get("licence_files"), f"{name}.licence_files"),
+        licence_commit=str(entry.get("licence_commit", "")),
         styles=_strings(entry.get("styles"), f"{name}.styles"),
         exclude=_strings(entry.get("exclude"), f"{name}.exclude"),
         include=_strings(entry.get("include"), f"{name}.include"),

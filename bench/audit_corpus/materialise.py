@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bench.audit_corpus.manifest import CorpusRepo
-from bench.audit_corpus.paths import CORPUS, path_matches
+from bench.audit_corpus.paths import path_matches
 
 SOURCE_MARKER = ".corpus-source.json"
 MAX_KEPT_BYTES = 512 * 1024  # bigger files are bundles or data; lockfiles above it are listed as stubbed
@@ -57,7 +57,7 @@ class TreeEntry:
     size: int
 
 
-def _git(git_dir: str, *args: str, binary: bool = False) -> bytes:
+def _git(git_dir: str, *args: str) -> bytes:
     done = subprocess.run(["git", "--git-dir", git_dir, *args], capture_output=True, check=False)
     if done.returncode != 0:
         raise RuntimeError(f"git {' '.join(args[:2])} failed: {done.stderr.decode(errors='replace').strip()}")
@@ -102,7 +102,9 @@ def stub_text(rel: str, size: int, repo: CorpusRepo) -> str:
     """A tiny stand-in for a huge lockfile: it still says "a lockfile is committed"."""
     why = f"stub: the {size}-byte lockfile of {repo.repository}@{repo.commit[:12]} is not kept in the corpus"
     if rel.endswith(".json"):
-        return json.dumps({"//": why, "lockfileVersion": 3, "requires": True, "packages": {}}, indent=2) + "\n"
+        return (
+            json.dumps({"//": why, "lockfileVersion": 3, "requires": True, "packages": {}}, indent=2) + "\n"
+        )
     if rel.endswith("pnpm-lock.yaml"):
         return f"# {why}\nlockfileVersion: '9.0'\n"
     return f"# {why}\n"
@@ -112,15 +114,18 @@ def materialise(repo: CorpusRepo, git_dir: str, target: Path) -> list[str]:
     """Write the trimmed copy of ``repo`` at its commit into ``target``; return the kept paths."""
     entries = [e for e in tree(git_dir, repo.commit) if kept(repo, e)]
     paths = sorted(e.path for e in entries)
-    missing = [p for p in (*repo.licence_files, *repo.stubbed) if p not in paths]
+    licences = () if repo.licence_commit else repo.licence_files
+    missing = [p for p in (*licences, *repo.stubbed) if p not in paths]
     if missing:
         raise RuntimeError(f"{repo.name}: not in {repo.commit[:12]}: {', '.join(missing)}")
     if target.exists():
         shutil.rmtree(target)
     target.mkdir(parents=True)
-    archive = _git(git_dir, "archive", "--format=tar", repo.commit, "--", *paths, binary=True)
+    archive = _git(git_dir, "archive", "--format=tar", repo.commit, "--", *paths)
     with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
         tar.extractall(target, filter="data")
+    for rel in repo.licence_files if repo.licence_commit else ():
+        (target / rel).write_bytes(_git(git_dir, "show", f"{repo.licence_commit}:{rel}"))
     sizes = {e.path: e.size for e in entries}
     for rel in repo.stubbed:
         (target / rel).write_text(stub_text(rel, sizes[rel], repo), encoding="utf-8")
@@ -144,16 +149,12 @@ def resolve_git_dir(repo: CorpusRepo, template: str, cache: Path) -> str:
             ["git", "clone", "--quiet", "--bare", "--filter=blob:none", location, str(clone)], check=True
         )
     has_commit = subprocess.run(
-        ["git", "--git-dir", str(clone), "cat-file", "-e", f"{repo.commit}^{{commit}}"], capture_output=True
+        ["git", "--git-dir", str(clone), "cat-file", "-e", f"{repo.commit}^{{commit}}"],
+        capture_output=True,
+        check=False,
     )
     if has_commit.returncode != 0:
-        subprocess.run(["git", "--git-dir", str(clone), "fetch", "--quiet", "origin", repo.commit], check=True)
+        subprocess.run(
+            ["git", "--git-dir", str(clone), "fetch", "--quiet", "origin", repo.commit], check=True
+        )
     return str(clone)
-
-
-def copy_synthetic(repo: CorpusRepo, target: Path) -> None:
-    """A synthetic sample is kept in the repository: the copy is that folder as it is."""
-    source = CORPUS / repo.path
-    if target.exists():
-        shutil.rmtree(target)
-    shutil.copytree(source, target)

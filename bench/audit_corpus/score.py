@@ -200,7 +200,17 @@ def run_check(folder: Path) -> tuple[dict, float]:
     """`scalefold check --format json` on ``folder``: the report and the seconds it took."""
     import time
 
-    command = [sys.executable, "-m", "scalefold", "check", str(folder), "--format", "json", "--fail-on", "never"]
+    command = [
+        sys.executable,
+        "-m",
+        "scalefold",
+        "check",
+        str(folder),
+        "--format",
+        "json",
+        "--fail-on",
+        "never",
+    ]
     started = time.monotonic()
     try:
         done = subprocess.run(command, capture_output=True, text=True, timeout=CHECK_TIMEOUT_S, check=False)
@@ -208,7 +218,9 @@ def run_check(folder: Path) -> tuple[dict, float]:
         raise CorpusError(f"scalefold check on {folder.name} did not finish in {CHECK_TIMEOUT_S} s") from exc
     seconds = time.monotonic() - started
     if done.returncode != 0:
-        raise CorpusError(f"scalefold check on {folder.name} exited {done.returncode}: {done.stderr.strip()[-500:]}")
+        raise CorpusError(
+            f"scalefold check on {folder.name} exited {done.returncode}: {done.stderr.strip()[-500:]}"
+        )
     try:
         return json.loads(done.stdout), seconds
     except json.JSONDecodeError as exc:
@@ -311,7 +323,9 @@ def write_json(result: CorpusResult, path: Path) -> None:
     rules = result.rules()
 
     def spot(s: Spot | None) -> dict | None:
-        return None if s is None else {"rule": s.rule, "kind": s.kind, "where": s.describe(), "reason": s.reason}
+        return (
+            None if s is None else {"rule": s.rule, "kind": s.kind, "where": s.describe(), "reason": s.reason}
+        )
 
     data = {
         "line_tolerance": LINE_TOLERANCE,
@@ -325,7 +339,8 @@ def write_json(result: CorpusResult, path: Path) -> None:
             for rule, score in rules.items()
         },
         "false_positives": [
-            {**asdict(o.finding), "verdict": o.verdict, "spot": spot(o.spot)} for o in result.false_positives()
+            {**asdict(o.finding), "verdict": o.verdict, "spot": spot(o.spot)}
+            for o in result.false_positives()
         ],
         "misses": [
             {"repo": m.repo, "severity": m.severity, "rule_status": m.rule_status, **(spot(m.spot) or {})}
