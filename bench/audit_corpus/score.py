@@ -62,38 +62,28 @@ class Miss:
 
 
 @dataclass
-class RuleScore:
+class Totals:
+    """Labelled spots found and findings judged correct, over one rule or the whole corpus."""
+
+    labels: int = 0
+    found: int = 0
+    findings: int = 0
+    correct: int = 0
+
+    @property
+    def precision(self) -> float | None:
+        return self.correct / self.findings if self.findings else None
+
+    @property
+    def recall(self) -> float | None:
+        return self.found / self.labels if self.labels else None
+
+
+@dataclass(kw_only=True)
+class RuleScore(Totals):
     rule: str
     severity: str = "warning"
-    labels: int = 0
-    found: int = 0
-    findings: int = 0
-    correct: int = 0
     must_not_flag_hits: int = 0
-
-    @property
-    def precision(self) -> float | None:
-        return self.correct / self.findings if self.findings else None
-
-    @property
-    def recall(self) -> float | None:
-        return self.found / self.labels if self.labels else None
-
-
-@dataclass
-class Totals:
-    labels: int = 0
-    found: int = 0
-    findings: int = 0
-    correct: int = 0
-
-    @property
-    def precision(self) -> float | None:
-        return self.correct / self.findings if self.findings else None
-
-    @property
-    def recall(self) -> float | None:
-        return self.found / self.labels if self.labels else None
 
 
 @dataclass
@@ -118,7 +108,7 @@ class CorpusResult:
         for repo in self.repos:
             for rule, severity in repo.rule_severity.items():
                 if rule not in NOT_SCORED:
-                    scores.setdefault(rule, RuleScore(rule)).severity = severity
+                    scores.setdefault(rule, RuleScore(rule=rule)).severity = severity
             for spot in repo.found_spots:
                 scores[spot.rule].found += 1
                 scores[spot.rule].labels += 1
