@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.support import progress
 from tests.support.node import ensure_node_bin, node_environment
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -19,7 +20,8 @@ def repo_root() -> Path:
 @pytest.fixture(scope="session")
 def node_bin() -> Path:
     """A folder holding node >= 22 (installed from the npm registry when the machine's is older)."""
-    return ensure_node_bin()
+    with progress.doing("npm install node-linux (Node.js 24, once per machine)"):
+        return ensure_node_bin()
 
 
 @pytest.fixture(scope="session")
@@ -52,3 +54,14 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
             "this pytest and pytest-xdist do not work together; install the versions pyproject.toml allows",
             pytrace=False,
         )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    progress.configure(config)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_fixture_setup(fixturedef: pytest.FixtureDef[object], request: pytest.FixtureRequest) -> object:
+    """A module or session fixture still setting up after a while says so (tests/support/progress.py)."""
+    with progress.watching_setup(fixturedef, request):
+        return (yield)

@@ -7,6 +7,7 @@ hanging it.
 
 from __future__ import annotations
 
+import signal
 import subprocess
 import sys
 import time
@@ -23,15 +24,26 @@ COMMAND = [str(_INSTALLED)] if _INSTALLED.exists() else [sys.executable, "-m", "
 ENV = {"TERM": "dumb", "COLUMNS": "120", "LINES": "50", "PATH": "/usr/bin:/bin", "HOME": str(Path.home())}
 
 
-def spawn(*args: str, cwd: Path) -> pexpect.spawn:
+def interruptible() -> None:
+    """Run in the child before the CLI starts: Ctrl-C interrupts it, however the tests were started.
+
+    A shell starts a background job (``./scripts/test &``, ``nohup``) with SIGINT ignored, and every
+    process below it inherits that, so the Ctrl-C these tests type would do nothing. A person's
+    terminal never ignores it: give the CLI the disposition it has there.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+def spawn(*args: str, cwd: Path, env: dict[str, str] | None = None) -> pexpect.spawn:
     child = pexpect.spawn(
         COMMAND[0],
         [*COMMAND[1:], *args],
         cwd=str(cwd),
-        env=ENV,
+        env=env or ENV,
         encoding="utf-8",
         timeout=30,
         dimensions=(50, 120),
+        preexec_fn=interruptible,
     )
     child.logfile_read = _Transcript()
     return child
@@ -193,6 +205,22 @@ def test_ctrl_c_mid_way_leaves_no_destination_and_exits_130(tmp_path: Path, wher
     assert list(tmp_path.iterdir()) == []
 
 
+def test_ctrl_c_reaches_the_cli_when_the_tests_run_as_a_background_job(tmp_path: Path) -> None:
+    """`./scripts/test &` starts pytest with SIGINT ignored; the CLI spawned here must still get Ctrl-C."""
+    inherited = signal.signal(signal.SIGINT, signal.SIG_IGN)  # what a shell gives a background job
+    try:
+        child = spawn("new", "half", "--no-install", "--no-git", cwd=tmp_path)
+    finally:
+        signal.signal(signal.SIGINT, inherited)
+    answer(child, "Expected peak requests per second", "300")
+    child.expect_exact("Teams working on the backend")
+    child.expect_exact(": ")
+    child.sendintr()
+    child.expect_exact("interrupted: nothing was written")
+    assert finish(child) == 130, transcript(child)
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_ctrl_c_once_rendering_has_started_removes_the_destination(tmp_path: Path) -> None:
     """Ctrl-C during an `npm install` that never ends (a stand-in on PATH): nothing is left behind."""
     fake_bin = tmp_path / "bin"
@@ -203,16 +231,8 @@ def test_ctrl_c_once_rendering_has_started_removes_the_destination(tmp_path: Pat
     npm.chmod(0o755)
     workspace = tmp_path / "work"
     workspace.mkdir()
-    child = pexpect.spawn(
-        COMMAND[0],
-        [*COMMAND[1:], "new", "slow-api", "--preset", "monolith", "--no-git"],
-        cwd=str(workspace),
-        env={**ENV, "PATH": f"{fake_bin}:{ENV['PATH']}"},
-        encoding="utf-8",
-        timeout=30,
-        dimensions=(50, 120),
-    )
-    child.logfile_read = _Transcript()
+    child = spawn("new", "slow-api", "--preset", "monolith", "--no-git", cwd=workspace,
+                  env={**ENV, "PATH": f"{fake_bin}:{ENV['PATH']}"})
     deadline = time.monotonic() + 60
     while not started.exists():  # a dumb terminal shows Rich progress only at the end: watch the disk
         assert time.monotonic() < deadline and child.isalive(), transcript(child)
