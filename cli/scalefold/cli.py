@@ -12,6 +12,7 @@ from typer.exceptions import Abort, TyperException
 from scalefold import __version__
 from scalefold.console import console, err_console, fail
 from scalefold.errors import ScalefoldError
+from scalefold.help import use_flag_help
 
 app = typer.Typer(
     name="scalefold",
@@ -49,6 +50,7 @@ for _name in COMMANDS:
             raise
         continue
     _module.register(app)
+use_flag_help(app)
 
 
 def _usage_error(exc: TyperException) -> NoReturn:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 import yaml
 
 from scalefold import __version__
@@ -79,3 +80,13 @@ def test_bare_command_shows_help() -> None:
     result = run_cli()
     assert result.returncode == 0
     assert "Usage: scalefold" in result.stdout
+
+
+@pytest.mark.parametrize("command", [[], ["new"], ["advise"], ["check"], ["rules"], ["update"], ["presets"],
+                                     ["presets", "show"]])
+def test_help_shows_no_value_type_after_a_plain_flag(command: list[str]) -> None:
+    result = run_cli(*command, "--help")
+    assert result.returncode == 0, result.stderr
+    assert "<bool>" not in result.stdout
+    help_line = next(line for line in result.stdout.splitlines() if "--help" in line)
+    assert " ".join(help_line.strip("│ ").split()) == "--help Show this message and exit."
