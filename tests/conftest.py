@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from scalefold.snapshot import template_for_rendering
 
 from tests.support import progress
 from tests.support.node import ensure_node_bin, node_environment
@@ -15,6 +17,17 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 @pytest.fixture(scope="session")
 def repo_root() -> Path:
     return REPO_ROOT
+
+
+@pytest.fixture(scope="session")
+def template_dir() -> Iterator[Path]:
+    """The template as `scalefold new` renders it from this checkout: its tracked files, edits included.
+
+    Give this to Copier rather than the checkout itself: Copier would add whatever else lies in the
+    work tree (an untracked folder, a project generated inside the checkout) to its copy of the template.
+    """
+    with template_for_rendering() as template:
+        yield template.path
 
 
 @pytest.fixture(scope="session")

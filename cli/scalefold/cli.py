@@ -9,7 +9,6 @@ from typing import NoReturn
 import typer
 from typer.exceptions import Abort, TyperException
 
-from scalefold import __version__
 from scalefold.console import console, err_console, fail
 from scalefold.errors import ScalefoldError
 from scalefold.help import use_flag_help
@@ -29,7 +28,9 @@ COMMANDS = ("new", "advise", "presets", "check", "rules", "update")
 
 def _print_version(value: bool) -> None:
     if value:
-        console.print(f"scalefold {__version__}")
+        from scalefold.build import current_build
+
+        console.print(f"scalefold {current_build()}", soft_wrap=True)
         raise typer.Exit()
 
 

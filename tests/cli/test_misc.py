@@ -1,21 +1,11 @@
-"""`--version`, `presets`, and the copier.yml defaults that track the package."""
+"""`presets`, project names from folder names, usage errors and the bare command."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-import yaml
 
-from scalefold import __version__
 from scalefold.project import slugify
 from tests.cli.test_new import run_cli
-
-
-def test_version() -> None:
-    result = run_cli("--version")
-    assert result.returncode == 0
-    assert result.stdout.strip() == f"scalefold {__version__}"
 
 
 def test_presets_lists_the_shipped_presets() -> None:
@@ -57,11 +47,6 @@ def test_presets_show_unknown_is_exit_2() -> None:
     result = run_cli("presets", "show", "galaxy")
     assert result.returncode == 2
     assert "unknown preset 'galaxy'" in result.stderr
-
-
-def test_copier_yml_runs_the_same_scalefold_in_generated_ci(repo_root: Path) -> None:
-    questions = yaml.safe_load((repo_root / "copier.yml").read_text())
-    assert questions["scalefold_version"]["default"] == __version__
 
 
 def test_slugify_turns_folder_names_into_project_names() -> None:

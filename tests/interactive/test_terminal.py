@@ -21,6 +21,8 @@ pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX p
 
 _INSTALLED = Path(sys.executable).with_name("scalefold")
 COMMAND = [str(_INSTALLED)] if _INSTALLED.exists() else [sys.executable, "-m", "scalefold"]
+#: How copier.yml's broker question is asked: its help text (its remark is on the line above).
+BROKER = "Message broker that carries events between deployables"
 ENV = {"TERM": "dumb", "COLUMNS": "120", "LINES": "50", "PATH": "/usr/bin:/bin", "HOME": str(Path.home())}
 
 
@@ -101,10 +103,10 @@ def test_answering_and_accepting_the_recommendation_renders_the_project(tmp_path
     answer_scale_questions(child, rps="300", teams="1")
     child.expect_exact("Recommended: monolith")
     answer(child, "Use the recommended preset 'monolith'?")
-    answer(child, "project_name (shop-api)")
-    answer(child, "description", "Orders for the shop")
-    answer(child, "port (3000)")
-    answer(child, "kubernetes [y/n] (no)")
+    answer(child, "Project name (shop-api)")
+    answer(child, "One-line description of the service", "Orders for the shop")
+    answer(child, "HTTP port the service listens on (3000)")
+    answer(child, "Generate Kubernetes manifests [y/n] (no)")
     child.expect_exact("Created shop-api")
     assert finish(child) == 0, transcript(child)
 
@@ -127,14 +129,14 @@ def test_an_invalid_name_shows_the_reason_and_is_asked_again(tmp_path: Path) -> 
     child = spawn("new", "--no-install", "--no-git", cwd=tmp_path)  # the folder is named after the project
     answer_scale_questions(child, rps="50", teams="1")
     answer(child, "Use the recommended preset")
-    answer(child, "project_name", "Bad_Name")
+    answer(child, "Project name", "Bad_Name")
     child.expect_exact("invalid project name: must start with a lowercase letter")
-    answer(child, "project_name", "good-name")
-    answer(child, "description")
-    answer(child, "port", "99999")
+    answer(child, "Project name", "good-name")
+    answer(child, "One-line description of the service")
+    answer(child, "HTTP port the service listens on", "99999")
     child.expect_exact("invalid port: must be between 1 and 65535")
-    answer(child, "port", "8080")
-    answer(child, "kubernetes")
+    answer(child, "HTTP port the service listens on", "8080")
+    answer(child, "Generate Kubernetes manifests")
     child.expect_exact("Created good-name")
     assert finish(child) == 0, transcript(child)
     assert read_yaml(tmp_path / "good-name" / ".copier-answers.yml")["port"] == 8080
@@ -146,11 +148,11 @@ def test_accepting_microservices_renders_the_services_and_their_manifests(tmp_pa
     answer_scale_questions(child, rps="400", teams="3", independent="orders,notifications")
     child.expect_exact("Recommended: microservices")
     answer(child, "Use the recommended preset 'microservices'? [y/n] (yes)")
-    answer(child, "project_name (shop)")
-    answer(child, "description")
-    answer(child, "broker [rabbitmq/nats] (rabbitmq)")
-    answer(child, "port (3000)")
-    answer(child, "kubernetes [y/n] (yes)")  # services that deploy on their own: manifests are advised
+    answer(child, "Project name (shop)")
+    answer(child, "One-line description of the service")
+    answer(child, f"{BROKER} [rabbitmq/nats] (rabbitmq)")
+    answer(child, "HTTP port the service listens on (3000)")
+    answer(child, "Generate Kubernetes manifests [y/n] (yes)")  # services that deploy on their own: manifests are advised
     child.expect_exact("Created shop", timeout=180)  # four services and their manifests to render
     child.expect_exact("npm run dev -w services/gateway")
     assert finish(child) == 0, transcript(child)
@@ -171,11 +173,11 @@ def test_accepting_extracted_asks_the_broker_with_the_advised_default(tmp_path: 
     answer_scale_questions(child, rps="400", teams="2", independent="notifications", realtime="y")
     child.expect_exact("Recommended: extracted")
     answer(child, "Use the recommended preset 'extracted'? [y/n] (yes)")
-    answer(child, "project_name (notify)")
-    answer(child, "description")
-    answer(child, "broker [rabbitmq/nats] (nats)")  # real-time updates: NATS JetStream is advised
-    answer(child, "port (3000)")
-    answer(child, "kubernetes [y/n] (no)")
+    answer(child, "Project name (notify)")
+    answer(child, "One-line description of the service")
+    answer(child, f"{BROKER} [rabbitmq/nats] (nats)")  # real-time updates: NATS JetStream is advised
+    answer(child, "HTTP port the service listens on (3000)")
+    answer(child, "Generate Kubernetes manifests [y/n] (no)")
     child.expect_exact("Created notify")
     assert finish(child) == 0, transcript(child)
     answers = read_yaml(tmp_path / "notify" / ".copier-answers.yml")
@@ -194,8 +196,8 @@ def test_ctrl_c_mid_way_leaves_no_destination_and_exits_130(tmp_path: Path, wher
     else:
         answer_scale_questions(child, rps="300", teams="1")
         answer(child, "Use the recommended preset")
-        answer(child, "project_name")
-        child.expect_exact("description")
+        answer(child, "Project name")
+        child.expect_exact("One-line description of the service")
     child.expect_exact(": ")
     child.sendintr()
     child.expect_exact("interrupted: nothing was written")
@@ -301,7 +303,7 @@ def test_new_without_a_terminal_and_no_preset_neither_hangs_nor_prompts(
         "Scale questions",
         "Expected peak requests per second",
         "Use the recommended preset",
-        "project_name (",
+        "Project name (",
     ):
         assert prompt not in out
     answers = read_yaml(tmp_path / "quiet-api" / ".copier-answers.yml")
