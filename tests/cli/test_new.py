@@ -26,6 +26,7 @@ def answers_of(project: Path) -> dict:
     return yaml.safe_load((project / ".copier-answers.yml").read_text())
 
 
+@pytest.mark.smoke
 def test_renders_the_monolith_with_the_given_answers(tmp_path: Path) -> None:
     dest = tmp_path / "shop-api"
     result = run_cli("new", str(dest), "--preset", "monolith", "--data", "port=8080", "--no-install", "--no-git")

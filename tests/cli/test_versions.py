@@ -43,6 +43,7 @@ def test_copier_yml_writes_no_version(repo_root: Path) -> None:
     assert __version__ not in (repo_root / "copier.yml").read_text()
 
 
+@pytest.mark.smoke
 def test_a_release_pins_itself(template_dir: Path, tmp_path: Path) -> None:
     comments, command = check_step(
         rendered(template_dir, tmp_path / "svc", scalefold_version="2.3.4", scalefold_build="")

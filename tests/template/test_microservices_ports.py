@@ -17,6 +17,7 @@ def _defaults(project_ts: Path) -> dict[str, int]:
     return {name: int(value) for name, value in re.findall(r"(default\w*Port): (\d+),", project_ts.read_text())}
 
 
+@pytest.mark.smoke
 @pytest.mark.parametrize("port", [3000, 65533])
 def test_each_process_defaults_to_the_port_the_cli_announces(template_dir: Path, tmp_path: Path, port: int) -> None:
     run_copy(str(template_dir), tmp_path, data={"project_name": "shop", "preset": "microservices", "port": port},
