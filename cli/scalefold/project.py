@@ -20,7 +20,7 @@ from typing import Any
 from scalefold import __version__
 from scalefold.build import current_build
 from scalefold.console import err_console
-from scalefold.errors import StepFailed, UsageError
+from scalefold.errors import StepFailed, UsageError, command_output_reason
 from scalefold.node import engines_warning
 from scalefold.pinned import PinnedTemplate
 from scalefold.resources import checkout_root
@@ -155,9 +155,7 @@ def run_copier(
             run_copy(str(template), str(destination), data=dict(data), defaults=True, overwrite=overwrite,
                      quiet=True, unsafe=False)
     except ProcessExecutionError as exc:
-        lines = str(exc.stderr or exc.stdout or "").strip().splitlines()
-        reason = lines[-1] if lines else f"{exc.argv[0]} exited with code {exc.retcode}"
-        raise StepFailed(f"Copier could not render {what}: {reason}; {fix}") from None
+        raise StepFailed(f"Copier could not render {what}: {command_output_reason(exc)}; {fix}") from None
     except TemplateSyntaxError as exc:
         where = f"{exc.name}, line {exc.lineno}" if exc.name else f"line {exc.lineno}"
         reason = (exc.message or "syntax error").rstrip(".")

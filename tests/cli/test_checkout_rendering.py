@@ -143,3 +143,28 @@ def test_a_template_copier_cannot_render_is_one_line_saying_where(checkout: Path
     assert lines[0].endswith("; fix the file it names there")
     assert "TemplateSyntaxError" not in lines[0] and "Traceback" not in result.stderr
     assert not (tmp_path / "svc").exists()
+
+
+def test_a_git_failure_inside_copier_is_one_line_saying_what_to_do(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import copier
+    from plumbum import ProcessExecutionError
+
+    from scalefold.errors import StepFailed
+    from scalefold.project import run_copier
+
+    def failing(*_args: object, **_kwargs: object) -> None:
+        raise ProcessExecutionError(
+            ["git", "submodule", "update", "--init"], 128, "",
+            "warning: adding embedded git repository\nfatal: No url found for submodule path 'my-service' in .gitmodules\n",
+        )
+
+    monkeypatch.setattr(copier, "run_copy", failing)
+    with pytest.raises(StepFailed) as failed:
+        run_copier(tmp_path, tmp_path / "svc", {}, overwrite=False, what="the template", fix="reinstall scalefold")
+    assert str(failed.value) == (
+        "Copier could not render the template: fatal: No url found for submodule path 'my-service' in .gitmodules; "
+        "reinstall scalefold"
+    )
+    assert failed.value.exit_code == 1

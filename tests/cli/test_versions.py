@@ -28,10 +28,9 @@ def check_step(project: Path) -> tuple[list[str], str]:
     return comments, lines[at + 1].strip().removeprefix("run: ")
 
 
-def rendered(template: str | Path, dest: Path, **data: Any) -> Path:
-    run_copy(
-        str(template), dest, data={"project_name": "svc", **data}, defaults=True, quiet=True, unsafe=True
-    )
+def rendered(template: str | Path, dest: Path, vcs_ref: str | None = None, **data: Any) -> Path:
+    run_copy(str(template), dest, data={"project_name": "svc", **data}, vcs_ref=vcs_ref, defaults=True,
+             quiet=True, unsafe=True)
     return dest
 
 
@@ -90,35 +89,13 @@ def tagged_template(tmp_path_factory: pytest.TempPathFactory, template_dir: Path
 
 
 def test_plain_copier_at_a_release_tag_pins_that_release(tagged_template: Path, tmp_path: Path) -> None:
-    project = tmp_path / "svc"
-    run_copy(
-        str(tagged_template),
-        project,
-        data={"project_name": "svc"},
-        vcs_ref="v7.8.9",
-        defaults=True,
-        quiet=True,
-        unsafe=True,
-    )
-    comments, command = check_step(project)
+    comments, command = check_step(rendered(tagged_template, tmp_path / "svc", vcs_ref="v7.8.9"))
     assert command.startswith('pipx run --spec "scalefold==7.8.9" scalefold check')
-    assert " ".join(comments).endswith(
-        "(`scalefold update` moves the template and this version on together)."
-    )
+    assert " ".join(comments).endswith("(`scalefold update` moves the template and this version on together).")
 
 
 def test_plain_copier_after_a_tag_is_a_development_build(tagged_template: Path, tmp_path: Path) -> None:
-    project = tmp_path / "svc"
-    run_copy(
-        str(tagged_template),
-        project,
-        data={"project_name": "svc"},
-        vcs_ref="HEAD",
-        defaults=True,
-        quiet=True,
-        unsafe=True,
-    )
-    comments, command = check_step(project)
+    comments, command = check_step(rendered(tagged_template, tmp_path / "svc", vcs_ref="HEAD"))
     assert command.startswith('pipx run --spec "scalefold==7.8.9" scalefold check')
     assert re.search(r"version 7\.8\.9 at v7\.8\.9-1-g[0-9a-f]+\.", " ".join(comments)), comments
 

@@ -38,12 +38,15 @@ def resolve_answers(
     if preset:
         answers.update(load_preset(preset, questions).answers)
     answers.update(parse_data_pairs(data))
+    folder = None
     if "project_name" not in answers:
         if destination is None:
             raise UsageError("give a destination folder (scalefold new DEST) or --data project_name=NAME")
-        answers["project_name"] = slugify(destination.resolve().name)
-        _say_if_renamed(destination.resolve().name, answers["project_name"])
+        folder = destination.resolve().name
+        answers["project_name"] = slugify(folder)
     answers = validate_answers(answers, questions)
+    if folder is not None:
+        _say_if_renamed(folder, answers["project_name"])
     return destination or Path(answers["project_name"]), answers
 
 
@@ -54,11 +57,11 @@ def _say_if_renamed(folder: str, project_name: str) -> None:
     name; refusing every such folder would refuse an intent that is clear, so the name is derived, shown,
     and can be chosen instead.
     """
-    if project_name and project_name != folder:
+    if project_name != folder:
         err_console.print(
-            f"[warn]note:[/warn] the folder name {folder!r} is not a valid project name (an npm package name: "
-            f"lowercase letters, digits and dashes, starting with a letter); the project is named "
-            f"{project_name!r} (choose another with --data project_name=NAME)",
+            f"[warn]note:[/warn] the folder name {escape(repr(folder))} is not a valid project name (an npm "
+            "package name: lowercase letters, digits and dashes, starting with a letter); the project is named "
+            f"{escape(repr(project_name))} (choose another with --data project_name=NAME)",
             soft_wrap=True,
         )
 
