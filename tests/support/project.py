@@ -23,7 +23,8 @@ def run(command: list[str], cwd: Path, env: dict[str, str], timeout: float = 900
 def _shown(command: list[str]) -> str:
     """The command as a person types it (``python -m scalefold new …`` is ``scalefold new …``), cut short."""
     scalefold = command[1:3] == ["-m", "scalefold"]
-    words = ["scalefold", *command[3:]] if scalefold else [Path(command[0]).name, *command[1:]]
+    words = ["scalefold", *command[3:]] if scalefold else [command[0], *command[1:]]
+    words = [Path(word).name if word.startswith("/") else word for word in words]  # paths by their last part
     return " ".join(words[:6]) + (" …" if len(words) > 6 else "")
 
 
