@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from scalefold.snapshot import template_for_rendering
 
+from tests.support import progress
 from tests.support.node import ensure_node_bin, node_environment
 from tests.support.services import port_open, postgres_available
 
@@ -18,9 +21,21 @@ def repo_root() -> Path:
 
 
 @pytest.fixture(scope="session")
+def template_dir() -> Iterator[Path]:
+    """The template as `scalefold new` renders it from this checkout: its tracked files, edits included.
+
+    Give this to Copier rather than the checkout itself: Copier would add whatever else lies in the
+    work tree (an untracked folder, a project generated inside the checkout) to its copy of the template.
+    """
+    with template_for_rendering() as template:
+        yield template.path
+
+
+@pytest.fixture(scope="session")
 def node_bin() -> Path:
     """A folder holding node >= 22 (installed from the npm registry when the machine's is older)."""
-    return ensure_node_bin()
+    with progress.doing("npm install node-linux (Node.js 24, once per machine)"):
+        return ensure_node_bin()
 
 
 @pytest.fixture(scope="session")
@@ -62,3 +77,14 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
             "this pytest and pytest-xdist do not work together; install the versions pyproject.toml allows",
             pytrace=False,
         )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    progress.configure(config)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_fixture_setup(fixturedef: pytest.FixtureDef[object], request: pytest.FixtureRequest) -> object:
+    """A module or session fixture still setting up after a while says so (tests/support/progress.py)."""
+    with progress.watching_setup(fixturedef, request):
+        return (yield)

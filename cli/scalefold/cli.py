@@ -9,9 +9,9 @@ from typing import NoReturn
 import typer
 from typer.exceptions import Abort, TyperException
 
-from scalefold import __version__
 from scalefold.console import console, err_console, fail
 from scalefold.errors import ScalefoldError
+from scalefold.help import use_flag_help
 
 app = typer.Typer(
     name="scalefold",
@@ -28,7 +28,9 @@ COMMANDS = ("new", "advise", "presets", "check", "rules", "update")
 
 def _print_version(value: bool) -> None:
     if value:
-        console.print(f"scalefold {__version__}")
+        from scalefold.build import current_build
+
+        console.print(f"scalefold {current_build()}", soft_wrap=True)
         raise typer.Exit()
 
 
@@ -49,6 +51,7 @@ for _name in COMMANDS:
             raise
         continue
     _module.register(app)
+use_flag_help(app)
 
 
 def _usage_error(exc: TyperException) -> NoReturn:

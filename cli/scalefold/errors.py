@@ -26,3 +26,15 @@ class StepFailed(ScalefoldError):
     """An external step (npm, git) ran and failed."""
 
     exit_code = 1
+
+
+def command_output_reason(exc: Exception) -> str:
+    """The last line a failed command printed, for a one-line error.
+
+    ``exc`` is plumbum's ``ProcessExecutionError``, which Copier raises when a git command it runs fails.
+    """
+    output = str(getattr(exc, "stderr", "") or getattr(exc, "stdout", "") or "").strip().splitlines()
+    if output:
+        return output[-1]
+    argv = getattr(exc, "argv", None) or ["a command"]
+    return f"{argv[0]} exited with code {getattr(exc, 'retcode', '?')}"

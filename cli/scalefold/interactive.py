@@ -81,6 +81,9 @@ class Prompter:
         while True:
             if default is None:
                 raw = Prompt.ask(prompt, console=self.console, stream=self.stream)
+                if not raw.strip():  # Enter alone: there is no default to take
+                    self.console.print(Text("  ✗ this question has no default: type an answer", style="err"))
+                    continue
             else:
                 raw = Prompt.ask(prompt, console=self.console, default=default, stream=self.stream)
                 raw = raw if raw.strip() else default  # Enter takes the default (a stream gives "\n")
@@ -134,28 +137,36 @@ def show_recommendation(prompter: Prompter, answers: ScaleAnswers, recommendatio
 # --- the preset ------------------------------------------------------------------------------------
 
 
-def _preset_choice(raw: str) -> Preset:
-    try:
-        return load_preset(raw)
-    except UsageError as exc:
-        raise InvalidAnswer(str(exc)) from None
+def _preset_choice(questions: Mapping[str, Question] | None) -> Callable[[str], Preset]:
+    def parse(raw: str) -> Preset:
+        try:
+            return load_preset(raw, questions)
+        except UsageError as exc:
+            raise InvalidAnswer(str(exc)) from None
+
+    return parse
 
 
-def choose_preset(prompter: Prompter, recommendation: Recommendation, presets: Sequence[Preset]) -> Preset:
+def choose_preset(
+    prompter: Prompter,
+    recommendation: Recommendation,
+    presets: Sequence[Preset],
+    questions: Mapping[str, Question] | None = None,
+) -> Preset:
     """Accept the recommended preset, or pick another shipped one (or a preset file) instead.
 
     Every preset the advisor can recommend ships with scalefold (a test holds the advisor's presets,
     the preset files and copier.yml's choices equal), so the recommendation is always one to accept.
     """
     if prompter.confirm(f"Use the recommended preset '{recommendation.preset}'?", default=True):
-        return load_preset(recommendation.preset)
+        return load_preset(recommendation.preset, questions)
     table = Table.grid(padding=(0, 2))
     for preset in presets:
         table.add_row(Text(f"  {preset.name}", style="accent"), preset.summary)
     prompter.console.print(table)
     return prompter.ask(
         "Preset",
-        _preset_choice,
+        _preset_choice(questions),
         help="One of the presets above, or the path of your own preset .yml file.",
         default=recommendation.preset,
     )
@@ -190,6 +201,20 @@ def _template_answer(
     return parse
 
 
+def prompt_text(question: Question) -> tuple[str, str]:
+    """The question as asked: its help text (``copier.yml``'s ``help``), not its key.
+
+    A parenthesised remark at the end of the help becomes a line of its own above the prompt:
+    "Project name (lowercase letters, …)" asks "Project name", with the remark above it.
+    """
+    text = question.help.strip() or question.name.replace("_", " ").capitalize()
+    head, opening, remark = text.partition(" (")
+    if opening and remark.endswith(")") and ")" not in remark[:-1]:
+        remark = remark[:-1].strip()
+        return head, f"{remark[:1].upper()}{remark[1:]}."
+    return text, ""
+
+
 def ask_template_question(
     prompter: Prompter,
     question: Question,
@@ -200,10 +225,11 @@ def ask_template_question(
     choices = [_as_text(value) for value in question.choice_values]
     if question.type == "bool":
         choices = ["y", "n"]
+    label, detail = prompt_text(question)
     return prompter.ask(
-        question.name,
+        label,
         _template_answer(question, answers, check),
-        help=question.help,
+        help=detail,
         default=None if default is None else _as_text(default),
         choices=choices,
     )
@@ -269,10 +295,15 @@ def ask_new_project(
     *,
     force: bool = False,
     prompter: Prompter | None = None,
+    questions: Mapping[str, Question] | None = None,
 ) -> NewProject:
-    """Run the advisor, let the user accept or change its preset, then ask the project questions."""
+    """Run the advisor, let the user accept or change its preset, then ask the project questions.
+
+    ``questions``: the template version's (``--vcs-ref``); by default this scalefold's.
+    """
     prompter = prompter or Prompter()
-    fixed = validate_answers(data)  # --data answers are checked before any question, and not asked again
+    questions = questions if questions is not None else load_questions()
+    fixed = validate_answers(data, questions)  # --data answers are checked before any question, not asked again
     if destination is not None:
         check_destination(destination, force=force)
     presets = builtin_presets()
@@ -281,23 +312,23 @@ def ask_new_project(
     with interrupts_end_cleanly():
         prompter.console.print(Rule("[accent]Scale questions[/accent]", align="left"))
         prompter.console.print(
-            "[muted]Your answers shape the recommended architecture. Enter takes the default shown in "
-            "parentheses; Ctrl-C quits without writing anything.[/muted]"
+            "[muted]Your answers shape the recommended architecture. Where a question shows a default in "
+            "parentheses, Enter takes it; the others need an answer. Ctrl-C quits without writing anything.[/muted]"
         )
         scale = ask_scale_answers(prompter)
         recommendation = recommend(scale)
         show_recommendation(prompter, scale, recommendation)
 
         if "preset" in fixed:
-            preset = load_preset(str(fixed["preset"]))
+            preset = load_preset(str(fixed["preset"]), questions)
             prompter.console.print(f"Preset [accent]{escape(preset.name)}[/accent] (from --data).")
         else:
-            preset = choose_preset(prompter, recommendation, presets)
+            preset = choose_preset(prompter, recommendation, presets, questions)
         # Options follow the architecture actually chosen (a preset file names it in its `preset` answer).
         architecture = str(preset.answers.get("preset", preset.name))
         advised = template_answers(
             {switched.option: switched.value for switched in options_for(scale, architecture)},
-            load_questions(),
+            questions,
         )
 
         prompter.console.print()
@@ -308,6 +339,7 @@ def ask_new_project(
             suggested={**preset.answers, **advised},
             destination=destination,
             force=force,
+            questions=questions,
         )
 
     report = build_report(scale, recommendation, shipped_presets=shipped, chosen_preset=preset.name)

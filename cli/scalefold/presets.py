@@ -10,7 +10,7 @@ from typing import Any
 import yaml
 
 from scalefold.errors import UsageError
-from scalefold.questions import validate_answers
+from scalefold.questions import Question, validate_answers
 from scalefold.resources import presets_dir
 
 
@@ -67,26 +67,29 @@ def builtin_presets() -> list[Preset]:
     return sorted(presets, key=lambda preset: (order.get(preset.name, 99), preset.name))
 
 
-def _validated(preset: Preset) -> Preset:
+def _validated(preset: Preset, questions: Mapping[str, Question] | None) -> Preset:
     """Check the preset's answers against the template's questions, naming the file on error."""
     try:
-        validate_answers(preset.answers)
+        validate_answers(preset.answers, questions)
     except UsageError as exc:
         where = preset.source.name if preset.source else preset.name
         raise UsageError(f"preset {where}: {exc}") from None
     return preset
 
 
-def load_preset(name_or_path: str) -> Preset:
-    """A built-in preset by name, or a user's preset file by path, with its answers validated."""
+def load_preset(name_or_path: str, questions: Mapping[str, Question] | None = None) -> Preset:
+    """A built-in preset by name, or a user's preset file by path, with its answers validated.
+
+    ``questions``: the template version's questions to validate against (default: this scalefold's).
+    """
     candidate = Path(name_or_path).expanduser()
     looks_like_path = candidate.suffix in {".yml", ".yaml"} or "/" in name_or_path or "\\" in name_or_path
     if looks_like_path:
         if not candidate.is_file():
             raise UsageError(f"preset file {name_or_path} does not exist")
-        return _validated(_from_mapping(candidate.stem, _read(candidate), candidate))
+        return _validated(_from_mapping(candidate.stem, _read(candidate), candidate), questions)
     for preset in builtin_presets():
         if preset.name == name_or_path:
-            return _validated(preset)
+            return _validated(preset, questions)
     available = ", ".join(preset.name for preset in builtin_presets())
     raise UsageError(f"unknown preset {name_or_path!r}; available: {available} (or a path to a .yml file)")

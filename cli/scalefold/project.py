@@ -18,14 +18,23 @@ from pathlib import Path
 from typing import Any
 
 from scalefold import __version__
-from scalefold.errors import StepFailed, UsageError
-from scalefold.resources import template_root
+from scalefold.build import current_build
+from scalefold.console import err_console
+from scalefold.errors import StepFailed, UsageError, command_output_reason
+from scalefold.node import engines_warning
+from scalefold.pinned import PinnedTemplate
+from scalefold.resources import checkout_root
 from scalefold.settings import load_settings, template_version
+from scalefold.snapshot import template_for_rendering
 from scalefold.upgrade.answers import ANSWERS_FILE, record_template
 from scalefold.upgrade.source import TemplateSource
 
 #: Called with a step's title when it starts; the CLI shows it as Rich progress.
 StepReporter = Callable[[str], None]
+#: Called with a warning the user should see before the next step runs.
+Warn = Callable[[str], None]
+#: Folders the template never writes into, left out when looking for the files it replaced.
+_NEVER_RENDERED = {".git", "node_modules"}
 
 
 @dataclass(frozen=True)
@@ -40,6 +49,16 @@ class NewOptions:
     extra_files: Mapping[str, str] = field(default_factory=dict)
     #: The template's git source to record (``--template-source``); ``None``: the configured one.
     template_source: str | None = None
+    #: One version of the template read from its git source (``--vcs-ref``); ``None``: this scalefold's.
+    pinned: PinnedTemplate | None = None
+
+
+@dataclass(frozen=True)
+class Created:
+    """What ``create_project`` did that the user must hear about."""
+
+    #: Files that were in the destination and were written over (``--force``), relative to it.
+    replaced: list[str] = field(default_factory=list)
 
 
 def slugify(name: str) -> str:
@@ -71,34 +90,79 @@ def _removed_on_failure(destination: Path) -> Iterator[None]:
 
 
 def render(
-    destination: Path, answers: Mapping[str, Any], *, overwrite: bool, template_source: str | None = None
+    destination: Path,
+    answers: Mapping[str, Any],
+    *,
+    overwrite: bool,
+    template_source: str | None = None,
+    pinned: PinnedTemplate | None = None,
 ) -> None:
-    """Render the bundled template into ``destination`` with Copier, recording the template's git source.
+    """Render the template into ``destination`` with Copier, recording the template's git source.
 
-    The bundled copy renders with no network. The answers file then names the template's git source
-    (``template_source``, else the configured one: see :mod:`scalefold.settings`) and this version's
-    tag, not the installed package's folder: that is where ``scalefold update`` and a plain
-    ``copier update`` fetch later versions from.
+    The template is this scalefold's own (the wheel's copy, or a checkout's tracked files: see
+    :mod:`scalefold.snapshot`), rendered with no network; or ``pinned``, one version read from its git
+    source (``--vcs-ref``). The answers file then names the template's git source (``template_source``,
+    else the configured one: see :mod:`scalefold.settings`) and the version's tag, not a local folder:
+    that is where ``scalefold update`` and a plain ``copier update`` fetch later versions from.
     """
-    from copier import run_copy  # imported late: it is the slowest import of the tool
-    from copier.errors import DirtyLocalWarning
-
+    if pinned is not None:
+        # That version's own pipeline pins the release it belongs to (none for a commit between releases).
+        data = {"scalefold_version": pinned.release, "scalefold_build": "" if pinned.release else pinned.commit}
+        with pinned.folder() as folder:
+            run_copier(folder, destination, {**data, **answers}, overwrite=overwrite,
+                       what=f"template version {pinned.commit} of {pinned.source}",
+                       fix="check that it is a version of scalefold's template")
+        record_template(destination / ANSWERS_FILE, src_path=pinned.source.location, commit=pinned.commit)
+        return
     source = TemplateSource.parse(load_settings(template_source).template_source)
-    data = {"scalefold_version": __version__, **answers}
-    with warnings.catch_warnings():
-        # In a source checkout Copier renders the work tree, uncommitted edits included, and says so.
-        warnings.simplefilter("ignore", DirtyLocalWarning)
-        run_copy(
-            str(template_root()),
-            str(destination),
-            data=data,
-            vcs_ref="HEAD",  # a checkout renders its work tree, not its latest tag
-            defaults=True,
-            overwrite=overwrite,
-            quiet=True,
-            unsafe=False,
-        )
+    build = current_build()
+    data = {"scalefold_version": build.version, "scalefold_build": build.development or ""}
+    with template_for_rendering() as template:
+        if template.untracked:
+            _note_untracked(template.untracked)
+        run_copier(template.path, destination, {**data, **answers}, overwrite=overwrite, **_own_template())
     record_template(destination / ANSWERS_FILE, src_path=source.location, commit=template_version())
+
+
+def _note_untracked(paths: list[str]) -> None:
+    shown = ", ".join(paths[:3]) + (f" and {len(paths) - 3} more" if len(paths) > 3 else "")
+    err_console.print(
+        f"[warn]note:[/warn] not rendered, because git does not track them (git add them to render them): {shown}",
+        soft_wrap=True,
+    )
+
+
+def _own_template() -> dict[str, str]:
+    """How to name this scalefold's template in an error, and what to do about one."""
+    checkout = checkout_root()
+    if checkout is None:
+        return {"what": "the template", "fix": "reinstall scalefold (pip install --force-reinstall scalefold)"}
+    return {"what": f"the template of the source checkout {checkout}", "fix": "fix the file it names there"}
+
+
+def run_copier(
+    template: Path, destination: Path, data: Mapping[str, Any], *, overwrite: bool, what: str, fix: str
+) -> None:
+    """Copier's render of the folder ``template``; a failure is one line naming ``what`` and the ``fix``."""
+    from copier import run_copy  # imported late: it is the slowest import of the tool
+    from copier.errors import CopierError
+    from jinja2 import TemplateError, TemplateSyntaxError
+    from plumbum import ProcessExecutionError  # what Copier raises when a command it runs fails
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # Copier's warnings are about its own internals
+            run_copy(str(template), str(destination), data=dict(data), defaults=True, overwrite=overwrite,
+                     quiet=True, unsafe=False)
+    except ProcessExecutionError as exc:
+        raise StepFailed(f"Copier could not render {what}: {command_output_reason(exc)}; {fix}") from None
+    except TemplateSyntaxError as exc:
+        where = f"{exc.name}, line {exc.lineno}" if exc.name else f"line {exc.lineno}"
+        reason = (exc.message or "syntax error").rstrip(".")
+        raise StepFailed(f"Copier could not render {what}: {where}: {reason}; {fix}") from None
+    except (CopierError, TemplateError) as exc:
+        reason = " ".join(str(exc).split()) or type(exc).__name__
+        raise StepFailed(f"Copier could not render {what}: {reason}; {fix}") from None
 
 
 def _run(command: list[str], cwd: Path, what: str) -> None:
@@ -141,7 +205,29 @@ def write_extra_files(destination: Path, files: Mapping[str, str]) -> None:
         target.write_text(text, encoding="utf-8")
 
 
-def create_project(options: NewOptions, report: StepReporter = lambda _title: None) -> None:
+def _file_stamps(destination: Path) -> dict[str, tuple[int, int]]:
+    """Size and modification time of each file under ``destination``: a file written over changes them."""
+    stamps: dict[str, tuple[int, int]] = {}
+    for folder, subfolders, files in os.walk(destination):
+        subfolders[:] = [name for name in subfolders if name not in _NEVER_RENDERED]
+        for name in files:
+            path = Path(folder, name)
+            try:
+                stat = path.lstat()
+            except OSError:
+                continue
+            stamps[path.relative_to(destination).as_posix()] = (stat.st_size, stat.st_mtime_ns)
+    return stamps
+
+
+def _replaced(destination: Path, before: Mapping[str, tuple[int, int]]) -> list[str]:
+    after = _file_stamps(destination)
+    return sorted(path for path, stamp in before.items() if path in after and after[path] != stamp)
+
+
+def create_project(
+    options: NewOptions, report: StepReporter = lambda _title: None, warn: Warn = lambda _message: None
+) -> Created:
     """Render, install and commit, leaving nothing behind if rendering fails or anything is interrupted.
 
     A failed install or commit keeps the rendered project (the user can rerun the step); Ctrl-C at
@@ -151,11 +237,17 @@ def create_project(options: NewOptions, report: StepReporter = lambda _title: No
     check_destination(destination, force=options.force)
     existed = destination.exists()
     was_empty = not existed or not any(destination.iterdir())
+    before = {} if was_empty else _file_stamps(destination)
     try:
         with _removed_on_failure(destination):
             report("Rendering the template")
-            render(destination, options.answers, overwrite=options.force, template_source=options.template_source)
+            render(destination, options.answers, overwrite=options.force, template_source=options.template_source,
+                   pinned=options.pinned)
             write_extra_files(destination, options.extra_files)
+        created = Created(replaced=_replaced(destination, before))
+        old_node = engines_warning(destination)
+        if old_node:
+            warn(old_node)
         if options.install:
             report("Installing dependencies (npm install)")
             install_dependencies(destination)
@@ -172,3 +264,4 @@ def create_project(options: NewOptions, report: StepReporter = lambda _title: No
                 else:
                     child.unlink(missing_ok=True)
         raise
+    return created

@@ -72,8 +72,12 @@ def _normalise_choices(raw: Any) -> dict[str, Any]:
 @cache
 def load_questions(path: Path | None = None) -> dict[str, Question]:
     """Every question of the template, in the order ``copier.yml`` declares them."""
-    source = path or copier_yml()
-    data = yaml.safe_load(source.read_text(encoding="utf-8")) or {}
+    return parse_questions((path or copier_yml()).read_text(encoding="utf-8"))
+
+
+def parse_questions(text: str) -> dict[str, Question]:
+    """The questions of a ``copier.yml``'s text (another version's, for ``scalefold new --vcs-ref``)."""
+    data = yaml.safe_load(text) or {}
     questions: dict[str, Question] = {}
     for name, spec in data.items():
         if name.startswith("_"):

@@ -7,6 +7,9 @@ from pathlib import Path
 
 _PACKAGE_DIR = Path(__file__).resolve().parent
 
+#: What Copier reads from the folder holding the template: the questions and the files they render.
+TEMPLATE_PATHS = ("copier.yml", "template")
+
 
 @cache
 def template_root() -> Path:
@@ -22,6 +25,12 @@ def template_root() -> Path:
     if (checkout / "copier.yml").is_file() and (checkout / "template").is_dir():
         return checkout
     raise FileNotFoundError("scalefold's template is missing from this installation; reinstall scalefold")
+
+
+def checkout_root() -> Path | None:
+    """The source checkout scalefold runs from (an editable install, the tests), or ``None`` for a wheel."""
+    root = template_root()
+    return None if root == _PACKAGE_DIR / "_data" else root
 
 
 def presets_dir() -> Path:

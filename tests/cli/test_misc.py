@@ -1,20 +1,11 @@
-"""`--version`, `presets`, and the copier.yml defaults that track the package."""
+"""`presets`, project names from folder names, usage errors and the bare command."""
 
 from __future__ import annotations
 
-from pathlib import Path
+import pytest
 
-import yaml
-
-from scalefold import __version__
 from scalefold.project import slugify
 from tests.cli.test_new import run_cli
-
-
-def test_version() -> None:
-    result = run_cli("--version")
-    assert result.returncode == 0
-    assert result.stdout.strip() == f"scalefold {__version__}"
 
 
 def test_presets_lists_the_shipped_presets() -> None:
@@ -58,11 +49,6 @@ def test_presets_show_unknown_is_exit_2() -> None:
     assert "unknown preset 'galaxy'" in result.stderr
 
 
-def test_copier_yml_runs_the_same_scalefold_in_generated_ci(repo_root: Path) -> None:
-    questions = yaml.safe_load((repo_root / "copier.yml").read_text())
-    assert questions["scalefold_version"]["default"] == __version__
-
-
 def test_slugify_turns_folder_names_into_project_names() -> None:
     assert slugify("My API") == "my-api"
     assert slugify("shop_api.v2") == "shop-api-v2"
@@ -79,3 +65,13 @@ def test_bare_command_shows_help() -> None:
     result = run_cli()
     assert result.returncode == 0
     assert "Usage: scalefold" in result.stdout
+
+
+@pytest.mark.parametrize("command", [[], ["new"], ["advise"], ["check"], ["rules"], ["update"], ["presets"],
+                                     ["presets", "show"]])
+def test_help_shows_no_value_type_after_a_plain_flag(command: list[str]) -> None:
+    result = run_cli(*command, "--help")
+    assert result.returncode == 0, result.stderr
+    assert "<bool>" not in result.stdout
+    help_line = next(line for line in result.stdout.splitlines() if "--help" in line)
+    assert " ".join(help_line.strip("│ ").split()) == "--help Show this message and exit."

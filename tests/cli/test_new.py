@@ -26,6 +26,7 @@ def answers_of(project: Path) -> dict:
     return yaml.safe_load((project / ".copier-answers.yml").read_text())
 
 
+@pytest.mark.smoke
 def test_renders_the_monolith_with_the_given_answers(tmp_path: Path) -> None:
     dest = tmp_path / "shop-api"
     result = run_cli("new", str(dest), "--preset", "monolith", "--data", "port=8080", "--no-install", "--no-git")
@@ -220,3 +221,78 @@ def test_microservices_dev_ports_stay_valid_and_apart(port: int) -> None:
     ports = [port] + [dev_port(port, offset) for offset in MICROSERVICES_DEV_PORTS.values()]
     assert all(1 <= p <= 65535 for p in ports)
     assert len(set(ports)) == len(ports)
+
+
+@pytest.mark.parametrize(
+    ("folder", "shown"),
+    [("my api", "cd '{parent}/my api'"), ("-bad", "cd ./-bad"), ("it's", "cd '{parent}/it'\"'\"'s'")],
+    ids=["space", "dash", "quote"],
+)
+def test_next_steps_quote_the_destination_for_the_shell(tmp_path: Path, folder: str, shown: str) -> None:
+    dest = Path(folder) if folder.startswith("-") else tmp_path / folder
+    result = run_cli("new", "--defaults", "--data", "project_name=svc", "--no-install", "--no-git", "--", str(dest),
+                     cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    cd = next_steps(result.stdout)[0]
+    assert cd == shown.format(parent=tmp_path)
+    # The line works in a shell: it enters the project.
+    entered = subprocess.run(["bash", "-c", f"{cd} && pwd"], cwd=tmp_path, capture_output=True, text=True)
+    assert entered.stdout.strip() == str((tmp_path / folder).resolve()), entered.stderr
+
+
+def test_a_folder_name_that_is_no_project_name_is_said_not_changed_silently(tmp_path: Path) -> None:
+    result = run_cli("new", str(tmp_path / "123abc"), "--defaults", "--no-install", "--no-git")
+    assert result.returncode == 0, result.stderr
+    assert answers_of(tmp_path / "123abc")["project_name"] == "app-123abc"
+    said = " ".join(result.stderr.split())
+    assert "note: the folder name '123abc' is not a valid project name" in said
+    assert "the project is named 'app-123abc' (choose another with --data project_name=NAME)" in said
+    plain = run_cli("new", str(tmp_path / "plain"), "--defaults", "--no-install", "--no-git")
+    assert "note:" not in plain.stderr  # a folder name that is a project name is taken as it is
+
+
+def test_force_lists_the_files_it_replaced(tmp_path: Path) -> None:
+    dest = tmp_path / "busy"
+    dest.mkdir()
+    (dest / "notes.txt").write_text("mine")
+    (dest / "README.md").write_text("my own readme\n")
+    (dest / ".gitignore").write_text("mine\n")
+    result = run_cli("new", str(dest), "--defaults", "--force", "--no-install", "--no-git")
+    assert result.returncode == 0, result.stderr
+    lines = [line.strip() for line in result.stdout.splitlines()]
+    at = lines.index("Replaced 2 existing file(s) (--force):")
+    assert lines[at + 1 : at + 3] == [".gitignore", "README.md"]
+    assert (dest / "notes.txt").read_text() == "mine"  # not the template's: left alone, not listed
+    assert "my own readme" not in (dest / "README.md").read_text()
+
+
+def test_force_into_an_empty_folder_lists_nothing(tmp_path: Path) -> None:
+    (tmp_path / "empty").mkdir()
+    result = run_cli("new", str(tmp_path / "empty"), "--defaults", "--force", "--no-install", "--no-git")
+    assert result.returncode == 0, result.stderr
+    assert "Replaced" not in result.stdout
+
+
+def fake_node(folder: Path, version: str) -> str:
+    """A `node` that only answers --version, first on PATH."""
+    folder.mkdir()
+    node = folder / "node"
+    node.write_text(f"#!/bin/sh\necho {version}\n")
+    node.chmod(0o755)
+    return f"{folder}:/usr/bin:/bin"
+
+
+@pytest.mark.parametrize(("version", "warned"), [("v20.11.1", True), ("v22.0.0", False), ("v24.1.0", False)])
+def test_a_node_older_than_the_projects_engines_is_warned_about(tmp_path: Path, version: str, warned: bool) -> None:
+    path = fake_node(tmp_path / "bin", version)
+    result = subprocess.run(
+        [sys.executable, "-m", "scalefold", "new", str(tmp_path / "svc"), "--defaults", "--no-install", "--no-git"],
+        capture_output=True, text=True, input="", timeout=120,
+        env={"COLUMNS": "300", "PATH": path, "HOME": str(Path.home())},
+    )
+    assert result.returncode == 0, result.stderr
+    warning = (
+        f"warning: Node.js {version} on PATH is older than this project needs (package.json engines: node >=22); "
+        "install Node.js 22 or later before running it"
+    )
+    assert (warning in result.stderr) is warned, result.stderr

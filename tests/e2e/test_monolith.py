@@ -60,6 +60,33 @@ def test_lint_typecheck_build_and_tests_on_embedded_defaults(monolith: Path, nod
     npm("test", monolith, env)
 
 
+def _dev_output(project: Path, env: dict[str, str], port: int) -> str:
+    """Everything `npm run dev` prints until the service answers on ``port``; then it is stopped."""
+    process = subprocess.Popen(["npm", "run", "dev"], cwd=project, env=env, stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    try:
+        wait_until_ok(f"http://127.0.0.1:{port}/health/live", timeout=180, process=process)
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        output = process.communicate(timeout=60)[0]
+    return output
+
+
+def test_npm_run_dev_reads_a_dot_env_and_says_nothing_without_one(monolith: Path, node_env: dict[str, str]) -> None:
+    env = {k: v for k, v in node_env.items() if k not in {"DATABASE_URL", "REDIS_URL", "PORT", "HOST"}}
+    port = free_port()
+    quiet = _dev_output(monolith, {**env, "PORT": str(port), "HOST": "127.0.0.1"}, port)
+    assert ".env" not in quiet, quiet  # a fresh checkout has none: that is not worth a line, let alone two
+
+    port = free_port()
+    (monolith / ".env").write_text(f"PORT={port}\nHOST=127.0.0.1\n")
+    try:
+        read = _dev_output(monolith, env, port)  # listening on the .env's port proves it was read
+    finally:
+        (monolith / ".env").unlink()
+    assert ".env" not in read, read
+
+
 def test_the_installed_project_passes_scalefold_check(monolith: Path, node_env: dict[str, str]) -> None:
     """The project as `new` leaves it (lockfile written) has no finding at warning level or above."""
     result = run([sys.executable, "-m", "scalefold", "check", str(monolith), "--format", "json", "--fail-on", "warning"],

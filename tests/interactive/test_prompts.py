@@ -67,6 +67,26 @@ def test_enter_takes_the_shown_default() -> None:
     assert "Audit trail? [y/n] (no):" in screen.getvalue()
 
 
+def test_enter_at_a_question_without_a_default_asks_for_an_answer() -> None:
+    prompter, screen = make_prompter("", "300")
+    assert prompter.ask("Expected peak requests per second", parse_teams) == 300
+    out = screen.getvalue()
+    assert "✗ this question has no default: type an answer" in out
+    assert "expected a whole number, got ''" not in out
+
+
+def test_the_scale_questions_say_which_ones_have_no_default(tmp_path: Path) -> None:
+    prompter, screen = make_prompter("300", "1", stream=Interrupting)
+    with pytest.raises(typer.Exit):
+        ask_new_project(tmp_path / "never", {}, prompter=prompter)
+    out = " ".join(screen.getvalue().split())
+    intro = "Where a question shows a default in parentheses, Enter takes it; the others need an answer."
+    assert intro in out
+    first = out.index("Expected peak requests per second")
+    assert out.index(intro) < first
+    assert out[first:].split(":")[0] == "Expected peak requests per second"  # it shows no default: it needs one
+
+
 def test_scale_questions_ask_only_what_was_not_given() -> None:
     prompter, screen = make_prompter("1,500", "", "9:1", "heavy", "y", "", "bare-metal")
     answers = ask_scale_answers(prompter, given={"teams": 2})
@@ -210,9 +230,10 @@ def test_project_questions_validate_where_typed_and_follow_copier_yml() -> None:
     assert "✗ port: expected a whole number, got 'http' — try again" in out
     assert "✗ invalid port: must be between 1 and 65535 — try again" in out
     assert "✗ invalid database: 'mysql' is not one of: postgres, sqlite — try again" in out
-    assert "metrics_port (8081):" in out  # a templated default, rendered from the earlier answers
-    assert "database [postgres/sqlite] (postgres):" in out
-    assert "docker [y/n] (yes):" in out
+    assert "Metrics port (8081):" in out  # a templated default, rendered from the earlier answers
+    assert "Database [postgres/sqlite] (postgres):" in out
+    assert "Docker [y/n] (yes):" in out
+    assert "Project name:" in out and "project_name" not in out  # the help text, never the raw key
     assert "preset" not in out.replace("preset: monolith", "")  # chosen before, never asked again
     assert "internal" not in out
 
@@ -231,7 +252,7 @@ def test_fixed_answers_and_when_conditions_skip_questions(tmp_path: Path) -> Non
     assert answers["database"] == "sqlite"  # suggested by the preset
     assert "metrics_port" not in answers  # its `when` is false for port 80
     out = screen.getvalue()
-    assert "project_name (shop-api):" in out and "description" not in out and "port" not in out
+    assert "Project name (shop-api):" in out and "One line" not in out and "Port" not in out
 
 
 def test_a_project_name_whose_folder_is_busy_is_refused_at_the_prompt(
@@ -249,6 +270,9 @@ def test_a_project_name_whose_folder_is_busy_is_refused_at_the_prompt(
 
 
 # --- the whole flow ----------------------------------------------------------------------------
+
+#: How copier.yml's broker question is asked: its help text, its remark on the line above.
+BROKER = "Message broker that carries events between deployables"
 
 SCALE_LINES = ["800", "2", "notifications", "95%", "heavy", "n", "y", "kubernetes"]
 #: The same load, but three teams that must each ship orders or notifications on their own.
@@ -303,8 +327,8 @@ def test_accepting_extracted_asks_the_broker_with_the_advised_default(
     project = ask_new_project(tmp_path / "events-api", {}, prompter=prompter)
     assert (project.answers["preset"], project.answers["broker"]) == ("extracted", broker)
     out = screen.getvalue()
-    assert f"broker [rabbitmq/nats] ({broker}):" in out
-    assert out.count("broker [rabbitmq/nats]") == 1
+    assert f"{BROKER} [rabbitmq/nats] ({broker}):" in out
+    assert out.count("[rabbitmq/nats]") == 1
     record = yaml.safe_load(project.extra_files[".scalefold/advice.yml"])
     assert record["chosen_preset"] == "extracted"
     advised = {o["id"]: o["value"] for o in record["recommendation"]["options"]}
@@ -317,7 +341,7 @@ def test_the_advised_broker_is_only_a_default(tmp_path: Path) -> None:
     project = ask_new_project(tmp_path / "events-api", {}, prompter=prompter)
     assert project.answers["broker"] == "rabbitmq"
     out = screen.getvalue()
-    assert "broker [rabbitmq/nats] (nats):" in out
+    assert f"{BROKER} [rabbitmq/nats] (nats):" in out
     assert "✗ invalid broker: 'kafka' is not one of: rabbitmq, nats — try again" in out
 
 
@@ -346,8 +370,8 @@ def test_accepting_microservices_asks_the_broker_and_advises_kubernetes(tmp_path
     out = " ".join(screen.getvalue().replace("│", " ").split())
     assert "Recommended: microservices" in out
     assert "Use the recommended preset 'microservices'? [y/n] (yes):" in out
-    assert "broker [rabbitmq/nats] (rabbitmq):" in out
-    assert "kubernetes [y/n] (yes):" in out
+    assert f"{BROKER} [rabbitmq/nats] (rabbitmq):" in out
+    assert "Generate Kubernetes manifests [y/n] (yes):" in out
 
 
 def test_another_preset_than_the_recommended_one_is_recorded_as_chosen(tmp_path: Path) -> None:
@@ -364,7 +388,7 @@ def test_another_preset_than_the_recommended_one_is_recorded_as_chosen(tmp_path:
     }
     record = yaml.safe_load(project.extra_files[".scalefold/advice.yml"])
     assert record["recommendation"]["preset"] == "microservices" and record["chosen_preset"] == "monolith"
-    assert "broker [" not in screen.getvalue()  # the monolith has no broker to choose
+    assert "[rabbitmq/nats]" not in screen.getvalue()  # the monolith has no broker to choose
 
 
 def test_data_answers_are_checked_before_any_question(tmp_path: Path) -> None:
@@ -390,7 +414,7 @@ def test_data_answers_are_not_asked(tmp_path: Path) -> None:
     assert project.answers["port"] == 5000 and project.answers["description"] == "Given"
     out = screen.getvalue()
     assert "Preset monolith (from --data)." in out
-    assert "port (" not in out and "Use the recommended preset" not in out
+    assert "HTTP port the service listens on" not in out and "Use the recommended preset" not in out
 
 
 def test_ctrl_c_at_a_question_exits_130_with_nothing_written(

@@ -7,6 +7,7 @@ hanging it.
 
 from __future__ import annotations
 
+import signal
 import subprocess
 import sys
 import time
@@ -20,18 +21,31 @@ pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX p
 
 _INSTALLED = Path(sys.executable).with_name("scalefold")
 COMMAND = [str(_INSTALLED)] if _INSTALLED.exists() else [sys.executable, "-m", "scalefold"]
+#: How copier.yml's broker question is asked: its help text (its remark is on the line above).
+BROKER = "Message broker that carries events between deployables"
 ENV = {"TERM": "dumb", "COLUMNS": "120", "LINES": "50", "PATH": "/usr/bin:/bin", "HOME": str(Path.home())}
 
 
-def spawn(*args: str, cwd: Path) -> pexpect.spawn:
+def interruptible() -> None:
+    """Run in the child before the CLI starts: Ctrl-C interrupts it, however the tests were started.
+
+    A shell starts a background job (``./scripts/test &``, ``nohup``) with SIGINT ignored, and every
+    process below it inherits that, so the Ctrl-C these tests type would do nothing. A person's
+    terminal never ignores it: give the CLI the disposition it has there.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+def spawn(*args: str, cwd: Path, env: dict[str, str] | None = None) -> pexpect.spawn:
     child = pexpect.spawn(
         COMMAND[0],
         [*COMMAND[1:], *args],
         cwd=str(cwd),
-        env=ENV,
+        env=env or ENV,
         encoding="utf-8",
         timeout=30,
         dimensions=(50, 120),
+        preexec_fn=interruptible,
     )
     child.logfile_read = _Transcript()
     return child
@@ -89,10 +103,10 @@ def test_answering_and_accepting_the_recommendation_renders_the_project(tmp_path
     answer_scale_questions(child, rps="300", teams="1")
     child.expect_exact("Recommended: monolith")
     answer(child, "Use the recommended preset 'monolith'?")
-    answer(child, "project_name (shop-api)")
-    answer(child, "description", "Orders for the shop")
-    answer(child, "port (3000)")
-    answer(child, "kubernetes [y/n] (no)")
+    answer(child, "Project name (shop-api)")
+    answer(child, "One-line description of the service", "Orders for the shop")
+    answer(child, "HTTP port the service listens on (3000)")
+    answer(child, "Generate Kubernetes manifests [y/n] (no)")
     child.expect_exact("Created shop-api")
     assert finish(child) == 0, transcript(child)
 
@@ -115,14 +129,14 @@ def test_an_invalid_name_shows_the_reason_and_is_asked_again(tmp_path: Path) -> 
     child = spawn("new", "--no-install", "--no-git", cwd=tmp_path)  # the folder is named after the project
     answer_scale_questions(child, rps="50", teams="1")
     answer(child, "Use the recommended preset")
-    answer(child, "project_name", "Bad_Name")
+    answer(child, "Project name", "Bad_Name")
     child.expect_exact("invalid project name: must start with a lowercase letter")
-    answer(child, "project_name", "good-name")
-    answer(child, "description")
-    answer(child, "port", "99999")
+    answer(child, "Project name", "good-name")
+    answer(child, "One-line description of the service")
+    answer(child, "HTTP port the service listens on", "99999")
     child.expect_exact("invalid port: must be between 1 and 65535")
-    answer(child, "port", "8080")
-    answer(child, "kubernetes")
+    answer(child, "HTTP port the service listens on", "8080")
+    answer(child, "Generate Kubernetes manifests")
     child.expect_exact("Created good-name")
     assert finish(child) == 0, transcript(child)
     assert read_yaml(tmp_path / "good-name" / ".copier-answers.yml")["port"] == 8080
@@ -134,11 +148,11 @@ def test_accepting_microservices_renders_the_services_and_their_manifests(tmp_pa
     answer_scale_questions(child, rps="400", teams="3", independent="orders,notifications")
     child.expect_exact("Recommended: microservices")
     answer(child, "Use the recommended preset 'microservices'? [y/n] (yes)")
-    answer(child, "project_name (shop)")
-    answer(child, "description")
-    answer(child, "broker [rabbitmq/nats] (rabbitmq)")
-    answer(child, "port (3000)")
-    answer(child, "kubernetes [y/n] (yes)")  # services that deploy on their own: manifests are advised
+    answer(child, "Project name (shop)")
+    answer(child, "One-line description of the service")
+    answer(child, f"{BROKER} [rabbitmq/nats] (rabbitmq)")
+    answer(child, "HTTP port the service listens on (3000)")
+    answer(child, "Generate Kubernetes manifests [y/n] (yes)")  # services that deploy on their own: manifests are advised
     child.expect_exact("Created shop", timeout=180)  # four services and their manifests to render
     child.expect_exact("npm run dev -w services/gateway")
     assert finish(child) == 0, transcript(child)
@@ -159,11 +173,11 @@ def test_accepting_extracted_asks_the_broker_with_the_advised_default(tmp_path: 
     answer_scale_questions(child, rps="400", teams="2", independent="notifications", realtime="y")
     child.expect_exact("Recommended: extracted")
     answer(child, "Use the recommended preset 'extracted'? [y/n] (yes)")
-    answer(child, "project_name (notify)")
-    answer(child, "description")
-    answer(child, "broker [rabbitmq/nats] (nats)")  # real-time updates: NATS JetStream is advised
-    answer(child, "port (3000)")
-    answer(child, "kubernetes [y/n] (no)")
+    answer(child, "Project name (notify)")
+    answer(child, "One-line description of the service")
+    answer(child, f"{BROKER} [rabbitmq/nats] (nats)")  # real-time updates: NATS JetStream is advised
+    answer(child, "HTTP port the service listens on (3000)")
+    answer(child, "Generate Kubernetes manifests [y/n] (no)")
     child.expect_exact("Created notify")
     assert finish(child) == 0, transcript(child)
     answers = read_yaml(tmp_path / "notify" / ".copier-answers.yml")
@@ -182,14 +196,30 @@ def test_ctrl_c_mid_way_leaves_no_destination_and_exits_130(tmp_path: Path, wher
     else:
         answer_scale_questions(child, rps="300", teams="1")
         answer(child, "Use the recommended preset")
-        answer(child, "project_name")
-        child.expect_exact("description")
+        answer(child, "Project name")
+        child.expect_exact("One-line description of the service")
     child.expect_exact(": ")
     child.sendintr()
     child.expect_exact("interrupted: nothing was written")
     assert finish(child) == 130, transcript(child)
     assert "Traceback" not in transcript(child)
     assert not (tmp_path / "half").exists()
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_ctrl_c_reaches_the_cli_when_the_tests_run_as_a_background_job(tmp_path: Path) -> None:
+    """`./scripts/test &` starts pytest with SIGINT ignored; the CLI spawned here must still get Ctrl-C."""
+    inherited = signal.signal(signal.SIGINT, signal.SIG_IGN)  # what a shell gives a background job
+    try:
+        child = spawn("new", "half", "--no-install", "--no-git", cwd=tmp_path)
+    finally:
+        signal.signal(signal.SIGINT, inherited)
+    answer(child, "Expected peak requests per second", "300")
+    child.expect_exact("Teams working on the backend")
+    child.expect_exact(": ")
+    child.sendintr()
+    child.expect_exact("interrupted: nothing was written")
+    assert finish(child) == 130, transcript(child)
     assert list(tmp_path.iterdir()) == []
 
 
@@ -203,16 +233,8 @@ def test_ctrl_c_once_rendering_has_started_removes_the_destination(tmp_path: Pat
     npm.chmod(0o755)
     workspace = tmp_path / "work"
     workspace.mkdir()
-    child = pexpect.spawn(
-        COMMAND[0],
-        [*COMMAND[1:], "new", "slow-api", "--preset", "monolith", "--no-git"],
-        cwd=str(workspace),
-        env={**ENV, "PATH": f"{fake_bin}:{ENV['PATH']}"},
-        encoding="utf-8",
-        timeout=30,
-        dimensions=(50, 120),
-    )
-    child.logfile_read = _Transcript()
+    child = spawn("new", "slow-api", "--preset", "monolith", "--no-git", cwd=workspace,
+                  env={**ENV, "PATH": f"{fake_bin}:{ENV['PATH']}"})
     deadline = time.monotonic() + 60
     while not started.exists():  # a dumb terminal shows Rich progress only at the end: watch the disk
         assert time.monotonic() < deadline and child.isalive(), transcript(child)
@@ -281,7 +303,7 @@ def test_new_without_a_terminal_and_no_preset_neither_hangs_nor_prompts(
         "Scale questions",
         "Expected peak requests per second",
         "Use the recommended preset",
-        "project_name (",
+        "Project name (",
     ):
         assert prompt not in out
     answers = read_yaml(tmp_path / "quiet-api" / ".copier-answers.yml")

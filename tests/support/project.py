@@ -6,15 +6,26 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests.support.progress import doing
+
 
 def run(command: list[str], cwd: Path, env: dict[str, str], timeout: float = 900) -> subprocess.CompletedProcess[str]:
-    result = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
+    with doing(f"{_shown(command)} in {cwd.name}"):
+        result = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
     if result.returncode != 0:
         raise AssertionError(
             f"{' '.join(command)} failed with exit code {result.returncode}\n"
             f"--- stdout ---\n{result.stdout[-6000:]}\n--- stderr ---\n{result.stderr[-6000:]}"
         )
     return result
+
+
+def _shown(command: list[str]) -> str:
+    """The command as a person types it (``python -m scalefold new …`` is ``scalefold new …``), cut short."""
+    scalefold = command[1:3] == ["-m", "scalefold"]
+    words = ["scalefold", *command[3:]] if scalefold else [command[0], *command[1:]]
+    words = [Path(word).name if word.startswith("/") else word for word in words]  # paths by their last part
+    return " ".join(words[:6]) + (" …" if len(words) > 6 else "")
 
 
 def npm(script: str, cwd: Path, env: dict[str, str], timeout: float = 900) -> subprocess.CompletedProcess[str]:

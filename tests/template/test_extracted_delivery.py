@@ -62,19 +62,15 @@ DEPLOYMENTS = {
 BROKER_PORTS = {"rabbitmq": {5672, 5671}, "nats": {4222}}
 MONITORING = {"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "monitoring"}}}
 
-# Rendering from a work tree with uncommitted template changes warns; that is expected while developing.
-pytestmark = pytest.mark.filterwarnings("ignore:Dirty template changes:UserWarning")
 
-
-def render(repo_root: Path, dest: Path, **data: Any) -> Path:
+def render(template_dir: Path, dest: Path, **data: Any) -> Path:
     run_copy(
-        str(repo_root),
+        str(template_dir),
         dest,
         data={"project_name": PROJECT_NAME, "port": PORT, "preset": "extracted", **data},
         defaults=True,
         unsafe=True,
         quiet=True,
-        vcs_ref="HEAD",  # includes uncommitted template changes
     )
     return dest
 
@@ -85,8 +81,8 @@ def broker(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture(scope="module")
-def project(tmp_path_factory: pytest.TempPathFactory, repo_root: Path, broker: str) -> Path:
-    return render(repo_root, tmp_path_factory.mktemp(f"extracted-{broker}") / PROJECT_NAME, broker=broker, kubernetes=True)
+def project(tmp_path_factory: pytest.TempPathFactory, template_dir: Path, broker: str) -> Path:
+    return render(template_dir, tmp_path_factory.mktemp(f"extracted-{broker}") / PROJECT_NAME, broker=broker, kubernetes=True)
 
 
 # --- Dockerfiles and .dockerignore ------------------------------------------------------------------
@@ -513,8 +509,8 @@ def test_overlays_scale_the_consumer_and_pin_both_images(rendered: dict[str, lis
         assert budgets == set(DEPLOYMENTS)
 
 
-def test_nothing_kubernetes_is_generated_without_the_answer(tmp_path: Path, repo_root: Path) -> None:
-    plain = render(repo_root, tmp_path / PROJECT_NAME, broker="nats")
+def test_nothing_kubernetes_is_generated_without_the_answer(tmp_path: Path, template_dir: Path) -> None:
+    plain = render(template_dir, tmp_path / PROJECT_NAME, broker="nats")
     assert not (plain / "deploy").exists()
     assert "deploy/k8s" not in (plain / "docs" / "deployment.md").read_text()
     assert (plain / "apps" / "api" / "Dockerfile").is_file()

@@ -13,18 +13,16 @@ from pathlib import Path
 import pytest
 from copier import run_copy
 
-pytestmark = pytest.mark.filterwarnings("ignore:Dirty template changes:UserWarning")
-
 API = Path("apps/api")
 NOTIFICATIONS = Path("services/notifications")
 CONTRACTS = Path("packages/contracts")
 
 
 @pytest.fixture(scope="module", params=["rabbitmq", "nats"])
-def project(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, repo_root: Path) -> Path:
+def project(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, template_dir: Path) -> Path:
     dest = tmp_path_factory.mktemp(f"extracted-{request.param}") / "shop"
-    run_copy(str(repo_root), dest, data={"project_name": "shop", "preset": "extracted", "broker": request.param},
-             defaults=True, unsafe=True, quiet=True, vcs_ref="HEAD")
+    run_copy(str(template_dir), dest, data={"project_name": "shop", "preset": "extracted", "broker": request.param},
+             defaults=True, unsafe=True, quiet=True)
     return dest
 
 

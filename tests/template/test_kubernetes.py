@@ -56,27 +56,23 @@ EXPECTED_KINDS = {
     "Ingress",
 }
 
-# Rendering from a work tree with uncommitted template changes warns; that is expected while developing.
-pytestmark = pytest.mark.filterwarnings("ignore:Dirty template changes:UserWarning")
 
 
-
-def render(repo_root: Path, dest: Path, **data: Any) -> Path:
+def render(template_dir: Path, dest: Path, **data: Any) -> Path:
     run_copy(
-        str(repo_root),
+        str(template_dir),
         dest,
         data={"project_name": PROJECT_NAME, "port": PORT, **data},
         defaults=True,
         unsafe=True,
         quiet=True,
-        vcs_ref="HEAD",  # includes uncommitted template changes
     )
     return dest
 
 
 @pytest.fixture(scope="module")
-def project(tmp_path_factory: pytest.TempPathFactory, repo_root: Path) -> Path:
-    return render(repo_root, tmp_path_factory.mktemp("kubernetes") / PROJECT_NAME, kubernetes=True)
+def project(tmp_path_factory: pytest.TempPathFactory, template_dir: Path) -> Path:
+    return render(template_dir, tmp_path_factory.mktemp("kubernetes") / PROJECT_NAME, kubernetes=True)
 
 
 @pytest.fixture(scope="module")
@@ -132,8 +128,8 @@ def quantity(value: str | int) -> Decimal:
 # --- Rendering ----------------------------------------------------------------------------------
 
 
-def test_nothing_kubernetes_is_generated_by_default(tmp_path: Path, repo_root: Path) -> None:
-    plain = render(repo_root, tmp_path / PROJECT_NAME)
+def test_nothing_kubernetes_is_generated_by_default(tmp_path: Path, template_dir: Path) -> None:
+    plain = render(template_dir, tmp_path / PROJECT_NAME)
     assert not (plain / "deploy").exists()
     assert "deploy/k8s" not in (plain / "docs" / "deployment.md").read_text()
     assert (plain / "docs" / "deployment.md").is_file() and (plain / "Dockerfile").is_file()

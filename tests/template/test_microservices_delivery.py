@@ -79,8 +79,6 @@ GATEWAY = {
     }
 }
 
-pytestmark = pytest.mark.filterwarnings("ignore:Dirty template changes:UserWarning")
-
 
 @pytest.fixture(scope="module", params=BROKERS)
 def broker(request: pytest.FixtureRequest) -> str:
@@ -88,10 +86,10 @@ def broker(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture(scope="module")
-def project(tmp_path_factory: pytest.TempPathFactory, repo_root: Path, broker: str) -> Path:
+def project(tmp_path_factory: pytest.TempPathFactory, template_dir: Path, broker: str) -> Path:
     dest = tmp_path_factory.mktemp(f"microservices-{broker}") / PROJECT_NAME
     run_copy(
-        str(repo_root),
+        str(template_dir),
         dest,
         data={
             "project_name": PROJECT_NAME,
@@ -103,7 +101,6 @@ def project(tmp_path_factory: pytest.TempPathFactory, repo_root: Path, broker: s
         defaults=True,
         unsafe=True,
         quiet=True,
-        vcs_ref="HEAD",  # includes uncommitted template changes
     )
     return dest
 

@@ -11,18 +11,17 @@ from copier import run_copy
 
 from scalefold.commands.new import MICROSERVICES_DEV_PORTS, dev_port
 
-pytestmark = pytest.mark.filterwarnings("ignore:Dirty template changes:UserWarning")
-
 
 def _defaults(project_ts: Path) -> dict[str, int]:
     """The ports a service's src/shared/project.ts declares, by name (defaultPort, defaultWorkerPort…)."""
     return {name: int(value) for name, value in re.findall(r"(default\w*Port): (\d+),", project_ts.read_text())}
 
 
+@pytest.mark.smoke
 @pytest.mark.parametrize("port", [3000, 65533])
-def test_each_process_defaults_to_the_port_the_cli_announces(repo_root: Path, tmp_path: Path, port: int) -> None:
-    run_copy(str(repo_root), tmp_path, data={"project_name": "shop", "preset": "microservices", "port": port},
-             defaults=True, unsafe=True, quiet=True, vcs_ref="HEAD")
+def test_each_process_defaults_to_the_port_the_cli_announces(template_dir: Path, tmp_path: Path, port: int) -> None:
+    run_copy(str(template_dir), tmp_path, data={"project_name": "shop", "preset": "microservices", "port": port},
+             defaults=True, unsafe=True, quiet=True)
     expected = {name: dev_port(port, offset) for name, offset in MICROSERVICES_DEV_PORTS.items()}
     services = tmp_path / "services"
 

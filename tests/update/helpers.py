@@ -18,6 +18,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests.support.progress import doing
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 CARRY_RENAME = "cli/scalefold/upgrade/carry_rename.py"
 
@@ -151,11 +153,12 @@ def generate(template: Path, dest: Path, version: str = "v0.1.0", **answers: str
 
 def run_scalefold(*args: str, cwd: Path, env: dict[str, str] | None = None, timeout: float = 300) -> subprocess.CompletedProcess[str]:
     """The CLI as a user runs it, stdin closed."""
-    return subprocess.run(
-        [sys.executable, "-m", "scalefold", *args],
-        cwd=cwd, capture_output=True, text=True, input="", timeout=timeout,
-        env={**os.environ, "COLUMNS": "200", **GIT_ENV, **(env or {})},
-    )
+    with doing(f"scalefold {' '.join(args[:3])} …"):
+        return subprocess.run(
+            [sys.executable, "-m", "scalefold", *args],
+            cwd=cwd, capture_output=True, text=True, input="", timeout=timeout,
+            env={**os.environ, "COLUMNS": "200", **GIT_ENV, **(env or {})},
+        )
 
 
 def clone_this_repository(dest: Path) -> Path:

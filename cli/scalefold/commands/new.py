@@ -2,37 +2,68 @@
 
 from __future__ import annotations
 
+import shlex
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Optional
 
 import typer
+from rich.markup import escape
 from rich.panel import Panel
 
 from scalefold.console import console, err_console
 from scalefold.errors import UsageError
+from scalefold.pinned import PinnedTemplate, pin_template
 from scalefold.presets import load_preset
 from scalefold.progress import step_progress
 from scalefold.project import NewOptions, create_project, slugify
-from scalefold.questions import load_questions, parse_data_pairs, validate_answers
+from scalefold.questions import Question, load_questions, parse_data_pairs, validate_answers
+from scalefold.settings import load_settings
+from scalefold.upgrade.source import TemplateSource
 
 
 def _terminal_attached() -> bool:
     return sys.stdin.isatty() and sys.stdout.isatty()
 
 
-def resolve_answers(destination: Path | None, preset: str | None, data: list[str]) -> tuple[Path, dict[str, Any]]:
+def resolve_answers(
+    destination: Path | None,
+    preset: str | None,
+    data: list[str],
+    questions: Mapping[str, Question] | None = None,
+) -> tuple[Path, dict[str, Any]]:
     """Combine preset answers, ``--data`` and the destination folder into validated answers."""
     answers: dict[str, Any] = {}
     if preset:
-        answers.update(load_preset(preset).answers)
+        answers.update(load_preset(preset, questions).answers)
     answers.update(parse_data_pairs(data))
+    folder = None
     if "project_name" not in answers:
         if destination is None:
             raise UsageError("give a destination folder (scalefold new DEST) or --data project_name=NAME")
-        answers["project_name"] = slugify(destination.resolve().name)
-    answers = validate_answers(answers)
+        folder = destination.resolve().name
+        answers["project_name"] = slugify(folder)
+    answers = validate_answers(answers, questions)
+    if folder is not None:
+        _say_if_renamed(folder, answers["project_name"])
     return destination or Path(answers["project_name"]), answers
+
+
+def _say_if_renamed(folder: str, project_name: str) -> None:
+    """The project name is derived from the folder's; when they differ, say so rather than rename silently.
+
+    A folder name only has to suit the file system ("My API", "2fast"), a project name is an npm package
+    name; refusing every such folder would refuse an intent that is clear, so the name is derived, shown,
+    and can be chosen instead.
+    """
+    if project_name != folder:
+        err_console.print(
+            f"[warn]note:[/warn] the folder name {escape(repr(folder))} is not a valid project name (an npm "
+            "package name: lowercase letters, digits and dashes, starting with a letter); the project is named "
+            f"{escape(repr(project_name))} (choose another with --data project_name=NAME)",
+            soft_wrap=True,
+        )
 
 
 #: Where each process of the microservices preset listens in development, as offsets from the `port`
@@ -75,10 +106,17 @@ def _microservices_from_source(port: int) -> list[str]:
     )
 
 
-def _next_steps(options: NewOptions) -> str:
-    port = int(options.answers.get("port", load_questions()["port"].default))
+def shell_path(path: Path) -> str:
+    """``path`` as a shell command's argument: quoted where needed, never taken for an option."""
+    text = str(path)
+    return shlex.quote(f"./{text}" if text.startswith("-") else text)
+
+
+def _next_steps(options: NewOptions, questions: Mapping[str, Question]) -> str:
+    port_question = questions.get("port")
+    port = int(options.answers.get("port", port_question.default if port_question else 3000))
     preset = options.answers.get("preset", "monolith")
-    steps = [f"cd {options.destination}"]
+    steps = [f"cd {shell_path(options.destination)}"]
     if not options.install:
         steps.append("npm install")
     if preset == "monolith":
@@ -119,6 +157,13 @@ def new(
         metavar="URL|PATH",
         help="Git source the project records for later updates (default: the configured one; see docs/upgrading.md).",
     ),
+    vcs_ref: Optional[str] = typer.Option(
+        None,
+        "--vcs-ref",
+        metavar="VERSION",
+        help="Render this version of the template (a tag such as v0.1.0, or a commit), read from the template "
+        "source, instead of this scalefold's (see docs/upgrading.md).",
+    ),
 ) -> None:
     """Create a new backend project.
 
@@ -126,15 +171,17 @@ def new(
 
     With --preset or --defaults, or without a terminal, it never prompts (defaults fill the gaps).
     """
+    pinned = _pinned(template_source, vcs_ref)
+    questions = pinned.questions if pinned else load_questions()
     interactive = not defaults and preset is None and _terminal_attached()
     extra_files: dict[str, str] = {}
     if interactive:
         from scalefold.interactive import ask_new_project
 
-        project = ask_new_project(destination, parse_data_pairs(data), force=force)
+        project = ask_new_project(destination, parse_data_pairs(data), force=force, questions=questions)
         destination, answers, extra_files = project.destination, project.answers, project.extra_files
     else:
-        destination, answers = resolve_answers(destination, preset, data)
+        destination, answers = resolve_answers(destination, preset, data, questions)
     options = NewOptions(
         destination,
         answers,
@@ -143,18 +190,41 @@ def new(
         git=not no_git,
         extra_files=extra_files,
         template_source=template_source,
+        pinned=pinned,
     )
     try:
         with step_progress() as steps:
-            create_project(options, report=steps)
+            created = create_project(options, report=steps, warn=_warn)
     except KeyboardInterrupt:
         written = destination.is_dir() and any(destination.iterdir())
         left = f"{destination} may be incomplete" if written else "nothing was left behind"
         err_console.print(f"[warn]interrupted[/warn]: {left}")
         raise typer.Exit(130) from None
+    if created.replaced:
+        console.print(f"[warn]Replaced {len(created.replaced)} existing file(s)[/warn] (--force):")
+        for path in created.replaced:
+            console.print(f"  {escape(path)}", soft_wrap=True)
     console.print(
-        Panel(_next_steps(options), title=f"[ok]Created {answers['project_name']}[/ok] — next steps", title_align="left")
+        Panel(
+            _next_steps(options, questions),
+            title=f"[ok]Created {answers['project_name']}[/ok] — next steps",
+            title_align="left",
+        )
     )
+
+
+def _pinned(template_source: str | None, vcs_ref: str | None) -> PinnedTemplate | None:
+    """The template version ``--vcs-ref`` names, from ``--template-source`` (else the configured source)."""
+    if vcs_ref is None:
+        return None
+    if not vcs_ref.strip():
+        raise UsageError("--vcs-ref needs a version (a tag such as v0.1.0, or a commit)")
+    source = TemplateSource.parse(load_settings(template_source).template_source)
+    return pin_template(source, vcs_ref.strip())
+
+
+def _warn(message: str) -> None:
+    err_console.print(f"[warn]warning:[/warn] {escape(message)}", soft_wrap=True)
 
 
 def register(app: typer.Typer) -> None:

@@ -100,7 +100,7 @@ def update(
 
     Your edits survive; where yours and the template's touch the same lines the file gets conflict
     markers and is listed. The project must be committed first (exit code 2 otherwise); exit code 1
-    means the update was applied with conflicts to resolve.
+    means the update was applied with conflicts to resolve (with --pretend: that it would conflict).
     """
     result: UpdateResult | None = None
     with step_progress() as steps:
@@ -118,6 +118,8 @@ def update(
     _show_conflicts(result)
     if pretend:
         console.print("[muted]--pretend: nothing was written.[/muted]")
+        if result.conflicts:
+            raise typer.Exit(1)  # the exit code the update itself would have
         return
     console.print(Panel(_next_steps(result), title="[ok]Updated[/ok] — next steps", title_align="left"))
     if not no_check:

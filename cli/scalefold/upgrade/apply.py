@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 
-from scalefold.errors import StepFailed, UsageError
+from scalefold.errors import StepFailed, UsageError, command_output_reason
 from scalefold.upgrade.answers import ANSWERS_FILE, record_template
 from scalefold.upgrade.conflicts import Conflict, find_conflicts
 from scalefold.upgrade.git import commit_all, git, last_line
@@ -100,6 +100,7 @@ def _scratch_clone(plan: UpdatePlan, workdir: Path) -> _Scratch:
 def _copier_update(project: Path, plan: UpdatePlan) -> None:
     from copier import run_update as copier_run_update  # imported late: it is the slowest import of the tool
     from copier.errors import CopierError, TaskError, UnsafeTemplateError
+    from plumbum import ProcessExecutionError  # what Copier raises when a git command it runs fails
 
     try:
         with warnings.catch_warnings():
@@ -124,6 +125,12 @@ def _copier_update(project: Path, plan: UpdatePlan) -> None:
         raise StepFailed(f"a migration of template version {plan.target} failed ({exc}); nothing was changed") from None
     except CopierError as exc:
         raise StepFailed(f"Copier could not update the project: {exc}; nothing was changed") from None
+    except ProcessExecutionError as exc:
+        raise StepFailed(
+            f"git failed while Copier read template version {plan.target} from {plan.source} "
+            f"({command_output_reason(exc)}); "
+            "check the source with git fsck, or pass --template-source with a clone that works; nothing was changed"
+        ) from None
 
 
 def _stage_result(scratch: _Scratch, base: str) -> None:
