@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import fcntl
 import shutil
-import sys
 from pathlib import Path
 
 import pytest
 
+from tests.support.progress import doing
 from tests.support.project import npm, scalefold_new
 
 #: What `npm run build` must leave in every preset: (folder, entry point).
@@ -47,16 +47,11 @@ def built_project(tmp_path_factory: pytest.TempPathFactory, env: dict[str, str],
         if not done.is_file():
             if project.exists():
                 shutil.rmtree(project)  # a build that failed half-way on another worker
-            _progress(f"generating, installing and building the {key} project (a few minutes)")
             data = [] if broker is None else ["--data", f"broker={broker}"]
-            scalefold_new(project, env, "--preset", preset, *data, "--defaults", "--no-git")
-            npm("build", project, env)
+            with doing(f"generating, installing and building the {key} project"):
+                scalefold_new(project, env, "--preset", preset, *data, "--defaults", "--no-git")
+                npm("build", project, env)
             missing = [f"{where}/{entry}" for where, entry in ENTRY_POINTS[preset] if not (project / where / entry).is_file()]
             assert not missing, f"npm run build left no {', '.join(missing)}"
             done.touch()
     return project
-
-
-def _progress(message: str) -> None:
-    # Shown with -s or in the live log; silent otherwise, like any fixture.
-    print(f"[scalefold tests] {message}", file=sys.stderr, flush=True)
