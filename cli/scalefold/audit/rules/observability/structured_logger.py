@@ -1,0 +1,58 @@
+"""OBS-001: log through a structured logger."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from scalefold.audit.detectors import FACTORY_NAMES, creates_server
+from scalefold.audit.js.facts import Import, Mark
+from scalefold.audit.js.syntax import Call, JsFile
+from scalefold.audit.js.visitors import on_call, on_import
+from scalefold.audit.model import Category, Hit, Severity, Unchecked
+from scalefold.audit.project import Project
+from scalefold.audit.rule import Rule
+from scalefold.audit.rules.common import missing
+from scalefold.audit.rules.security.common import PRESENT
+
+_LOGGERS = frozenset(
+    {"pino", "winston", "bunyan", "log4js", "pino-http", "express-pino-logger", "@logtape/logtape", "roarr"}
+)
+
+
+@on_import
+def _logger_imported(file: JsFile, imp: Import) -> Iterator[Mark]:
+    module = imp.spec.removeprefix("node:")
+    if module in _LOGGERS:
+        yield Mark(PRESENT, file.location_at(imp.line, f"import {module}"))
+
+
+@on_call(*FACTORY_NAMES)
+def _server_logger(file: JsFile, call: Call) -> Iterator[Mark]:
+    """`Fastify({ logger: … })` or `Fastify({ loggerInstance })`: pino, built in."""
+    options = file.object_props(call.args[0] if call.args else None) or {}
+    if creates_server(file, call) and {"logger", "loggerInstance"} & options.keys():
+        yield file.mark(PRESENT, call.node)
+
+
+def check(project: Project, rule: Rule) -> Iterator[Hit | Unchecked]:
+    for pkg in project.require_services():
+        if pkg.framework == "nestjs" or project.mark(rule, pkg, PRESENT) is not None:
+            continue
+        hint = "`Fastify({ logger: … })`" if pkg.framework == "fastify" else "pino or winston"
+        yield missing(project, pkg, f"No structured logger: use {hint}", "no logger")
+
+
+RULE = Rule(
+    id="OBS-001",
+    name="observability-structured-logger",
+    category=Category.OBSERVABILITY,
+    severity=Severity.WARNING,
+    title="Log through a structured logger",
+    rationale="""JSON logs with levels, timestamps and request ids can be searched, filtered and alerted
+        on; `console` output is unstructured text, synchronous on pipes, and cannot be turned down
+        in production.""",
+    fix="""Use pino (Fastify's built-in logger: `Fastify({ logger: { level: config.logLevel } })`) or
+        winston, and log through `request.log` inside handlers.""",
+    check=check,
+    visitors=(_logger_imported, _server_logger),
+)
