@@ -6,9 +6,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from scalefold.audit.catalogue import get_rule
 from scalefold.audit.model import Severity
 from scalefold.audit.parsers.yamlloc import ParseError, load_yaml_documents
+from scalefold.audit.registry import get_rule
 from scalefold.errors import UsageError
 
 CONFIG_NAMES = (".scalefold.yml", ".scalefold.yaml")

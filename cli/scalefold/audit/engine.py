@@ -11,7 +11,6 @@ from pathlib import Path
 
 from scalefold.audit import suppressions
 from scalefold.audit.baseline import apply_baseline, fingerprint, load_baseline, write_baseline
-from scalefold.audit.catalogue import DETECTORS, catalogue
 from scalefold.audit.config import AuditConfig, load_config
 from scalefold.audit.js.visitors import VisitorTable
 from scalefold.audit.model import (
@@ -26,6 +25,7 @@ from scalefold.audit.model import (
     Undetermined,
 )
 from scalefold.audit.project import Project, unread_reason
+from scalefold.audit.registry import DETECTORS, catalogue
 from scalefold.audit.results import Finding, InternalError, Report, RuleResult, score
 from scalefold.audit.rule import Rule
 from scalefold.errors import UsageError

@@ -1,7 +1,7 @@
 """What a rule is: its metadata, its visitors and its check, in one object.
 
 Each rule lives in one module of ``scalefold.audit.rules.<category>`` that builds one ``Rule``;
-``scalefold.audit.catalogue`` lists them all explicitly. A rule's check receives the project and
+``scalefold.audit.registry`` lists them all explicitly. A rule's check receives the project and
 the rule itself, and returns ``Hit`` objects (violations), ``Unchecked`` objects (parts it could not
 judge), or raises ``NotApplicable`` / ``Undetermined``. What the rule's visitors found while the
 sources were analysed is read back with ``project.source_hits(rule)`` and ``project.mark(rule, …)``.

@@ -181,11 +181,11 @@ def _collect_declarations(file: JsFile, declarators: list[ts.Node], functions: l
                 _bind_require(file, name, module)
             continue
         if name.type == "identifier":
-            file.declarations.setdefault(file.text(name), value)
+            file.declare(file.text(name), value, at=node)
     for node in functions:
         name = node.child_by_field_name("name")
         if name is not None:
-            file.declarations.setdefault(file.text(name), node)
+            file.declare(file.text(name), node, at=node)
 
 
 def _bind_require(file: JsFile, name: ts.Node, module: str) -> None:

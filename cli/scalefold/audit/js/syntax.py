@@ -68,7 +68,32 @@ class JsFile:
         self.tree = tree
         self.imports: list[Import] = []
         self.bindings: dict[str, tuple[str, str]] = {}  # local name -> (module, imported name)
-        self.declarations: dict[str, ts.Node] = {}  # name -> initializer or function declaration
+        # name -> (initializer or function declaration, the function it is declared in or None), in document order
+        self._declared: dict[str, list[tuple[ts.Node, ts.Node | None]]] = {}
+
+    # ----- declarations
+
+    def declare(self, name: str, value: ts.Node, at: ts.Node) -> None:
+        self._declared.setdefault(name, []).append((value, self.enclosing_function(at)))
+
+    def declaration(self, name: str, at: ts.Node | None = None) -> ts.Node | None:
+        """The value ``name`` was declared with, as seen from ``at``: the first declaration in the
+        innermost function around ``at`` that declares it, else the module's, else None (a name
+        declared only inside another function is not visible here)."""
+        candidates = self._declared.get(name)
+        if not candidates:
+            return None
+        if at is not None:
+            for fn in self.enclosing_functions(at):
+                found = next(
+                    (value for value, scope in candidates if scope is not None and scope.id == fn.id), None
+                )
+                if found is not None:
+                    return found
+        return next((value for value, scope in candidates if scope is None), None)
+
+    def enclosing_function(self, node: ts.Node) -> ts.Node | None:
+        return next(self.enclosing_functions(node), None)
 
     # ----- what visitors return
 
@@ -119,7 +144,7 @@ class JsFile:
         node = self.unwrap(node)
         seen = 0
         while node is not None and node.type == "identifier" and seen < 5:
-            target = self.declarations.get(self.text(node))
+            target = self.declaration(self.text(node), at=node)
             if target is None or target.type in FUNCTION_TYPES:
                 return node
             node = self.unwrap(target)

@@ -57,7 +57,7 @@ def _words(file: JsFile, node: ts.Node, depth: int = 0) -> Iterator[str]:
         if child.type in _NAMES:
             name = file.text(child)
             yield name
-            target = file.declarations.get(name) if child.type == "identifier" else None
+            target = file.declaration(name, at=child) if child.type == "identifier" else None
             if target is not None and depth < _FOLLOW_DEPTH and target.start_byte != node.start_byte:
                 yield from _words(file, target, depth + 1)
         elif child.type in {"string_fragment", "template_string"}:

@@ -49,7 +49,7 @@ def _closes_something(file: JsFile, fn: ts.Node, depth: int = 0) -> bool:
             name = file.text(callee)
             if name in _CLOSE_CALLS or name in file.bindings:
                 return True  # an imported shutdown helper: trust it
-            target = file.declarations.get(name)
+            target = file.declaration(name, at=node)
             target = file.unwrap(target) if target is not None else None
             if (
                 target is not None
@@ -69,7 +69,7 @@ def _sigterm_handler(file: JsFile, call: Call) -> Iterator[Hit]:
     if handler is not None and handler.type == "identifier":
         if file.text(handler) in file.bindings:
             return  # an imported handler: trust it
-        target = file.declarations.get(file.text(handler))
+        target = file.declaration(file.text(handler), at=handler)
         handler = file.unwrap(target) if target is not None else None
     if handler is not None and handler.type in FUNCTION_TYPES and not _closes_something(file, handler):
         yield file.hit(

@@ -13,7 +13,7 @@ def handler_function(file: JsFile, node: ts.Node | None) -> ts.Node | None:
     """The function passed as a handler, directly or through a same-file declaration."""
     node = file.unwrap(node)
     if node is not None and node.type == "identifier":
-        target = file.declarations.get(file.text(node))
+        target = file.declaration(file.text(node), at=node)
         node = file.unwrap(target) if target is not None else None
     return node if node is not None and node.type in FUNCTION_TYPES else None
 

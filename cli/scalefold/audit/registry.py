@@ -1,4 +1,4 @@
-"""The rule catalogue: every rule and detector, listed explicitly, in report order.
+"""The rule catalogue: every rule and detector, listed explicitly, in report order (the registry).
 
 Adding a rule means writing its module under ``rules/<category>/`` and adding its ``RULE`` here;
 nothing registers itself when imported.
