@@ -15,14 +15,14 @@ from datetime import date
 from enum import Enum
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from scalefold.audit.detectors import APP, SERVER
 from scalefold.audit.files import FileEntry, FileTree, read_text, walk
 from scalefold.audit.js.analysis import analyse
 from scalefold.audit.js.facts import JsFacts, VisitorError
 from scalefold.audit.js.visitors import VisitorTable
-from scalefold.audit.model import Hit, Location, NotApplicable, Note
+from scalefold.audit.model import Hit, Location, NotApplicable, Note, Undetermined
 from scalefold.audit.packages import NodePackage, bare_module, is_server_source
 from scalefold.audit.parsers.dockerfile import (
     Dockerfile,
@@ -214,6 +214,13 @@ class Project:
 
     def _unreadable(self, kind: Input, rel: str, reason: str) -> None:
         self.unread[kind].setdefault(rel, reason)
+
+    def _nothing_read(self, kind: Input, absent: str) -> NoReturn:
+        """Nothing of ``kind`` to look at: not applicable, unless some of it could not be read."""
+        unread = sorted(self.unread[kind].items())
+        if unread:
+            raise Undetermined(unread_reason((kind, path, reason) for path, reason in unread))
+        raise NotApplicable(absent)
 
     # ------------------------------------------------------------------ Node packages
 
@@ -411,7 +418,7 @@ class Project:
 
     def require_dockerfiles(self) -> list[Dockerfile]:
         if not self.dockerfiles:
-            raise NotApplicable("no Dockerfile")
+            self._nothing_read(Input.DOCKERFILE, "no Dockerfile")
         return self.dockerfiles
 
     # ------------------------------------------------------------------ GitHub Actions
@@ -440,7 +447,7 @@ class Project:
 
     def require_workflows(self) -> list[Workflow]:
         if not self.workflows:
-            raise NotApplicable("no GitHub Actions workflows")
+            self._nothing_read(Input.WORKFLOW, "no GitHub Actions workflows")
         return self.workflows
 
     # ------------------------------------------------------------------ Kubernetes
@@ -514,7 +521,7 @@ class Project:
 
     def require_workloads(self) -> list[Workload]:
         if not self.workloads:
-            raise NotApplicable("no Kubernetes workload manifests")
+            self._nothing_read(Input.KUBERNETES, "no Kubernetes workload manifests")
         return self.workloads
 
 
