@@ -184,6 +184,7 @@ def walk(root: Path, exclude: tuple[str, ...] = ()) -> FileTree:
 class ReadResult:
     text: str | None
     note: Note | None = None
+    data: bytes | None = None  # the file's UTF-8 bytes (byte-order mark removed) when it was read
 
 
 _CONFLICT_START = "<<<<<<<"
@@ -233,4 +234,4 @@ def read_text(entry: FileEntry, max_bytes: int = MAX_FILE_BYTES) -> ReadResult:
         return ReadResult(None, Note(entry.rel, "not UTF-8 text, skipped"))
     if has_conflict_markers(text):
         return ReadResult(None, Note(entry.rel, "has unresolved merge-conflict markers, skipped"))
-    return ReadResult(text)
+    return ReadResult(text, data=data)

@@ -61,13 +61,13 @@ def _worker_init(table: VisitorTable) -> None:
 def _analyse_entry(entry: FileEntry) -> JsFacts:
     assert _TABLE is not None
     result = read_text(entry, max_bytes=MAX_SOURCE_BYTES)
-    if result.text is None:
+    if result.data is None:
         facts = JsFacts(path=entry.rel, unread=result.note.message if result.note else "not read")
         if result.note is not None:
             facts.notes.append(result.note)
         return facts
     try:
-        return analyse(entry.rel, result.text.encode("utf-8"), _TABLE)
+        return analyse(entry.rel, result.data, _TABLE)
     except Exception as exc:  # noqa: BLE001 - a parser failure on one file must not end the audit
         reason = f"could not be analysed ({exc.__class__.__name__}), skipped"
         return JsFacts(path=entry.rel, notes=[Note(entry.rel, reason)], unread=reason)
@@ -128,6 +128,7 @@ class Project:
         self._yaml: dict[str, list[Any] | None] = {}
         self._json: dict[str, Any] = {}
         self._json_errors: dict[str, ParseError] = {}
+        self._shared: dict[str, Any] = {}
 
     # ------------------------------------------------------------------ files
 
@@ -194,6 +195,12 @@ class Project:
     def json_error(self, rel: str) -> ParseError | None:
         """Why ``rel`` could not be read as JSON (after ``json(rel)``), if it could not."""
         return self._json_errors.get(rel)
+
+    def shared(self, key: str, compute: Callable[[], Any]) -> Any:
+        """A value derived once per run and shared by the rules that need it (``key`` names it)."""
+        if key not in self._shared:
+            self._shared[key] = compute()
+        return self._shared[key]
 
     # ------------------------------------------------------------------ what could not be read
 

@@ -2,8 +2,8 @@
 
 The file is parsed once and one tree-sitter query collects every node kind a visitor may want.
 The query cursor returns each capture's nodes as a set (ordered by memory address, so differently
-on each run): they are sorted back into document order here, outer nodes first, so "the first
-declaration of a name" or "the first place a signal shows" is the same on every run.
+on each run): they are sorted back into document order here (by start, then end, byte), so "the
+first declaration of a name" or "the first place a signal shows" is the same on every run.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from __future__ import annotations
 import traceback
 from collections.abc import Iterable
 from functools import cache
+from operator import attrgetter
 
 import tree_sitter as ts
 
@@ -56,8 +57,11 @@ def _language(ext: str) -> tuple[ts.Parser, ts.Query]:
     return ts.Parser(language), ts.Query(language, _QUERY_SOURCE)
 
 
+_POSITION = attrgetter("start_byte", "end_byte")
+
+
 def _in_document_order(nodes: list[ts.Node]) -> list[ts.Node]:
-    return sorted(nodes, key=lambda node: (node.start_byte, -node.end_byte))
+    return sorted(nodes, key=_POSITION)
 
 
 class _Dispatch:
@@ -207,17 +211,20 @@ def _visit_calls(
 ) -> None:
     routes = table.all(Kind.ROUTE)
     any_sync = table.any_sync
+    by_name = table.by_name.get(Kind.CALL, {})
+    text = file.text
     for node in nodes:
         callee = node.child_by_field_name("function")
         if callee is None:
             continue
         obj: ts.Node | None = None
-        if callee.type == "identifier":
-            name = file.text(callee)
-        elif callee.type == "member_expression":
-            name = file.text(callee.child_by_field_name("property"))
+        kind = callee.type
+        if kind == "identifier":
+            name = text(callee)
+        elif kind == "member_expression":
+            name = text(callee.child_by_field_name("property"))
             obj = callee.child_by_field_name("object")
-        elif callee.type == "import":
+        elif kind == "import":
             args = call_arguments(node)
             spec = file.string_value(args[0]) if args else None
             if spec is not None:
@@ -225,12 +232,13 @@ def _visit_calls(
             continue
         else:
             continue
-        visitors = table.named(Kind.CALL, name)
-        is_sync = name.endswith("Sync") and bool(any_sync)
+        visitors = by_name.get(name)
+        is_sync = bool(any_sync) and name.endswith("Sync")
         if not visitors and not is_sync and name not in ROUTE_NAMES:
             continue
         call = Call(node, name, obj, call_arguments(node))
-        dispatch.run(visitors, call)
+        if visitors:
+            dispatch.run(visitors, call)
         if is_sync:
             dispatch.run(any_sync, call)
         route = route_of(file, call)

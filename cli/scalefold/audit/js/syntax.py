@@ -68,13 +68,13 @@ class JsFile:
         self.tree = tree
         self.imports: list[Import] = []
         self.bindings: dict[str, tuple[str, str]] = {}  # local name -> (module, imported name)
-        # name -> (initializer or function declaration, the function it is declared in or None), in document order
-        self._declared: dict[str, list[tuple[ts.Node, ts.Node | None]]] = {}
+        # name -> [(initializer or function declaration, the declaring node)], in document order
+        self._declared: dict[str, list[tuple[ts.Node, ts.Node]]] = {}
 
     # ----- declarations
 
     def declare(self, name: str, value: ts.Node, at: ts.Node) -> None:
-        self._declared.setdefault(name, []).append((value, self.enclosing_function(at)))
+        self._declared.setdefault(name, []).append((value, at))
 
     def declaration(self, name: str, at: ts.Node | None = None) -> ts.Node | None:
         """The value ``name`` was declared with, as seen from ``at``: the first declaration in the
@@ -83,14 +83,16 @@ class JsFile:
         candidates = self._declared.get(name)
         if not candidates:
             return None
+        # The function each candidate is declared in (None: the module), worked out only when looked up.
+        scoped = [(value, self.enclosing_function(where)) for value, where in candidates]
         if at is not None:
             for fn in self.enclosing_functions(at):
                 found = next(
-                    (value for value, scope in candidates if scope is not None and scope.id == fn.id), None
+                    (value for value, scope in scoped if scope is not None and scope.id == fn.id), None
                 )
                 if found is not None:
                     return found
-        return next((value for value, scope in candidates if scope is None), None)
+        return next((value for value, scope in scoped if scope is None), None)
 
     def enclosing_function(self, node: ts.Node) -> ts.Node | None:
         return next(self.enclosing_functions(node), None)

@@ -118,18 +118,27 @@ _WHAT = {
 }
 
 
+def _layered_imports(project: Project) -> dict[str, list[tuple[Import, Target]]]:
+    """For each file of a layer: its imports and what they point to (shared by the three layer rules)."""
+    sources = project.source_facts()
+    return {
+        rel: [(imp, classify(sources, rel, imp)) for imp in facts.imports]  # type: ignore[arg-type]
+        for rel, facts in sources.items()
+        if layer_of(rel) is not None
+    }
+
+
 def layer_violations(project: Project, layer: str, forbidden: set[str], advice: str) -> Iterator[Hit]:
     """Imports from files of ``layer`` into the ``forbidden`` kinds of code."""
     project.require_node()
-    sources = project.source_facts()
-    layered = {rel: layer_of(rel) for rel in sources}
-    if not any(layered.values()):
+    project.source_facts()  # what the rule reads (the shared value below is built from it once)
+    layered = project.shared("architecture:layered-imports", lambda: _layered_imports(project))
+    if not layered:
         raise NotApplicable("the project does not follow a routes/service/repository layout")
-    for rel, facts in sources.items():
-        if layered[rel] != layer:
+    for rel, imports in layered.items():
+        if layer_of(rel) != layer:
             continue
-        for imp in facts.imports:
-            target = classify(sources, rel, imp)  # type: ignore[arg-type]
+        for imp, target in imports:
             if target.kind in forbidden:
                 yield Hit(
                     Location(rel, imp.line, f"{layer} imports {imp.spec}"),
