@@ -28,6 +28,13 @@ def creates_server(file: JsFile, call: Call) -> bool:
     return module in FRAMEWORK_FACTORIES and imported in {"default", "fastify", "server", "*", "express"}
 
 
+def server_options(file: JsFile, call: Call) -> dict[str, ts.Node]:
+    """The options object of a call that creates a server (`Fastify({ logger, bodyLimit })`), else {}."""
+    if not creates_server(file, call):
+        return {}
+    return file.object_props(call.args[0] if call.args else None) or {}
+
+
 @on_call(*FACTORY_NAMES)
 def _app_created(file: JsFile, call: Call) -> Iterator[Mark]:
     if creates_server(file, call) or call.name == "create" and file.call_module(call)[0] == "@nestjs/core":

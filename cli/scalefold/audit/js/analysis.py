@@ -42,18 +42,19 @@ _QUERY_SOURCE = """
 
 @cache
 def _language(ext: str) -> tuple[ts.Parser, ts.Query]:
-    if ext in {".ts", ".mts", ".cts"}:
-        import tree_sitter_typescript as grammar
+    if ext in {".ts", ".mts", ".cts", ".tsx"}:
+        import tree_sitter_typescript
 
-        language = ts.Language(grammar.language_typescript())
-    elif ext == ".tsx":
-        import tree_sitter_typescript as grammar
-
-        language = ts.Language(grammar.language_tsx())
+        grammar = (
+            tree_sitter_typescript.language_tsx()
+            if ext == ".tsx"
+            else tree_sitter_typescript.language_typescript()
+        )
     else:
-        import tree_sitter_javascript as grammar
+        import tree_sitter_javascript
 
-        language = ts.Language(grammar.language())
+        grammar = tree_sitter_javascript.language()
+    language = ts.Language(grammar)
     return ts.Parser(language), ts.Query(language, _QUERY_SOURCE)
 
 

@@ -105,7 +105,7 @@ def parse_workflow(path: str, doc: Any) -> Workflow | None:
         env = data.get("environment")
         env_name = env.get("name") if isinstance(env, dict) else env
         steps: list[Step] = []
-        raw_steps = data.get("steps") if isinstance(data.get("steps"), list) else []
+        raw_steps: list[Any] = data["steps"] if isinstance(data.get("steps"), list) else []
         for index, raw in enumerate(raw_steps):
             if not isinstance(raw, dict):
                 continue
@@ -120,7 +120,7 @@ def parse_workflow(path: str, doc: Any) -> Workflow | None:
                     uses_line=_line(raw, "uses", line),
                     run=str(run) if run is not None else None,
                     run_line=_line(raw, "run", line),
-                    with_=raw.get("with") if isinstance(raw.get("with"), dict) else {},
+                    with_=raw["with"] if isinstance(raw.get("with"), dict) else {},
                 )
             )
         uses = data.get("uses")

@@ -61,12 +61,9 @@ def render_markdown(report: Report, *, fail_on: str = "error") -> str:
             "| --- | --- | --- | --- |",
         ]
         for result, finding in findings:
-            severity = (
-                finding.severity.value if finding.active else f"suppressed ({finding.suppression.kind})"
-            )  # type: ignore[union-attr]
-            message = (
-                finding.message if finding.active else f"{finding.message} — {finding.suppression.reason}"
-            )  # type: ignore[union-attr]
+            suppression = finding.suppression
+            severity = finding.severity.value if suppression is None else f"suppressed ({suppression.kind})"
+            message = finding.message if suppression is None else f"{finding.message} — {suppression.reason}"
             lines.append(
                 f"| {severity} | {result.rule.id} | "
                 f"`{_cell(finding.path)}:{finding.line}` | {_cell(message)} |"

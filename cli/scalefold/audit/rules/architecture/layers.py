@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 
 from scalefold.audit.js.facts import Import
@@ -78,7 +78,7 @@ class Target:
     rel: str | None
 
 
-def resolve_import(sources: set[str] | dict[str, object], importer: str, spec: str) -> str | None:
+def resolve_import(sources: Collection[str], importer: str, spec: str) -> str | None:
     """The source file a relative import points to, if it is one of ``sources``."""
     if not spec.startswith("."):
         return None
@@ -90,7 +90,7 @@ def resolve_import(sources: set[str] | dict[str, object], importer: str, spec: s
     return next((c for c in candidates if c in sources), None)
 
 
-def classify(sources: dict[str, object], importer: str, imp: Import) -> Target:
+def classify(sources: Collection[str], importer: str, imp: Import) -> Target:
     if not imp.spec.startswith("."):
         bare = bare_module(imp.spec)
         if bare in _DB_MODULES:
@@ -122,7 +122,7 @@ def _layered_imports(project: Project) -> dict[str, list[tuple[Import, Target]]]
     """For each file of a layer: its imports and what they point to (shared by the three layer rules)."""
     sources = project.source_facts()
     return {
-        rel: [(imp, classify(sources, rel, imp)) for imp in facts.imports]  # type: ignore[arg-type]
+        rel: [(imp, classify(sources, rel, imp)) for imp in facts.imports]
         for rel, facts in sources.items()
         if layer_of(rel) is not None
     }

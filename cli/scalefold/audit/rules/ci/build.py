@@ -20,8 +20,8 @@ def check(project: Project, rule: Rule) -> Iterator[Hit]:
             raise Undetermined(f"{pkg.path} could not be read, so whether there is a build script is unknown")
         raise NotApplicable("nothing to build (no build script, no Dockerfile)")
     for workflow in workflows:
-        for job in workflow.jobs.values():
-            if steps_matching(job, runs_build, BUILD_ACTIONS):
+        for candidate in workflow.jobs.values():
+            if steps_matching(candidate, runs_build, BUILD_ACTIONS):
                 return
     workflow, job = anchor_job(workflows, runs_tests)
     line = job.line if job is not None else workflow.on_line

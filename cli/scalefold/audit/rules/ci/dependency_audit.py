@@ -13,8 +13,8 @@ from scalefold.audit.rules.ci.common import AUDIT_ACTIONS, anchor_job, runs_audi
 def check(project: Project, rule: Rule) -> Iterator[Hit]:
     workflows = project.require_workflows()
     for workflow in workflows:
-        for job in workflow.jobs.values():
-            if steps_matching(job, runs_audit, AUDIT_ACTIONS):
+        for candidate in workflow.jobs.values():
+            if steps_matching(candidate, runs_audit, AUDIT_ACTIONS):
                 return
     workflow, job = anchor_job(workflows, runs_tests)
     line = job.line if job is not None else workflow.on_line

@@ -9,8 +9,8 @@ import tree_sitter as ts
 from scalefold.audit.js.syntax import Call, JsFile
 from scalefold.audit.js.visitors import on_call
 from scalefold.audit.model import Category, Hit, Severity
-from scalefold.audit.project import Project
 from scalefold.audit.rule import Rule
+from scalefold.audit.rules.common import source_findings
 
 
 def _literal_level(file: JsFile, options: ts.Node | None) -> Iterator[Hit]:
@@ -34,11 +34,6 @@ def _logger_level(file: JsFile, call: Call) -> Iterator[Hit]:
             yield from _literal_level(file, logger)
 
 
-def check(project: Project, rule: Rule) -> Iterator[Hit]:
-    project.require_sources()
-    yield from project.source_hits(rule)
-
-
 RULE = Rule(
     id="OBS-003",
     name="observability-log-level-from-config",
@@ -49,6 +44,6 @@ RULE = Rule(
         you want `info`. A level written in the code forces a deploy to change it.""",
     fix="""Pass `level: config.logLevel` (from `LOG_LEVEL`, validated at start-up with a default of
         `info`).""",
-    check=check,
+    check=source_findings,
     visitors=(_logger_level,),
 )

@@ -7,8 +7,8 @@ from collections.abc import Iterator
 from scalefold.audit.js.syntax import Call, JsFile
 from scalefold.audit.js.visitors import on_call
 from scalefold.audit.model import Category, Hit, Severity
-from scalefold.audit.project import Project
 from scalefold.audit.rule import Rule
+from scalefold.audit.rules.common import server_source_findings
 
 _CONSOLE_OUTPUT = ("log", "info", "debug", "trace", "dir", "table")
 _LEVEL = {"log": "info", "dir": "debug", "table": "debug"}
@@ -24,11 +24,6 @@ def _console(file: JsFile, call: Call) -> Iterator[Hit]:
         )
 
 
-def check(project: Project, rule: Rule) -> Iterator[Hit]:
-    project.require_sources()
-    yield from project.source_hits(rule, server_only=True)
-
-
 RULE = Rule(
     id="OBS-002",
     name="observability-no-console",
@@ -40,6 +35,6 @@ RULE = Rule(
         are not server code and are not checked. (`console.error` and `console.warn` are allowed
         for fatal start-up errors before the logger exists.)""",
     fix="""Replace it with `request.log.info(...)` in handlers or the shared `logger` elsewhere.""",
-    check=check,
+    check=server_source_findings,
     visitors=(_console,),
 )

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import tree_sitter as ts
 
-from scalefold.audit.detectors import FACTORY_NAMES, creates_server
+from scalefold.audit.detectors import FACTORY_NAMES, server_options
 from scalefold.audit.js.facts import Import, Mark
 from scalefold.audit.js.syntax import Call, JsFile
 from scalefold.audit.js.visitors import on_call, on_import, on_pair
@@ -40,8 +40,7 @@ def _library_imported(file: JsFile, imp: Import) -> Iterator[Mark]:
 @on_call(*FACTORY_NAMES)
 def _server_options(file: JsFile, call: Call) -> Iterator[Mark]:
     """`Fastify({ genReqId, requestIdHeader })`."""
-    options = file.object_props(call.args[0] if call.args else None) or {}
-    if creates_server(file, call) and {"genReqId", "requestIdHeader"} & options.keys():
+    if {"genReqId", "requestIdHeader"} & server_options(file, call).keys():
         yield file.mark(PRESENT, call.node)
 
 

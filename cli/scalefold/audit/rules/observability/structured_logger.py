@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from scalefold.audit.detectors import FACTORY_NAMES, creates_server
+from scalefold.audit.detectors import FACTORY_NAMES, server_options
 from scalefold.audit.js.facts import Import, Mark
 from scalefold.audit.js.syntax import Call, JsFile
 from scalefold.audit.js.visitors import on_call, on_import
@@ -29,8 +29,7 @@ def _logger_imported(file: JsFile, imp: Import) -> Iterator[Mark]:
 @on_call(*FACTORY_NAMES)
 def _server_logger(file: JsFile, call: Call) -> Iterator[Mark]:
     """`Fastify({ logger: … })` or `Fastify({ loggerInstance })`: pino, built in."""
-    options = file.object_props(call.args[0] if call.args else None) or {}
-    if creates_server(file, call) and {"logger", "loggerInstance"} & options.keys():
+    if {"logger", "loggerInstance"} & server_options(file, call).keys():
         yield file.mark(PRESENT, call.node)
 
 

@@ -7,8 +7,8 @@ from collections.abc import Iterator
 from scalefold.audit.js.syntax import Call, JsFile
 from scalefold.audit.js.visitors import ANY_SYNC, on_call
 from scalefold.audit.model import Category, Hit, Severity
-from scalefold.audit.project import Project
 from scalefold.audit.rule import Rule
+from scalefold.audit.rules.common import server_source_findings
 
 _BLOCKING_MODULES = {"fs", "crypto", "zlib", "child_process", "bcrypt", "bcryptjs"}
 
@@ -27,11 +27,6 @@ def _sync_in_handler(file: JsFile, call: Call) -> Iterator[Hit]:
         )
 
 
-def check(project: Project, rule: Rule) -> Iterator[Hit]:
-    project.require_sources()
-    yield from project.source_hits(rule, server_only=True)
-
-
 RULE = Rule(
     id="PERF-001",
     name="performance-no-sync-in-handlers",
@@ -43,6 +38,6 @@ RULE = Rule(
         fine; inside a handler it caps throughput at one request at a time.""",
     fix="""Use the promise API (`await readFile(…)`, `await bcrypt.hash(…)`, `await promisify(gzip)(…)`)
         or move CPU-heavy work to a worker thread.""",
-    check=check,
+    check=server_source_findings,
     visitors=(_sync_in_handler,),
 )

@@ -9,9 +9,9 @@ import tree_sitter as ts
 from scalefold.audit.js.syntax import Call, JsFile
 from scalefold.audit.js.visitors import on_call, on_new, on_regex
 from scalefold.audit.model import Category, Hit, Severity
-from scalefold.audit.project import Project
 from scalefold.audit.redos import catastrophic_backtracking
 from scalefold.audit.rule import Rule
+from scalefold.audit.rules.common import source_findings
 
 
 def _check_pattern(file: JsFile, node: ts.Node, pattern: str) -> Iterator[Hit]:
@@ -45,11 +45,6 @@ def _regex_call(file: JsFile, call: Call) -> Iterator[Hit]:
             yield from _check_pattern(file, call.node, pattern.replace("\\\\", "\\"))
 
 
-def check(project: Project, rule: Rule) -> Iterator[Hit]:
-    project.require_sources()
-    yield from project.source_hits(rule)
-
-
 RULE = Rule(
     id="PERF-002",
     name="performance-redos",
@@ -60,6 +55,6 @@ RULE = Rule(
         crafted input: one request of a few dozen characters pins a CPU for minutes (ReDoS).""",
     fix="""Remove the nesting (`\\w+(\\s\\w+)*` instead of `(\\w+\\s?)*`), bound the input length before
         matching, or use a linear-time engine such as re2.""",
-    check=check,
+    check=source_findings,
     visitors=(_regex_literal, _regex_constructor, _regex_call),
 )

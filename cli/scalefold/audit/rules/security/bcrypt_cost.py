@@ -7,8 +7,8 @@ from collections.abc import Iterator
 from scalefold.audit.js.syntax import Call, JsFile
 from scalefold.audit.js.visitors import on_call
 from scalefold.audit.model import Category, Hit, Severity
-from scalefold.audit.project import Project
 from scalefold.audit.rule import Rule
+from scalefold.audit.rules.common import source_findings
 
 _BCRYPT = {"bcrypt", "bcryptjs", "@node-rs/bcrypt"}
 MIN_BCRYPT_COST = 12
@@ -35,11 +35,6 @@ def _bcrypt_cost(file: JsFile, call: Call) -> Iterator[Hit]:
         )
 
 
-def check(project: Project, rule: Rule) -> Iterator[Hit]:
-    project.require_sources()
-    yield from project.source_hits(rule)
-
-
 RULE = Rule(
     id="SEC-004",
     name="security-bcrypt-cost",
@@ -51,6 +46,6 @@ RULE = Rule(
         recommendation.""",
     fix="""Use `bcrypt.hash(password, 12)` or higher (read the cost from configuration, with a minimum
         of 12).""",
-    check=check,
+    check=source_findings,
     visitors=(_bcrypt_cost,),
 )

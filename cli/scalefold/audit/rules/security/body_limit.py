@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from scalefold.audit.detectors import FACTORY_NAMES, creates_server
+from scalefold.audit.detectors import FACTORY_NAMES, server_options
 from scalefold.audit.js.facts import Mark
 from scalefold.audit.js.syntax import Call, JsFile
 from scalefold.audit.js.visitors import on_call
@@ -19,9 +19,7 @@ LIMIT = "body-limit"
 @on_call(*FACTORY_NAMES)
 def _server_body_limit(file: JsFile, call: Call) -> Iterator[Mark]:
     """`Fastify({ bodyLimit })`."""
-    if creates_server(file, call) and "bodyLimit" in (
-        file.object_props(call.args[0] if call.args else None) or {}
-    ):
+    if "bodyLimit" in server_options(file, call):
         yield file.mark(LIMIT, call.node)
 
 

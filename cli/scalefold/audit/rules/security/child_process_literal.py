@@ -7,8 +7,8 @@ from collections.abc import Iterator
 from scalefold.audit.js.syntax import Call, JsFile
 from scalefold.audit.js.visitors import on_call
 from scalefold.audit.model import Category, Hit, Severity
-from scalefold.audit.project import Project
 from scalefold.audit.rule import Rule
+from scalefold.audit.rules.common import source_findings
 
 _CHILD_PROCESS_FNS = ("exec", "execSync", "spawn", "spawnSync", "execFile", "execFileSync", "fork")
 
@@ -31,11 +31,6 @@ def _child_process(file: JsFile, call: Call) -> Iterator[Hit]:
     )
 
 
-def check(project: Project, rule: Rule) -> Iterator[Hit]:
-    project.require_sources()
-    yield from project.source_hits(rule)
-
-
 RULE = Rule(
     id="SEC-015",
     name="security-child-process-literal",
@@ -46,6 +41,6 @@ RULE = Rule(
         injection, with the service's privileges.""",
     fix="""Call `execFile('git', ['log', ref])` or `spawn` with a literal program and the variable parts
         as separate arguments (no shell).""",
-    check=check,
+    check=source_findings,
     visitors=(_child_process,),
 )

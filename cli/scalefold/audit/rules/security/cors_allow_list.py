@@ -9,8 +9,8 @@ import tree_sitter as ts
 from scalefold.audit.js.syntax import Call, JsFile
 from scalefold.audit.js.visitors import on_call
 from scalefold.audit.model import Category, Hit, Severity
-from scalefold.audit.project import Project
 from scalefold.audit.rule import Rule
+from scalefold.audit.rules.common import source_findings
 
 
 def _open_origin(file: JsFile, value: ts.Node | None) -> str | None:
@@ -92,11 +92,6 @@ def _nest_cors_option(file: JsFile, call: Call) -> Iterator[Hit]:
         )
 
 
-def check(project: Project, rule: Rule) -> Iterator[Hit]:
-    project.require_sources()
-    yield from project.source_hits(rule)
-
-
 RULE = Rule(
     id="SEC-002",
     name="security-cors-allow-list",
@@ -107,6 +102,6 @@ RULE = Rule(
         from a user's browser; with credentials, `true` even hands them the user's session.""",
     fix="""Pass the allowed origins from configuration: `app.register(cors, { origin:
         config.corsOrigins })`.""",
-    check=check,
+    check=source_findings,
     visitors=(_cors, _nest_cors_option),
 )

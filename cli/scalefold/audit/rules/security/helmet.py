@@ -10,7 +10,7 @@ from scalefold.audit.js.visitors import on_import
 from scalefold.audit.model import Category, Hit, Severity, Unchecked
 from scalefold.audit.project import Project
 from scalefold.audit.rule import Rule
-from scalefold.audit.rules.common import missing
+from scalefold.audit.rules.common import missing_in_services
 from scalefold.audit.rules.security.common import PRESENT, import_mark
 
 _HELMETS = frozenset({"helmet", "@fastify/helmet", "koa-helmet", "hono/secure-headers"})
@@ -22,14 +22,13 @@ def _helmet_imported(file: JsFile, imp: Import) -> Iterator[Mark]:
 
 
 def check(project: Project, rule: Rule) -> Iterator[Hit | Unchecked]:
-    for pkg in project.require_services():
-        if project.mark(rule, pkg, PRESENT) is None:
-            yield missing(
-                project,
-                pkg,
-                "No security headers: register `@fastify/helmet` (Express: `app.use(helmet())`)",
-                "no helmet",
-            )
+    yield from missing_in_services(
+        project,
+        rule,
+        PRESENT,
+        "No security headers: register `@fastify/helmet` (Express: `app.use(helmet())`)",
+        "no helmet",
+    )
 
 
 RULE = Rule(

@@ -7,8 +7,8 @@ from collections.abc import Iterator
 from scalefold.audit.js.syntax import Call, JsFile
 from scalefold.audit.js.visitors import on_call
 from scalefold.audit.model import Category, Hit, Severity
-from scalefold.audit.project import Project
 from scalefold.audit.rule import Rule
+from scalefold.audit.rules.common import source_findings
 
 
 @on_call("require")
@@ -18,11 +18,6 @@ def _dynamic_require(file: JsFile, call: Call) -> Iterator[Hit]:
             call.node,
             "`require` of a computed path can load attacker-chosen code: require literal module names",
         )
-
-
-def check(project: Project, rule: Rule) -> Iterator[Hit]:
-    project.require_sources()
-    yield from project.source_hits(rule)
 
 
 RULE = Rule(
@@ -36,6 +31,6 @@ RULE = Rule(
         dependency.""",
     fix="""Require each module by its literal name, and pick between them with a map:
         `const handlers = { csv: require('./csv'), json: require('./json') }`.""",
-    check=check,
+    check=source_findings,
     visitors=(_dynamic_require,),
 )

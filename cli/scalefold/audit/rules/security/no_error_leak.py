@@ -9,8 +9,8 @@ import tree_sitter as ts
 from scalefold.audit.js.syntax import Call, JsFile
 from scalefold.audit.js.visitors import on_call
 from scalefold.audit.model import Category, Hit, Severity
-from scalefold.audit.project import Project
 from scalefold.audit.rule import Rule
+from scalefold.audit.rules.common import source_findings
 from scalefold.audit.rules.security.error_support import (
     error_param,
     express_error_middleware,
@@ -84,11 +84,6 @@ def _error_leak(file: JsFile, call: Call) -> Iterator[Hit]:
             yield from _leaks(file, fn)
 
 
-def check(project: Project, rule: Rule) -> Iterator[Hit]:
-    project.require_sources()
-    yield from project.source_hits(rule)
-
-
 RULE = Rule(
     id="SEC-011",
     name="security-no-error-leak",
@@ -99,6 +94,6 @@ RULE = Rule(
         sometimes secrets, which is a map for an attacker.""",
     fix="""Log the error (`request.log.error({ err })`) and reply with a generic message and the request
         id; send `error.message` only for client errors (4xx) you raised yourself.""",
-    check=check,
+    check=source_findings,
     visitors=(_error_leak,),
 )

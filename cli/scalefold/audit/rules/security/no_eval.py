@@ -9,8 +9,8 @@ import tree_sitter as ts
 from scalefold.audit.js.syntax import Call, JsFile
 from scalefold.audit.js.visitors import on_call, on_new
 from scalefold.audit.model import Category, Hit, Severity
-from scalefold.audit.project import Project
 from scalefold.audit.rule import Rule
+from scalefold.audit.rules.common import source_findings
 
 
 @on_call("eval")
@@ -26,11 +26,6 @@ def _new_function(file: JsFile, node: ts.Node, _args: list[ts.Node]) -> Iterator
     yield file.hit(node, "`new Function` compiles arbitrary code: replace it with a plain function")
 
 
-def check(project: Project, rule: Rule) -> Iterator[Hit]:
-    project.require_sources()
-    yield from project.source_hits(rule)
-
-
 RULE = Rule(
     id="SEC-014",
     name="security-no-eval",
@@ -40,6 +35,6 @@ RULE = Rule(
     rationale="""Evaluating strings as code turns any injection into remote code execution, and defeats
         the V8 optimiser for the whole enclosing function.""",
     fix="""Use `JSON.parse` for data, a map of functions for dispatch, or a real expression parser.""",
-    check=check,
+    check=source_findings,
     visitors=(_eval, _new_function),
 )

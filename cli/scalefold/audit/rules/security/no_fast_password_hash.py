@@ -10,8 +10,8 @@ import tree_sitter as ts
 from scalefold.audit.js.syntax import Call, JsFile
 from scalefold.audit.js.visitors import on_call
 from scalefold.audit.model import Category, Hit, Severity
-from scalefold.audit.project import Project
 from scalefold.audit.rule import Rule
+from scalefold.audit.rules.common import source_findings
 
 # Matched against identifier names (text), found in the syntax tree of the hashed expression.
 _PASSWORDISH = re.compile(r"pass(word|wd)?|pwd", re.IGNORECASE)
@@ -65,11 +65,6 @@ def _fast_password_hash(file: JsFile, call: Call) -> Iterator[Hit]:
         )
 
 
-def check(project: Project, rule: Rule) -> Iterator[Hit]:
-    project.require_sources()
-    yield from project.source_hits(rule)
-
-
 RULE = Rule(
     id="SEC-005",
     name="security-no-fast-password-hash",
@@ -80,6 +75,6 @@ RULE = Rule(
         SHA-256 password hashes is mostly cracked within days.""",
     fix="""Hash passwords with `bcrypt.hash(password, 12)` or `argon2.hash(password)`, and compare with
         the library's `compare`/`verify`.""",
-    check=check,
+    check=source_findings,
     visitors=(_fast_password_hash,),
 )

@@ -10,7 +10,7 @@ from scalefold.audit.js.visitors import on_import
 from scalefold.audit.model import Category, Hit, Severity, Unchecked
 from scalefold.audit.project import Project
 from scalefold.audit.rule import Rule
-from scalefold.audit.rules.common import missing
+from scalefold.audit.rules.common import missing_in_services
 from scalefold.audit.rules.security.common import PRESENT, import_mark
 
 _RATE_LIMITERS = frozenset(
@@ -33,14 +33,13 @@ def _rate_limiter_imported(file: JsFile, imp: Import) -> Iterator[Mark]:
 
 
 def check(project: Project, rule: Rule) -> Iterator[Hit | Unchecked]:
-    for pkg in project.require_services():
-        if project.mark(rule, pkg, PRESENT) is None:
-            yield missing(
-                project,
-                pkg,
-                "No rate limiting: register `@fastify/rate-limit` (Express: `express-rate-limit`)",
-                "no rate limit",
-            )
+    yield from missing_in_services(
+        project,
+        rule,
+        PRESENT,
+        "No rate limiting: register `@fastify/rate-limit` (Express: `express-rate-limit`)",
+        "no rate limit",
+    )
 
 
 RULE = Rule(

@@ -9,8 +9,8 @@ import tree_sitter as ts
 from scalefold.audit.js.syntax import JsFile
 from scalefold.audit.js.visitors import on_assignment, on_pair
 from scalefold.audit.model import Category, Hit, Severity
-from scalefold.audit.project import Project
 from scalefold.audit.rule import Rule
+from scalefold.audit.rules.common import source_findings
 
 _TLS_VARIABLE = "NODE_TLS_REJECT_UNAUTHORIZED"
 
@@ -65,11 +65,6 @@ def _tls_env(file: JsFile, node: ts.Node) -> Iterator[Hit]:
         )
 
 
-def check(project: Project, rule: Rule) -> Iterator[Hit]:
-    project.require_sources()
-    yield from project.source_hits(rule)
-
-
 RULE = Rule(
     id="SEC-018",
     name="security-tls-verification",
@@ -81,6 +76,6 @@ RULE = Rule(
         credentials included).""",
     fix="""Remove it; trust a private CA explicitly with `ca: fs.readFileSync(caPath)` or
         `NODE_EXTRA_CA_CERTS`.""",
-    check=check,
+    check=source_findings,
     visitors=(_reject_unauthorized, _tls_env),
 )
