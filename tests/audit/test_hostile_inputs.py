@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from scalefold.audit.model import Category, Severity, Status
+from scalefold.audit.report import TEXT_RENDERERS
 from scalefold.audit.results import exit_code
 
 from .conftest import BASE, audit
@@ -148,17 +149,19 @@ def test_file_names_that_are_not_utf8_crash_no_rule_and_are_reported_escaped(pro
     assert "src/caf\\xe9.ts" in paths
     assert any(p.startswith("Dockerfile.") for p in paths) and "k8s/d\\xe9.yaml" in paths
     assert any("not valid UTF-8" in n.message for n in report.notes)
-    for fmt in ("json", "sarif", "junit", "markdown", "table"):
-        output = tmp_path / f"report.{fmt}"
-        done = subprocess.run(
-            [sys.executable, "-m", "scalefold", "check", str(root), "--format", fmt, "--output", str(output)],
-            capture_output=True,
-            text=True,
-            timeout=300,
-            check=False,
-        )
-        assert done.returncode == 1, (fmt, done.stderr)  # the eval is an error finding
-        assert "caf" in output.read_text(encoding="utf-8"), fmt
+    for fmt, render in TEXT_RENDERERS.items():
+        render(report).encode("utf-8")  # every format can be written out
+        assert "caf" in render(report), fmt
+    output = tmp_path / "report.txt"
+    done = subprocess.run(
+        [sys.executable, "-m", "scalefold", "check", str(root), "--output", str(output)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 1, done.stderr  # the eval is an error finding
+    assert "caf\\xe9.ts" in output.read_text(encoding="utf-8")
 
 
 # --------------------------------------------------------------------------- nothing to audit

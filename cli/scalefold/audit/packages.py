@@ -142,11 +142,3 @@ class NodePackage:
     @property
     def label(self) -> str:
         return str(self.data.get("name") or self.dir or "the root package")
-
-
-def bare_module(spec: str) -> str:
-    """`@scope/pkg` for `@scope/pkg/sub`, `pkg` for `pkg/sub` and `node:pkg`."""
-    spec = spec.removeprefix("node:")
-    if spec.startswith("@"):
-        return "/".join(spec.split("/")[:2])
-    return spec.split("/")[0]

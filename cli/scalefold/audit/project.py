@@ -21,9 +21,10 @@ from scalefold.audit.detectors import APP, SERVER
 from scalefold.audit.files import FileEntry, FileTree, read_text, walk
 from scalefold.audit.js.analysis import analyse
 from scalefold.audit.js.facts import JsFacts, VisitorError
+from scalefold.audit.js.syntax import bare_module
 from scalefold.audit.js.visitors import VisitorTable
 from scalefold.audit.model import Hit, Location, NotApplicable, Note, Undetermined
-from scalefold.audit.packages import NodePackage, bare_module, is_server_source
+from scalefold.audit.packages import NodePackage, is_server_source
 from scalefold.audit.parsers.dockerfile import (
     Dockerfile,
     is_development_dockerfile,

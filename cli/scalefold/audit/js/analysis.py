@@ -20,6 +20,7 @@ from scalefold.audit.js.syntax import (
     ROUTE_NAMES,
     Call,
     JsFile,
+    bare_module,
     call_arguments,
     normalise_module,
     route_of,
@@ -108,8 +109,15 @@ def analyse(rel: str, source: bytes, table: VisitorTable) -> JsFacts:
     _collect_imports(file, captures.get("import", []), captures.get("export", []))
     _collect_declarations(file, captures.get("decl", []), captures.get("fndecl", []))
     dispatch = _Dispatch(file, facts)
+    every_import = table.all(Kind.IMPORT)
     for imp in file.imports:
-        dispatch.run(table.all(Kind.IMPORT), imp)
+        module = imp.spec.removeprefix("node:")
+        package = bare_module(module)
+        named = table.named(Kind.IMPORT, module)
+        if package != module:
+            named = named + [entry for entry in table.named(Kind.IMPORT, package) if entry not in named]
+        dispatch.run(named, imp)
+        dispatch.run(every_import, imp)
     _visit_calls(file, captures.get("call", []), table, dispatch, facts)
     if table.wants(Kind.NEW):
         for node in captures.get("new", []):

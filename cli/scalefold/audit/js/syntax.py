@@ -331,6 +331,14 @@ def normalise_module(spec: str | None) -> str | None:
     return spec.removeprefix("node:")
 
 
+def bare_module(spec: str) -> str:
+    """`@scope/pkg` for `@scope/pkg/sub`, `pkg` for `pkg/sub` and `node:pkg`."""
+    spec = spec.removeprefix("node:")
+    if spec.startswith("@"):
+        return "/".join(spec.split("/")[:2])
+    return spec.split("/")[0]
+
+
 def call_arguments(call: ts.Node) -> list[ts.Node]:
     args = call.child_by_field_name("arguments")
     if args is None:

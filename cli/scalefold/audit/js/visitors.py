@@ -26,7 +26,7 @@ class Kind(str, Enum):
     NEW = "new"  # fn(file, node, args); names match the constructor's last identifier
     PAIR = "pair"  # fn(file, pair_node); names match the property key
     ROUTE = "route"  # fn(file, route: RouteCall)
-    IMPORT = "import"  # fn(file, imp: Import), after every import and require of the file is known
+    IMPORT = "import"  # fn(file, imp: Import); names match the module or its package (`pino` for `pino/file`)
     REGEX = "regex"  # fn(file, regex_node)
     ASSIGNMENT = "assignment"  # fn(file, assignment_node)
 
@@ -64,8 +64,13 @@ def on_pair(*keys: str) -> Callable[[VisitFn], Visitor]:
     return _describe(Kind.PAIR, keys)
 
 
+def on_import(*modules: str) -> Callable[[VisitFn], Visitor]:
+    """Visit imports and requires of ``modules`` (a module, or any module of a package), once every
+    import of the file is known; with no modules, every import."""
+    return _describe(Kind.IMPORT, modules)
+
+
 on_route = _describe(Kind.ROUTE, ())
-on_import = _describe(Kind.IMPORT, ())
 on_regex = _describe(Kind.REGEX, ())
 on_assignment = _describe(Kind.ASSIGNMENT, ())
 

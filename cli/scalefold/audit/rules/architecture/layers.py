@@ -8,9 +8,8 @@ from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 
 from scalefold.audit.js.facts import Import
-from scalefold.audit.js.syntax import JS_EXTENSIONS
+from scalefold.audit.js.syntax import JS_EXTENSIONS, bare_module
 from scalefold.audit.model import Hit, Location, NotApplicable
-from scalefold.audit.packages import bare_module
 from scalefold.audit.project import Project
 
 _DB_MODULES = {

@@ -11,6 +11,7 @@ from scalefold.audit.model import Category, Hit, Severity, Unchecked
 from scalefold.audit.project import Project
 from scalefold.audit.rule import Rule
 from scalefold.audit.rules.common import missing
+from scalefold.audit.rules.security.common import import_mark
 
 METRICS = "metrics"
 EVENT_LOOP_LAG = "eventloop-lag"
@@ -30,13 +31,13 @@ _METRICS_WITH_LAG = frozenset(
 )
 
 
-@on_import
+@on_import(*sorted(_METRICS | _METRICS_WITH_LAG))
 def _metrics_imported(file: JsFile, imp: Import) -> Iterator[Mark]:
     module = imp.spec.removeprefix("node:")
-    if module in _METRICS or module in _METRICS_WITH_LAG:
-        yield Mark(METRICS, file.location_at(imp.line, f"import {module}"))
+    if module in _METRICS or module in _METRICS_WITH_LAG:  # the module itself, not one of its files
+        yield import_mark(file, imp, METRICS)
     if module in _METRICS_WITH_LAG:
-        yield Mark(EVENT_LOOP_LAG, file.location_at(imp.line, f"import {module}"))
+        yield import_mark(file, imp, EVENT_LOOP_LAG)
 
 
 @on_call("collectDefaultMetrics", "monitorEventLoopDelay")

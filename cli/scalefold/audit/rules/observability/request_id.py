@@ -14,7 +14,7 @@ from scalefold.audit.model import Category, Hit, Severity, Unchecked
 from scalefold.audit.project import Project
 from scalefold.audit.rule import Rule
 from scalefold.audit.rules.common import missing
-from scalefold.audit.rules.security.common import PRESENT
+from scalefold.audit.rules.security.common import PRESENT, import_mark
 
 _REQUEST_ID_LIBRARIES = frozenset(
     {
@@ -30,11 +30,10 @@ _REQUEST_ID_LIBRARIES = frozenset(
 _REQUEST_ID_HEADERS = {"x-request-id", "x-correlation-id", "request-id", "x-amzn-trace-id", "traceparent"}
 
 
-@on_import
+@on_import(*sorted(_REQUEST_ID_LIBRARIES))
 def _library_imported(file: JsFile, imp: Import) -> Iterator[Mark]:
-    module = imp.spec.removeprefix("node:")
-    if module in _REQUEST_ID_LIBRARIES:
-        yield Mark(PRESENT, file.location_at(imp.line, f"import {module}"))
+    if imp.spec.removeprefix("node:") in _REQUEST_ID_LIBRARIES:  # the module itself, not one of its files
+        yield import_mark(file, imp)
 
 
 @on_call(*FACTORY_NAMES)

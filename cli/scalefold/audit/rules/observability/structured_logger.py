@@ -12,18 +12,17 @@ from scalefold.audit.model import Category, Hit, Severity, Unchecked
 from scalefold.audit.project import Project
 from scalefold.audit.rule import Rule
 from scalefold.audit.rules.common import missing
-from scalefold.audit.rules.security.common import PRESENT
+from scalefold.audit.rules.security.common import PRESENT, import_mark
 
 _LOGGERS = frozenset(
     {"pino", "winston", "bunyan", "log4js", "pino-http", "express-pino-logger", "@logtape/logtape", "roarr"}
 )
 
 
-@on_import
+@on_import(*sorted(_LOGGERS))
 def _logger_imported(file: JsFile, imp: Import) -> Iterator[Mark]:
-    module = imp.spec.removeprefix("node:")
-    if module in _LOGGERS:
-        yield Mark(PRESENT, file.location_at(imp.line, f"import {module}"))
+    if imp.spec.removeprefix("node:") in _LOGGERS:  # the module itself, not one of its files
+        yield import_mark(file, imp)
 
 
 @on_call(*FACTORY_NAMES)

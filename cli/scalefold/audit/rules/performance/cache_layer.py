@@ -11,7 +11,7 @@ from scalefold.audit.model import Category, Hit, Severity, Unchecked
 from scalefold.audit.project import Project
 from scalefold.audit.rule import Rule
 from scalefold.audit.rules.common import missing
-from scalefold.audit.rules.security.common import PRESENT
+from scalefold.audit.rules.security.common import PRESENT, import_mark
 
 _CACHES = frozenset(
     {
@@ -34,11 +34,11 @@ _CACHES = frozenset(
 )
 
 
-@on_import
+@on_import()  # every import: any `@keyv/*` adapter counts
 def _cache_imported(file: JsFile, imp: Import) -> Iterator[Mark]:
     module = imp.spec.removeprefix("node:")
     if module in _CACHES or module.startswith("@keyv/"):
-        yield Mark(PRESENT, file.location_at(imp.line, f"import {module}"))
+        yield import_mark(file, imp)
 
 
 def check(project: Project, rule: Rule) -> Iterator[Hit | Unchecked]:

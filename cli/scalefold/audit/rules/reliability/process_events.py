@@ -41,7 +41,7 @@ def process_event(file: JsFile, call: Call) -> str | None:
     return event if event in _EVENTS else None
 
 
-@on_import
+@on_import(*sorted(_GRACEFUL_LIBS | _CRASH_HANDLING_LIBS))
 def _library_imported(file: JsFile, imp: Import) -> Iterator[Mark]:
     module = imp.spec.removeprefix("node:")
     where = file.location_at(imp.line, f"import {module}")

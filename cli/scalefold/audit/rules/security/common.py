@@ -2,24 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 from scalefold.audit.files import glob_match
 from scalefold.audit.js.facts import Import, Mark
 from scalefold.audit.js.syntax import JsFile
-from scalefold.audit.packages import bare_module
 from scalefold.audit.project import Project
 
 PRESENT = "present"
 
 
-def import_mark(file: JsFile, imp: Import, modules: frozenset[str]) -> Iterator[Mark]:
-    """A ``PRESENT`` mark where the file imports one of ``modules`` (or a subpath of one)."""
-    if imp.spec.startswith("."):
-        return
+def import_mark(file: JsFile, imp: Import, name: str = PRESENT) -> Mark:
+    """A mark where the file imports a module (visitors declared with ``on_import(*modules)``)."""
     module = imp.spec.removeprefix("node:")
-    if module in modules or bare_module(module) in modules:
-        yield Mark(PRESENT, file.location_at(imp.line, f"import {module}"))
+    return Mark(name, file.location_at(imp.line, f"import {module}"))
 
 
 def gitignore_patterns(project: Project, folder: str) -> list[str]:

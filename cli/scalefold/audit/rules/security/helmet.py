@@ -16,9 +16,9 @@ from scalefold.audit.rules.security.common import PRESENT, import_mark
 _HELMETS = frozenset({"helmet", "@fastify/helmet", "koa-helmet", "hono/secure-headers"})
 
 
-@on_import
+@on_import(*sorted(_HELMETS))
 def _helmet_imported(file: JsFile, imp: Import) -> Iterator[Mark]:
-    yield from import_mark(file, imp, _HELMETS)
+    yield import_mark(file, imp)
 
 
 def check(project: Project, rule: Rule) -> Iterator[Hit | Unchecked]:

@@ -27,9 +27,9 @@ _RATE_LIMITERS = frozenset(
 )
 
 
-@on_import
+@on_import(*sorted(_RATE_LIMITERS))
 def _rate_limiter_imported(file: JsFile, imp: Import) -> Iterator[Mark]:
-    yield from import_mark(file, imp, _RATE_LIMITERS)
+    yield import_mark(file, imp)
 
 
 def check(project: Project, rule: Rule) -> Iterator[Hit | Unchecked]:
