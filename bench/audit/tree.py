@@ -2,7 +2,7 @@
 
 `generate(root, files=10_000)` writes an npm-workspaces monorepo with exactly ``files``
 JavaScript/TypeScript source files: services on Fastify, Express, NestJS and Koa (TypeScript and
-JavaScript), shared library packages, a React front end, unit tests beside the code, and the
+JavaScript), forty shared library packages, a React front end, unit tests beside the code, and the
 delivery files a real repository carries (a Dockerfile, `.dockerignore` and Kubernetes manifests per
 service, GitHub Actions workflows, Dependabot, lockfiles). The same arguments always give the same
 bytes: names and variations come from a seeded random generator, never from the clock.
@@ -53,7 +53,10 @@ SERVICES = (
     Service("accounts", "express", "ts"),
     Service("search", "fastify", "js"),
 )
-LIBRARIES = ("contracts", "logging", "config", "errors", "testing", "http-client")
+# Shared packages: a large monorepo has dozens (each is a package.json the auditor must place files in).
+LIBRARIES = ("contracts", "logging", "config", "errors", "testing", "http-client") + tuple(
+    f"domain-{index:02d}" for index in range(34)
+)
 WORDS = [
     "order",
     "item",
