@@ -31,7 +31,12 @@ def test_the_tree_is_deterministic_and_has_exactly_the_sources_asked_for(tmp_pat
     sources = [p for p in first.rglob("*") if p.suffix in JS_SUFFIXES]
     assert len(sources) == 300
     assert {p.suffix for p in sources} >= {".ts", ".js", ".tsx"}
-    for expected in ("package.json", ".github/workflows/ci.yml", "services/orders/Dockerfile", "services/orders/k8s/deployment.yaml"):
+    for expected in (
+        "package.json",
+        ".github/workflows/ci.yml",
+        "services/orders/Dockerfile",
+        "services/orders/k8s/deployment.yaml",
+    ):
         assert (first / expected).is_file(), expected
     assert len(list(first.glob("*/*/package.json"))) >= 10, "a monorepo of services and libraries"
 

@@ -226,3 +226,23 @@ def test_a_crashing_visitor_fails_its_rule_and_leaves_the_others_alone(project, 
     )
     assert statuses["OBS-002"].status is Status.FAIL  # the file was still analysed for every other rule
     assert exit_code(report, "error") == 2
+
+
+def test_a_crashing_detector_fails_the_run_with_its_traceback(project, monkeypatch) -> None:
+    from scalefold.audit import engine
+    from scalefold.audit.js.visitors import on_call
+    from scalefold.audit.report.json_report import report_dict
+    from scalefold.audit.rule import Detector
+
+    @on_call("eval")
+    def explode(_file, _call):
+        raise ValueError("detector bug")
+
+    monkeypatch.setattr(engine, "DETECTORS", (*engine.DETECTORS, Detector("broken", (explode,))))
+    report = audit(project(files={"src/run.ts": "export const run = (s: string) => eval(s);\n"}))
+    assert [(e.source, e.path) for e in report.internal_errors] == [("broken", "src/run.ts")]
+    assert "ValueError: detector bug" in report.internal_errors[0].traceback
+    assert exit_code(report, "never") == 2
+    document = report_dict(report)
+    assert document["errors"][0]["source"] == "broken" and document["summary"]["exit_code"] == 2
+    assert any(f.rule_id == "SEC-014" for f in report.findings)  # the rules themselves still ran

@@ -38,7 +38,7 @@ def render_table(report: Report, console: Console, *, fail_on: str = "error", ve
         ("Score", "right"),
         ("Passed", "right"),
         ("Failed", "right"),
-        ("Undecided", "right"),
+        ("Undetermined", "right"),
         ("N/A", "right"),
     ):
         summary.add_column(column, justify=justify)  # type: ignore[arg-type]
