@@ -12,6 +12,7 @@ from pathlib import Path
 from scalefold.audit import suppressions
 from scalefold.audit.baseline import apply_baseline, fingerprint, load_baseline, write_baseline
 from scalefold.audit.config import AuditConfig, load_config
+from scalefold.audit.js.syntax import JS_EXTENSIONS
 from scalefold.audit.js.visitors import VisitorTable
 from scalefold.audit.model import (
     Category,
@@ -152,7 +153,7 @@ def _settle(result: RuleResult, config: AuditConfig) -> None:
 
 
 def _nothing_to_audit(project: Project, root: Path) -> UsageError:
-    if project.sources or any(rel.endswith((".ts", ".js", ".mjs", ".cjs")) for rel in project.files):
+    if any(rel.endswith(JS_EXTENSIONS) for rel in project.files):
         return UsageError(
             f"nothing to audit in {root}: JavaScript/TypeScript files but no package.json "
             "(point scalefold check at the project's root)"

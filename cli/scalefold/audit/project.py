@@ -1,9 +1,10 @@
 """The audited project: its files, read and parsed lazily, once, and shared by every rule.
 
-The project also keeps track of what it could not read, by kind of input (package.json, source,
-Dockerfile, workflow, Kubernetes manifest), and of which kinds the rule being run has looked at:
-a rule that found nothing while some input it depends on was unreadable did not pass, it could not
-decide (see ``unread_consulted``).
+The project also keeps track of what it could not read, by kind of input (source, Dockerfile,
+workflow, Kubernetes manifest), and of which kinds the rule being run has looked at: a rule that
+found nothing while some input it depends on was unreadable did not pass, it could not decide (see
+``unread_consulted``). A package.json that cannot be read still makes a package (``NodePackage.valid``
+is false); the rules that need its fields say so themselves.
 """
 
 from __future__ import annotations
@@ -42,7 +43,6 @@ MAX_SOURCE_BYTES = 1024 * 1024
 class Input(str, Enum):
     """Kinds of input a rule depends on; one that could not be read leaves the rule undetermined."""
 
-    MANIFEST = "package.json"
     SOURCE = "source"
     DOCKERFILE = "Dockerfile"
     WORKFLOW = "workflow"
@@ -248,7 +248,6 @@ class Project:
                     error, error_line = str(parse_error), parse_error.line or 1
                 else:
                     error = self._not_read.get(rel, "not read") if data is None else "not a JSON object"
-                self._unreadable(Input.MANIFEST, rel, error)
                 data = {}
             pkg = NodePackage(pkg_dir, rel, data if isinstance(data, LMap) else LMap(data), error, error_line)
             if error is not None:
