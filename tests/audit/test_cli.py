@@ -128,3 +128,42 @@ def test_rules_with_an_unknown_id_suggests_the_closest() -> None:
 def test_errors_print_one_line(capsys) -> None:
     fail("unknown rule 'X'")
     assert capsys.readouterr().err.strip().splitlines() == ["error: unknown rule 'X'"]
+
+
+def test_a_crashed_rule_exits_2_and_verbose_shows_its_traceback(project, monkeypatch) -> None:
+    from dataclasses import replace
+
+    from scalefold.audit import engine
+    from scalefold.audit.registry import catalogue
+
+    def explode(_project, _rule):
+        raise RuntimeError("rule bug")
+
+    rules = tuple(replace(r, check=explode) if r.id == "SEC-014" else r for r in catalogue())
+    monkeypatch.setattr(engine, "catalogue", lambda: rules)
+    root = project()
+    code, output = invoke("check", str(root))
+    assert code == 2 and "SEC-014" in output and "crashed" in output and "Traceback" not in output
+    code, output = invoke("check", str(root), "--verbose")
+    assert code == 2 and "Traceback" in output and "RuntimeError: rule bug" in output
+    code, output = invoke("check", str(root), "--format", "json", "--fail-on", "never")
+    assert (
+        code == 2
+        and "RuntimeError: rule bug"
+        in json.loads(output)["rules"][[r["id"] for r in json.loads(output)["rules"]].index("SEC-014")][
+            "error"
+        ]
+    )
+
+
+def test_junit_output_and_exit_code_agree_on_fail_on(project) -> None:
+    root = project(files={"src/log.ts": "export function f() {\n  console.log('x');\n}\n"})
+    for fail_on, expected in (("error", 0), ("warning", 1)):
+        code, output = invoke("check", str(root), "--format", "junit", "--fail-on", fail_on)
+        assert code == expected
+        assert f'failures="{expected}"' in output.split("<testsuite ")[0]
+
+
+def test_nothing_to_audit_exits_2(tmp_path) -> None:
+    code, message = invoke("check", str(tmp_path))
+    assert code == 2 and "nothing to audit" in message

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from scalefold.audit import catalogue
-from scalefold.audit.engine import exit_code, score
-from scalefold.audit.model import Category, RuleResult, Severity, Status
+from scalefold.audit.model import Category, Severity, Status
+from scalefold.audit.results import RuleResult, exit_code, score
+from scalefold.errors import UsageError
 
 from .conftest import BASE, audit
 
@@ -59,14 +61,22 @@ def test_rules_without_their_files_are_not_applicable_and_not_scored(project) ->
     assert report.overall is not None and report.overall.score == 10.0
 
 
-def test_an_empty_folder_is_not_a_node_project(tmp_path: Path) -> None:
-    report = audit(tmp_path)
-    assert report.findings == []
-    assert all(r.status in {Status.NOT_APPLICABLE, Status.NOT_RUN} for r in report.results)
-    assert report.overall is not None and report.overall.score is None
+def test_an_empty_or_wrong_folder_is_nothing_to_audit(tmp_path: Path) -> None:
+    with pytest.raises(UsageError, match="nothing to audit"):
+        audit(tmp_path)
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "index.md").write_text("# Docs\n")
+    (tmp_path / "Dockerfile").write_text("FROM python:3.12\n")
+    with pytest.raises(UsageError, match="no package.json and no JavaScript or TypeScript source"):
+        audit(tmp_path)
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "server.ts").write_text("export const x = 1;\n")
+    with pytest.raises(UsageError, match="point scalefold check at the project's root"):
+        audit(tmp_path)
 
 
 def _result(severity: Severity, status: Status, category: Category = Category.DOCKER) -> RuleResult:
+    # The score only reads the rule's category and the result's status and severity.
     rule = next(r for r in catalogue() if r.category is category)
     return RuleResult(rule, status, severity)
 
@@ -83,6 +93,17 @@ def test_score_is_the_weighted_share_of_applicable_rules_passing() -> None:
     assert result.score == round(10 * 6 / 9, 1)
     assert (result.passed, result.failed, result.not_applicable) == (2, 1, 2)
     assert score(results, Category.CI).score is None
+
+
+def test_undetermined_and_crashed_rules_count_against_the_score_never_for_it() -> None:
+    passing = [_result(Severity.ERROR, Status.PASS), _result(Severity.WARNING, Status.PASS)]
+    assert score(passing).score == 10.0
+    for status in (Status.UNDETERMINED, Status.ERROR):
+        with_unknown = score([*passing, _result(Severity.WARNING, status)])
+        assert with_unknown.score == round(10 * 8 / 11, 1)
+        assert (with_unknown.undetermined, with_unknown.errors) == (
+            (1, 0) if status is Status.UNDETERMINED else (0, 1)
+        )
 
 
 def test_a_failing_error_costs_more_than_a_failing_note(project) -> None:
@@ -154,19 +175,74 @@ def test_configuration_from_a_config_object_is_not_an_open_cors_policy(project) 
     assert report.results[0].status is Status.PASS
 
 
-def test_a_crashing_rule_becomes_a_note_not_a_traceback(project, monkeypatch) -> None:
-    from scalefold.audit import registry
+def _crashing(rule_id: str):
+    from dataclasses import replace
 
-    rule = next(r for r in catalogue() if r.id == "DKR-001")
+    rule = next(r for r in catalogue() if r.id == rule_id)
 
-    def explode(_project):
+    def explode(_project, _rule):
         raise KeyError("boom")
 
-    broken = type(rule)(**{**rule.__dict__, "check": explode})
-    monkeypatch.setattr(registry, "catalogue", lambda: (broken,))
+    return replace(rule, check=explode)
+
+
+def test_a_crashing_rule_fails_the_run_and_never_counts_as_passed(project, monkeypatch) -> None:
     from scalefold.audit import engine
 
-    monkeypatch.setattr(engine, "catalogue", lambda: (broken,))
+    rules = tuple(_crashing(r.id) if r.id == "DKR-001" else r for r in catalogue())
+    monkeypatch.setattr(engine, "catalogue", lambda: rules)
     report = audit(project())
-    assert report.results[0].status is Status.NOT_APPLICABLE
-    assert any("DKR-001 failed" in n.message for n in report.notes)
+    crashed = next(r for r in report.results if r.rule.id == "DKR-001")
+    assert crashed.status is Status.ERROR
+    assert crashed.error is not None and "KeyError: 'boom'" in crashed.error and "Traceback" in crashed.error
+    assert report.scores[Category.DOCKER].score is not None and report.scores[Category.DOCKER].score < 10
+    assert report.overall is not None and report.overall.score is not None and report.overall.score < 10
+    assert report.findings == []  # nothing to fail on: the crash alone decides the exit code
+    assert exit_code(report, "error") == 2
+    assert exit_code(report, "never") == 2
+
+
+def test_a_crashing_visitor_fails_its_rule_and_leaves_the_others_alone(project, monkeypatch) -> None:
+    from dataclasses import replace
+
+    from scalefold.audit import engine
+    from scalefold.audit.js.visitors import on_call
+
+    @on_call("eval")
+    def explode(_file, _call):
+        raise ValueError("visitor bug")
+
+    rules = tuple(
+        replace(r, visitors=(*r.visitors, explode)) if r.id == "SEC-014" else r for r in catalogue()
+    )
+    monkeypatch.setattr(engine, "catalogue", lambda: rules)
+    report = audit(
+        project(files={"src/run.ts": "export const run = (s: string) => { eval(s); console.log(s); };\n"})
+    )
+    statuses = {r.rule.id: r for r in report.results}
+    assert statuses["SEC-014"].status is Status.ERROR
+    assert "src/run.ts" in (statuses["SEC-014"].error or "") and "ValueError: visitor bug" in (
+        statuses["SEC-014"].error or ""
+    )
+    assert statuses["OBS-002"].status is Status.FAIL  # the file was still analysed for every other rule
+    assert exit_code(report, "error") == 2
+
+
+def test_a_crashing_detector_fails_the_run_with_its_traceback(project, monkeypatch) -> None:
+    from scalefold.audit import engine
+    from scalefold.audit.js.visitors import on_call
+    from scalefold.audit.report.json_report import report_dict
+    from scalefold.audit.rule import Detector
+
+    @on_call("eval")
+    def explode(_file, _call):
+        raise ValueError("detector bug")
+
+    monkeypatch.setattr(engine, "DETECTORS", (*engine.DETECTORS, Detector("broken", (explode,))))
+    report = audit(project(files={"src/run.ts": "export const run = (s: string) => eval(s);\n"}))
+    assert [(e.source, e.path) for e in report.internal_errors] == [("broken", "src/run.ts")]
+    assert "ValueError: detector bug" in report.internal_errors[0].traceback
+    assert exit_code(report, "never") == 2
+    document = report_dict(report)
+    assert document["errors"][0]["source"] == "broken" and document["summary"]["exit_code"] == 2
+    assert any(f.rule_id == "SEC-014" for f in report.findings)  # the rules themselves still ran

@@ -104,3 +104,98 @@ def test_markdown_lists_scores_findings_and_suppressions(report) -> None:
     assert "| security |" in text
     assert "| error | SEC-014 | `src/run.ts:1` |" in text
     assert "suppressed (inline)" in text and "CLI banner" in text
+
+
+# --------------------------------------------------------------------------- undetermined and crashed rules
+
+BOMB = (
+    'a: &a ["x","x","x","x","x","x","x","x","x"]\n'
+    + "".join(f"{n}: &{n} [{','.join([f'*{p}'] * 9)}]\n" for p, n in zip("abcdefgh", "bcdefghi"))
+    + "on: push\njobs: {t: {runs-on: u, steps: [{run: *i}]}}\n"
+)
+
+
+@pytest.fixture
+def troubled(project, monkeypatch):
+    """A report where the CI rules could not decide (an alias bomb) and DKR-001 crashed."""
+    from dataclasses import replace
+
+    from scalefold.audit import engine
+    from scalefold.audit.registry import catalogue
+
+    def explode(_project, _rule):
+        raise RuntimeError("rule bug")
+
+    rules = tuple(replace(r, check=explode) if r.id == "DKR-001" else r for r in catalogue())
+    monkeypatch.setattr(engine, "catalogue", lambda: rules)
+    return audit(project(files={".github/workflows/ci.yml": BOMB}))
+
+
+def test_undetermined_and_crashed_rules_show_in_every_format(troubled) -> None:
+    from rich.console import Console
+    from scalefold.audit.report.table import render_table
+    from scalefold.console import THEME
+
+    document = json.loads(render_json(troubled))
+    jsonschema.validate(document, JSON_SCHEMA)
+    statuses = {r["id"]: r for r in document["rules"]}
+    assert statuses["CI-001"]["status"] == "undetermined" and "alias bomb" in statuses["CI-001"]["reason"]
+    assert (
+        statuses["DKR-001"]["status"] == "error" and "RuntimeError: rule bug" in statuses["DKR-001"]["error"]
+    )
+    assert document["summary"]["exit_code"] == 2 and document["summary"]["undetermined"] >= 1
+
+    sarif = json.loads(render_sarif(troubled))
+    jsonschema.Draft4Validator(SARIF_SCHEMA).validate(sarif)
+    invocation = sarif["runs"][0]["invocations"][0]
+    assert invocation["executionSuccessful"] is False
+    levels = {
+        (n["level"], n.get("associatedRule", {}).get("id")) for n in invocation["toolExecutionNotifications"]
+    }
+    assert ("error", "DKR-001") in levels and ("warning", "CI-001") in levels
+
+    junit = ET.fromstring(render_junit(troubled))
+    cases = {c.get("name", "").split()[0]: c for c in junit.iter("testcase")}
+    assert cases["DKR-001"].find("error") is not None and "rule bug" in (
+        cases["DKR-001"].find("error").text or ""
+    )  # type: ignore[union-attr]
+    assert "undetermined" in (cases["CI-001"].find("skipped").get("message") or "")  # type: ignore[union-attr]
+    assert int(junit.get("errors", "0")) == 1
+
+    markdown = render_markdown(troubled)
+    assert "## Errors" in markdown and "DKR-001" in markdown.split("## Errors")[1]
+    assert "## Undetermined" in markdown and "CI-001" in markdown.split("## Undetermined")[1]
+
+    def table(verbose: bool) -> str:
+        console = Console(width=160, theme=THEME, no_color=True, record=True, highlight=False)
+        render_table(troubled, console, verbose=verbose)
+        return console.export_text()
+
+    quiet, verbose = table(False), table(True)
+    assert "CI-001" in quiet.split("Undetermined (could not decide")[1]
+    assert "Errors" in quiet and "--verbose" in quiet and "Traceback" not in quiet
+    assert "Traceback" in verbose and "RuntimeError: rule bug" in verbose
+    assert "crashed" in quiet.splitlines()[-1]
+
+
+def test_junit_failures_follow_fail_on(project) -> None:
+    # A warning (console.log) and a note (the base image has no digest): notes never fail at error/warning.
+    files = {
+        "src/log.ts": "export function f() {\n  console.log('x');\n}\n",
+        "Dockerfile": FILES["Dockerfile"],
+    }
+    report = audit(project(files=files))
+    assert {f.severity.value for f in report.active_findings} == {"warning", "note"}
+
+    def failing(fail_on: str) -> tuple[int, set[str]]:
+        root = ET.fromstring(render_junit(report, fail_on=fail_on))
+        names = {c.get("name", "").split()[0] for c in root.iter("testcase") if c.find("failure") is not None}
+        return int(root.get("failures", "0")), names
+
+    assert failing("error") == (0, set())
+    assert failing("warning") == (1, {"OBS-002"})
+    assert failing("note") == (2, {"OBS-002", "DKR-004"})
+    assert failing("never") == (0, set())
+    below = ET.fromstring(render_junit(report, fail_on="warning"))
+    dkr = next(c for c in below.iter("testcase") if (c.get("name") or "").startswith("DKR-004"))
+    assert "below --fail-on warning" in (dkr.find("system-out").text or "")  # type: ignore[union-attr]

@@ -83,17 +83,19 @@ def test_links_inside_the_tree_are_audited_once(project) -> None:
 
 def test_unreadable_files_are_skipped_with_a_note(tmp_path: Path, monkeypatch) -> None:
     # Tests run as root here, so permissions cannot make a file unreadable: simulate the OS error.
+    from scalefold.audit import files
+
     target = tmp_path / "secret.ts"
     target.write_text("x")
-    original = Path.read_bytes
+    original = files.read_bytes
 
-    def deny(self: Path) -> bytes:
-        if self == target:
+    def deny(path: str) -> bytes:
+        if path == str(target):
             raise PermissionError(13, "Permission denied")
-        return original(self)
+        return original(path)
 
-    monkeypatch.setattr(Path, "read_bytes", deny)
-    result = read_text(FileEntry("secret.ts", target, 1))
+    monkeypatch.setattr(files, "read_bytes", deny)
+    result = read_text(FileEntry("secret.ts", str(target), 1))
     assert result.text is None and result.note is not None
     assert "not readable" in result.note.message and "Permission denied" in result.note.message
 

@@ -13,7 +13,7 @@ import pytest
 import yaml
 from scalefold.audit import catalogue
 from scalefold.audit.model import Status
-from scalefold.audit.rules.dependencies import Completed
+from scalefold.audit.rules.dependencies.common import Completed
 
 from .conftest import FIXTURES, audit, make_project
 

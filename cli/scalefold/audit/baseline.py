@@ -14,7 +14,8 @@ from collections import Counter
 from pathlib import Path
 
 from scalefold import __version__
-from scalefold.audit.model import Finding, Suppression
+from scalefold.audit.model import Suppression
+from scalefold.audit.results import Finding
 from scalefold.errors import UsageError
 
 BASELINE_SCHEMA_VERSION = 1

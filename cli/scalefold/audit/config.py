@@ -6,9 +6,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from scalefold.audit.model import Severity
+from scalefold.audit.parsers.yamlloc import ParseError, load_yaml_documents
 from scalefold.audit.registry import get_rule
 from scalefold.errors import UsageError
 
@@ -74,10 +73,10 @@ def _rule_settings(path: Path, rule_id: str, value: Any) -> RuleSettings:
 
 def parse_config(path: Path, text: str) -> AuditConfig:
     try:
-        data = yaml.safe_load(text) or {}
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise _fail(path, f"invalid YAML{f' at line {mark.line + 1}' if mark else ''}") from None
+        documents = load_yaml_documents(text)
+    except ParseError as exc:
+        raise _fail(path, str(exc)) from None
+    data = documents[0] if documents else {}
     if not isinstance(data, dict):
         raise _fail(path, "expected a mapping with `rules` and `exclude`")
     unknown = set(data) - {"version", "rules", "exclude"}

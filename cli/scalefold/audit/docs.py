@@ -11,8 +11,9 @@ import re
 import sys
 from pathlib import Path
 
-from scalefold.audit.model import Category, Rule, Severity
+from scalefold.audit.model import Category, Severity
 from scalefold.audit.registry import catalogue
+from scalefold.audit.rule import Rule
 
 _PAGE = re.compile(r"^[A-Z0-9]+-\d{3}\.md$")
 GENERATED = (

@@ -3,27 +3,32 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
-from dataclasses import dataclass, field
+import traceback
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 from scalefold.audit import suppressions
 from scalefold.audit.baseline import apply_baseline, fingerprint, load_baseline, write_baseline
 from scalefold.audit.config import AuditConfig, load_config
+from scalefold.audit.js.syntax import JS_EXTENSIONS
+from scalefold.audit.js.visitors import VisitorTable
 from scalefold.audit.model import (
     Category,
-    Finding,
+    Hit,
+    Location,
     NotApplicable,
-    Note,
-    Rule,
-    RuleResult,
     Severity,
     Status,
     Suppression,
+    Unchecked,
+    Undetermined,
 )
-from scalefold.audit.project import Project
-from scalefold.audit.registry import catalogue
+from scalefold.audit.project import Project, unread_reason
+from scalefold.audit.registry import DETECTORS, catalogue
+from scalefold.audit.results import Finding, InternalError, Report, RuleResult, score
+from scalefold.audit.rule import Rule
 from scalefold.errors import UsageError
 
 
@@ -39,81 +44,25 @@ class AuditOptions:
     command_runner: Callable[..., object] | None = None  # replaces npm/pip-audit (tests)
 
 
-@dataclass
-class CategoryScore:
-    category: Category | None  # None for the overall score
-    score: float | None  # 0–10, None when no rule applied
-    passed: int = 0
-    failed: int = 0
-    not_applicable: int = 0
-
-
-@dataclass
-class Report:
-    root: Path
-    results: list[RuleResult]
-    notes: list[Note]
-    files: int
-    seconds: float
-    config: AuditConfig
-    excluded: int = 0
-    baseline_written: int | None = None
-    scores: dict[Category, CategoryScore] = field(default_factory=dict)
-    overall: CategoryScore | None = None
-
-    @property
-    def findings(self) -> list[Finding]:
-        return [f for r in self.results for f in r.findings]
-
-    @property
-    def active_findings(self) -> list[Finding]:
-        return [f for f in self.findings if f.active]
-
-    def counts(self) -> dict[str, int]:
-        active = self.active_findings
-        return {
-            "error": sum(f.severity is Severity.ERROR for f in active),
-            "warning": sum(f.severity is Severity.WARNING for f in active),
-            "note": sum(f.severity is Severity.NOTE for f in active),
-            "suppressed": sum(not f.active for f in self.findings),
-        }
-
-
-def score(results: list[RuleResult], category: Category | None = None) -> CategoryScore:
-    """Weighted share of applicable rules that pass, on 0–10 (error 5, warning 3, note 1)."""
-    scored = [r for r in results if category is None or r.rule.category is category]
-    applicable = [r for r in scored if r.status in {Status.PASS, Status.FAIL}]
-    total = sum(r.severity.weight for r in applicable)
-    passing = sum(r.severity.weight for r in applicable if r.status is Status.PASS)
-    return CategoryScore(
-        category=category,
-        score=round(10 * passing / total, 1) if total else None,
-        passed=sum(r.status is Status.PASS for r in scored),
-        failed=sum(r.status is Status.FAIL for r in scored),
-        not_applicable=sum(
-            r.status in {Status.NOT_APPLICABLE, Status.NOT_RUN, Status.DISABLED} for r in scored
-        ),
-    )
-
-
-def _findings(project: Project, rule: Rule, severity: Severity, overridden: bool) -> list[Finding]:
+def _findings(
+    project: Project, rule: Rule, hits: Iterable[Hit], severity: Severity, overridden: bool
+) -> list[Finding]:
     seen: set[tuple[str, int, str]] = set()
     findings: list[Finding] = []
-    for hit in rule.check(project):
-        key = (hit.path, hit.line, hit.message)
+    for hit in hits:
+        where = hit.location
+        key = (where.path, where.line, hit.message)
         if key in seen:
             continue
         seen.add(key)
-        snippet = hit.snippet or project.line_text(hit.path, hit.line) or hit.message
+        snippet = where.snippet or project.line_text(where.path, where.line) or hit.message
         findings.append(
             Finding(
-                rule_id=rule.id,
+                rule=rule,
                 severity=severity if overridden or hit.severity is None else hit.severity,
-                path=hit.path,
-                line=max(1, hit.line),
+                location=Location(where.path, max(1, where.line), snippet),
                 message=hit.message,
-                snippet=snippet,
-                fingerprint=fingerprint(rule.id, hit.path, snippet),
+                fingerprint=fingerprint(rule.id, where.path, snippet),
             )
         )
     return sorted(findings, key=lambda f: (f.path, f.line, f.message))
@@ -134,6 +83,84 @@ def _apply_inline(project: Project, findings: list[Finding]) -> None:
         finding.suppression = Suppression("inline", found.reason)
 
 
+def _visitor_error(project: Project, owner: str) -> str | None:
+    """The traceback of ``owner``'s first visitor crash, if its visitors ran and one crashed."""
+    if "js" not in project.__dict__:  # the sources were never analysed
+        return None
+    crashes = project.visitor_errors.get(owner)
+    if not crashes:
+        return None
+    path, error = crashes[0]
+    more = f" (and on {len(crashes) - 1} more files)" if len(crashes) > 1 else ""
+    return f"while analysing {path}{more}:\n{error.traceback}"
+
+
+def _run_rule(project: Project, rule: Rule, config: AuditConfig, options: AuditOptions) -> RuleResult:
+    settings = config.settings(rule.id)
+    severity = settings.severity or rule.severity
+    if rule.needs_deps and not options.deps:
+        return RuleResult(rule, Status.NOT_RUN, severity, reason="runs with --deps")
+    project.begin_rule()
+    try:
+        items = list(rule.check(project, rule))
+    except NotApplicable as exc:
+        return RuleResult(rule, Status.NOT_APPLICABLE, severity, reason=exc.reason)
+    except Undetermined as exc:
+        return RuleResult(rule, Status.UNDETERMINED, severity, reason=exc.reason)
+    except Exception as exc:  # noqa: BLE001 - a bug in one rule must not hide the others' results
+        return RuleResult(
+            rule,
+            Status.ERROR,
+            severity,
+            reason=f"the rule crashed ({exc.__class__.__name__}: {exc}); please report it",
+            error=traceback.format_exc(),
+        )
+    crash = _visitor_error(project, rule.id)
+    if crash is not None:
+        return RuleResult(
+            rule,
+            Status.ERROR,
+            severity,
+            reason="a visitor of the rule crashed; please report it",
+            error=crash,
+        )
+    findings = _findings(
+        project, rule, (i for i in items if isinstance(i, Hit)), severity, settings.severity is not None
+    )
+    unknown = [i.reason for i in items if isinstance(i, Unchecked)]
+    unread = project.unread_consulted()
+    if unread:
+        unknown.append(unread_reason(unread))
+    _apply_inline(project, findings)
+    if not settings.enabled:
+        for finding in findings:
+            if finding.active:
+                finding.suppression = Suppression("config", settings.reason)
+    return RuleResult(rule, Status.PASS, severity, findings, reason="; ".join(unknown))
+
+
+def _settle(result: RuleResult, config: AuditConfig) -> None:
+    """The final status of a rule that ran, once every suppression (baseline included) is known."""
+    if result.status is not Status.PASS:
+        return
+    settings = config.settings(result.rule.id)
+    if not settings.enabled:
+        result.status, result.reason = Status.DISABLED, settings.reason
+    elif result.active_findings:
+        result.status = Status.FAIL
+    elif result.reason:  # nothing found, but part of what it checks could not be read
+        result.status = Status.UNDETERMINED
+
+
+def _nothing_to_audit(project: Project, root: Path) -> UsageError:
+    if any(rel.endswith(JS_EXTENSIONS) for rel in project.files):
+        return UsageError(
+            f"nothing to audit in {root}: JavaScript/TypeScript files but no package.json "
+            "(point scalefold check at the project's root)"
+        )
+    return UsageError(f"nothing to audit in {root}: no package.json and no JavaScript or TypeScript source")
+
+
 def run_audit(root: Path, options: AuditOptions | None = None) -> Report:
     options = options or AuditOptions()
     if not root.exists():
@@ -143,43 +170,27 @@ def run_audit(root: Path, options: AuditOptions | None = None) -> Report:
     started = time.perf_counter()
     config = load_config(root, options.config)
     baseline = load_baseline(options.baseline) if options.baseline is not None else None
+    selected = [r for r in catalogue() if options.rules is None or r.id in options.rules]
+    running = [r for r in selected if options.deps or not r.needs_deps]
+    table = VisitorTable.build(
+        [(d.id, d.visitors) for d in DETECTORS] + [(r.id, r.visitors) for r in running]
+    )
     project = Project(
         root,
+        visitors=table,
         exclude=tuple(e.path for e in config.exclude),
         today=options.today,
         jobs=options.jobs,
         command_runner=options.command_runner,
     )
-    results: list[RuleResult] = []
-    for rule in catalogue():
-        if options.rules is not None and rule.id not in options.rules:
-            continue
-        settings = config.settings(rule.id)
-        severity = settings.severity or rule.severity
-        if rule.needs_deps and not options.deps:
-            results.append(RuleResult(rule, Status.NOT_RUN, severity, reason="runs with --deps"))
-            continue
-        try:
-            findings = _findings(project, rule, severity, settings.severity is not None)
-        except NotApplicable as exc:
-            results.append(RuleResult(rule, Status.NOT_APPLICABLE, severity, reason=exc.reason))
-            continue
-        except Exception as exc:  # noqa: BLE001 - a bug in one rule must not hide the others' results
-            project.note(".", f"rule {rule.id} failed ({exc.__class__.__name__}: {exc}); please report it")
-            results.append(
-                RuleResult(rule, Status.NOT_APPLICABLE, severity, reason="internal error (see notes)")
-            )
-            continue
-        _apply_inline(project, findings)
-        if not settings.enabled:
-            for finding in findings:
-                if finding.active:
-                    finding.suppression = Suppression("config", settings.reason)
-        results.append(
-            RuleResult(
-                rule, Status.PASS, severity, findings, reason=settings.reason if not settings.enabled else ""
-            )
-        )
+    if not project.packages:
+        raise _nothing_to_audit(project, root)
+    results = [_run_rule(project, rule, config, options) for rule in selected]
+    internal = [
+        InternalError(detector.id, path, error.traceback)
+        for detector in DETECTORS
+        for path, error in (project.visitor_errors.get(detector.id, []) if "js" in project.__dict__ else [])
+    ]
     report = Report(
         root=root,
         results=results,
@@ -188,6 +199,7 @@ def run_audit(root: Path, options: AuditOptions | None = None) -> Report:
         seconds=0.0,
         config=config,
         excluded=project.tree.excluded,
+        internal_errors=internal,
     )
     if options.write_baseline is not None:
         report.baseline_written = write_baseline(options.write_baseline, report.active_findings)
@@ -199,24 +211,8 @@ def run_audit(root: Path, options: AuditOptions | None = None) -> Report:
         for result in results:
             apply_baseline(result.findings, baseline, label)
     for result in results:
-        if result.status is Status.PASS:
-            if not config.settings(result.rule.id).enabled:
-                result.status = Status.DISABLED
-            elif result.active_findings:
-                result.status = Status.FAIL
+        _settle(result, config)
     report.scores = {c: score(results, c) for c in Category}
     report.overall = score(results)
     report.seconds = time.perf_counter() - started
     return report
-
-
-def plural(count: int, noun: str) -> str:
-    return f"{count} {noun}{'' if count == 1 else 's'}"
-
-
-def exit_code(report: Report, fail_on: str) -> int:
-    """1 when an active finding is at or above ``fail_on`` ("error", "warning", "note" or "never")."""
-    if fail_on == "never":
-        return 0
-    threshold = Severity(fail_on).rank
-    return 1 if any(f.severity.rank >= threshold for f in report.active_findings) else 0

@@ -1,8 +1,9 @@
 """Walk the audited tree safely and read its files without ever crashing.
 
-Real repositories hold binary files, huge generated bundles, unreadable files, symbolic-link
-loops and ``node_modules``. Each of those is skipped with a note, and no link that leads out of
-the audited tree is ever followed.
+Real repositories hold binary files, huge generated bundles, unreadable files, files left with
+merge-conflict markers, names that are not UTF-8, symbolic-link loops and ``node_modules``. Each of
+those is skipped (or, for a name, shown escaped) with a note, and no link that leads out of the
+audited tree is ever followed.
 """
 
 from __future__ import annotations
@@ -44,7 +45,7 @@ _BINARY_SNIFF = 8192
 @dataclass(frozen=True)
 class FileEntry:
     rel: str  # POSIX path relative to the root, as reported
-    path: Path  # where to read it (may be a link inside the tree)
+    path: str  # where to read it (may be a link inside the tree); a plain string, cheap to pass around
     size: int
 
 
@@ -97,6 +98,19 @@ def glob_match(pattern: str, rel: str) -> bool:
     return any(regex.match(c) for c in candidates)
 
 
+def display_name(name: str) -> str:
+    """A file name as reported: bytes that are not UTF-8 shown as ``\\xe9`` escapes.
+
+    Python hands such names over with lone surrogates, which cannot be encoded again (in a
+    fingerprint, a JSON or SARIF report, the terminal); the escaped form can, and stays unique.
+    """
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return name
+
+
 def walk(root: Path, exclude: tuple[str, ...] = ()) -> FileTree:
     """Index every regular file under ``root`` that the audit may read."""
     real_root = root.resolve()
@@ -115,7 +129,10 @@ def walk(root: Path, exclude: tuple[str, ...] = ()) -> FileTree:
             )
             continue
         for entry in entries:
-            rel = f"{prefix}{entry.name}"
+            shown = display_name(entry.name)
+            rel = f"{prefix}{shown}"
+            if shown != entry.name:
+                tree.notes.append(Note(rel, "name is not valid UTF-8; reported with its bytes escaped"))
             if exclude and any(glob_match(p, rel) for p in exclude):
                 tree.excluded += 1
                 continue
@@ -153,7 +170,7 @@ def walk(root: Path, exclude: tuple[str, ...] = ()) -> FileTree:
                     stack.append((Path(entry.path), rel + "/"))
                 elif is_link or entry.is_file(follow_symlinks=False):
                     size = entry.stat(follow_symlinks=True).st_size
-                    tree.files[rel] = FileEntry(rel=rel, path=Path(entry.path), size=size)
+                    tree.files[rel] = FileEntry(rel=rel, path=entry.path, size=size)
             except OSError as exc:
                 tree.notes.append(Note(rel, f"not readable, skipped ({exc.strerror or exc})"))
     for name, count in sorted(skipped_dirs.items()):
@@ -167,6 +184,36 @@ def walk(root: Path, exclude: tuple[str, ...] = ()) -> FileTree:
 class ReadResult:
     text: str | None
     note: Note | None = None
+    data: bytes | None = None  # the file's UTF-8 bytes (byte-order mark removed) when it was read
+
+
+_CONFLICT_START = "<<<<<<<"
+_CONFLICT_MIDDLE = "======="
+_CONFLICT_END = ">>>>>>>"
+
+
+def has_conflict_markers(text: str) -> bool:
+    """Whether the text still holds an unresolved merge conflict (`<<<<<<<`, `=======`, `>>>>>>>` lines).
+
+    A file in that state is neither version of itself; reading it would report what is in
+    neither (a route "missing" because it sits between the markers).
+    """
+    if _CONFLICT_START not in text:
+        return False
+    started = middle = False
+    for line in text.splitlines():
+        if line.startswith(_CONFLICT_START):
+            started, middle = True, False
+        elif started and line.rstrip() == _CONFLICT_MIDDLE:
+            middle = True
+        elif started and middle and line.startswith(_CONFLICT_END):
+            return True
+    return False
+
+
+def read_bytes(path: str) -> bytes:
+    with open(path, "rb") as handle:
+        return handle.read()
 
 
 def read_text(entry: FileEntry, max_bytes: int = MAX_FILE_BYTES) -> ReadResult:
@@ -174,7 +221,7 @@ def read_text(entry: FileEntry, max_bytes: int = MAX_FILE_BYTES) -> ReadResult:
     if entry.size > max_bytes:
         return ReadResult(None, Note(entry.rel, f"larger than {max_bytes // 1024} KiB, skipped"))
     try:
-        data = entry.path.read_bytes()
+        data = read_bytes(entry.path)
     except OSError as exc:
         return ReadResult(None, Note(entry.rel, f"not readable, skipped ({exc.strerror or exc})"))
     if b"\0" in data[:_BINARY_SNIFF]:
@@ -182,6 +229,9 @@ def read_text(entry: FileEntry, max_bytes: int = MAX_FILE_BYTES) -> ReadResult:
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:
-        return ReadResult(data.decode("utf-8"))
+        text = data.decode("utf-8")
     except UnicodeDecodeError:
         return ReadResult(None, Note(entry.rel, "not UTF-8 text, skipped"))
+    if has_conflict_markers(text):
+        return ReadResult(None, Note(entry.rel, "has unresolved merge-conflict markers, skipped"))
+    return ReadResult(text, data=data)

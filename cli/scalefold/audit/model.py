@@ -1,14 +1,9 @@
-"""The auditor's vocabulary: severities, categories, rules, findings and results."""
+"""The auditor's vocabulary: severities, categories, statuses, locations and what checks report."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 from enum import Enum
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from scalefold.audit.project import Project
 
 
 class Severity(str, Enum):
@@ -24,7 +19,7 @@ class Severity(str, Enum):
 
     @property
     def weight(self) -> int:
-        """Weight of a rule of this severity in the score (see docs/rules/README.md)."""
+        """Weight of a rule of this severity in the score (see docs/auditor.md)."""
         return _SEVERITY_WEIGHT[self]
 
 
@@ -49,20 +44,46 @@ class Status(str, Enum):
 
     PASS = "pass"
     FAIL = "fail"
+    UNDETERMINED = "undetermined"  # could not decide (an input it needs could not be read)
+    ERROR = "error"  # the rule crashed: a bug in scalefold, never a pass
     NOT_APPLICABLE = "not_applicable"
     DISABLED = "disabled"  # switched off in .scalefold.yml (its findings still show, suppressed)
     NOT_RUN = "not_run"  # needs an option that was not given (``--deps``)
 
 
+# Statuses that count in the score: a rule that could not decide, or crashed, is not a pass.
+SCORED = frozenset({Status.PASS, Status.FAIL, Status.UNDETERMINED, Status.ERROR})
+# Statuses of rules that did not judge the project at all.
+UNSCORED = frozenset({Status.NOT_APPLICABLE, Status.NOT_RUN, Status.DISABLED})
+
+
+@dataclass(frozen=True)
+class Location:
+    """A place in the audited tree, and the code found there."""
+
+    path: str  # POSIX path relative to the audited root
+    line: int  # 1-based
+    snippet: str = ""  # the flagged code; a baseline fingerprints it (empty: the line's text)
+
+    def with_snippet(self, snippet: str) -> Location:
+        """The same place, fingerprinted by ``snippet`` (a label for something missing)."""
+        return replace(self, snippet=snippet)
+
+
 @dataclass(frozen=True)
 class Hit:
-    """What a rule's check reports: where, what to change, and the code it flagged."""
+    """One violation a rule reports: where, and what to change."""
 
-    path: str
-    line: int
+    location: Location
     message: str
-    snippet: str = ""  # the flagged code; the baseline fingerprint is taken from it
     severity: Severity | None = None  # overrides the rule's default for this one finding
+
+
+@dataclass(frozen=True)
+class Unchecked:
+    """Part of the project a check could not judge, and why; the rule is then undetermined."""
+
+    reason: str
 
 
 class NotApplicable(Exception):
@@ -73,21 +94,12 @@ class NotApplicable(Exception):
         self.reason = reason
 
 
-CheckFn = Callable[["Project"], Iterable[Hit]]
+class Undetermined(Exception):
+    """Raised by a check that cannot decide at all (what it needs could not be read or run)."""
 
-
-@dataclass(frozen=True)
-class Rule:
-    id: str
-    name: str  # a readable slug, e.g. ``docker-non-root``
-    category: Category
-    severity: Severity
-    title: str
-    rationale: str
-    fix: str
-    check: CheckFn = field(repr=False, compare=False)
-    needs_deps: bool = False  # only runs with ``--deps``
-    references: tuple[str, ...] = ()
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
 
 
 @dataclass(frozen=True)
@@ -96,38 +108,9 @@ class Suppression:
     reason: str
 
 
-@dataclass
-class Finding:
-    rule_id: str
-    severity: Severity
-    path: str  # POSIX path relative to the audited root
-    line: int
-    message: str
-    snippet: str
-    fingerprint: str = ""
-    suppression: Suppression | None = None
-
-    @property
-    def active(self) -> bool:
-        return self.suppression is None
-
-
-@dataclass
-class RuleResult:
-    rule: Rule
-    status: Status
-    severity: Severity  # the effective severity (after .scalefold.yml overrides)
-    findings: list[Finding] = field(default_factory=list)
-    reason: str = ""  # why it is not applicable, disabled or not run
-
-    @property
-    def active_findings(self) -> list[Finding]:
-        return [f for f in self.findings if f.active]
-
-
 @dataclass(frozen=True)
 class Note:
-    """Something the auditor skipped or could not read; never a failure."""
+    """Something the auditor skipped or could not read; never a failure by itself."""
 
     path: str
     message: str

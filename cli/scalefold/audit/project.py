@@ -1,20 +1,31 @@
-"""The audited project: its files, read and parsed lazily, once, and shared by every rule."""
+"""The audited project: its files, read and parsed lazily, once, and shared by every rule.
+
+The project also keeps track of what it could not read, by kind of input (source, Dockerfile,
+workflow, Kubernetes manifest), and of which kinds the rule being run has looked at: a rule that
+found nothing while some input it depends on was unreadable did not pass, it could not decide (see
+``unread_consulted``). A package.json that cannot be read still makes a package (``NodePackage.valid``
+is false); the rules that need its fields say so themselves.
+"""
 
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
 from datetime import date
+from enum import Enum
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
+from scalefold.audit.detectors import APP, SERVER
 from scalefold.audit.files import FileEntry, FileTree, read_text, walk
-from scalefold.audit.model import Hit, NotApplicable, Note
-from scalefold.audit.parsers import js as jsparse
+from scalefold.audit.js.analysis import analyse
+from scalefold.audit.js.facts import JsFacts, VisitorError
+from scalefold.audit.js.syntax import bare_module
+from scalefold.audit.js.visitors import VisitorTable
+from scalefold.audit.model import Hit, Location, NotApplicable, Note, Undetermined
+from scalefold.audit.packages import NodePackage, is_server_source
 from scalefold.audit.parsers.dockerfile import (
     Dockerfile,
     is_development_dockerfile,
@@ -25,150 +36,42 @@ from scalefold.audit.parsers.k8s import Workload, parse_workload
 from scalefold.audit.parsers.workflow import Workflow, is_workflow, parse_workflow
 from scalefold.audit.parsers.yamlloc import LMap, ParseError, load_json, load_yaml_documents
 
-FRAMEWORKS = {
-    "fastify": "fastify",
-    "express": "express",
-    "koa": "koa",
-    "@nestjs/core": "nestjs",
-    "hono": "hono",
-    "@hapi/hapi": "hapi",
-    "restify": "restify",
-}
-
-FRONTEND_FRAMEWORKS = (
-    "react",
-    "react-dom",
-    "vue",
-    "svelte",
-    "next",
-    "nuxt",
-    "@angular/core",
-    "solid-js",
-    "preact",
-)
-
-_NOT_SERVER_DIRS = frozenset(
-    {
-        "test",
-        "tests",
-        "__tests__",
-        "__mocks__",
-        "spec",
-        "e2e",
-        "fixtures",
-        "__fixtures__",
-        "scripts",
-        "bench",
-        "benchmark",
-        "benchmarks",
-        "examples",
-        "example",
-        "docs",
-        "tools",
-        "stories",
-        ".storybook",
-        "cypress",
-        "playwright",
-        "seeds",
-    }
-)
-_NOT_SERVER_FILE = re.compile(
-    r"(\.(test|spec|e2e|bench|config|stories|test-d|tst)\.[cm]?[jt]sx?$)|(\.d\.[cm]?ts$)|(\.min\.js$)"
-    r"|(^(eslint|prettier|vitest|jest|vite|webpack|rollup|tsup|babel)\.config\.)|(^\.eslintrc)|(^gulpfile|^gruntfile)",
-    re.IGNORECASE,
-)
-PARALLEL_THRESHOLD = 400  # below this many files a process pool costs more than it saves
+PARALLEL_THRESHOLD = 400  # below this many source files a process pool costs more than it saves
+MAX_SOURCE_BYTES = 1024 * 1024
 
 
-def is_server_source(rel: str) -> bool:
-    """Application code that runs in production, as opposed to tests, scripts and configuration."""
-    if not rel.endswith(jsparse.JS_EXTENSIONS):
-        return False
-    parts = rel.split("/")
-    if any(part in _NOT_SERVER_DIRS for part in parts[:-1]):
-        return False
-    return not _NOT_SERVER_FILE.search(parts[-1])
+class Input(str, Enum):
+    """Kinds of input a rule depends on; one that could not be read leaves the rule undetermined."""
+
+    SOURCE = "source"
+    DOCKERFILE = "Dockerfile"
+    WORKFLOW = "workflow"
+    KUBERNETES = "Kubernetes manifest"
 
 
-@dataclass
-class NodePackage:
-    """One package.json and the code beside it: the unit most rules judge."""
+# --------------------------------------------------------------------------- source analysis (workers)
 
-    dir: str  # "" for the root, else "services/api"
-    path: str  # its package.json
-    data: LMap
-    framework: str | None
-
-    @property
-    def deps(self) -> dict[str, str]:
-        merged: dict[str, str] = {}
-        for key in ("dependencies", "devDependencies", "optionalDependencies", "peerDependencies"):
-            section = self.data.get(key)
-            if isinstance(section, dict):
-                merged.update({str(k): str(v) for k, v in section.items()})
-        return merged
-
-    @property
-    def runtime_deps(self) -> dict[str, str]:
-        section = self.data.get("dependencies")
-        return {str(k): str(v) for k, v in section.items()} if isinstance(section, dict) else {}
-
-    def has_dep(self, *names: str) -> str | None:
-        deps = self.deps
-        return next((n for n in names if n in deps), None)
-
-    def dep_line(self, name: str) -> int:
-        for key in ("dependencies", "devDependencies", "optionalDependencies", "peerDependencies"):
-            section = self.data.get(key)
-            if isinstance(section, LMap) and name in section:
-                return section.line_of(name)
-        return 1
-
-    def key_line(self, key: str) -> int:
-        return self.data.line_of(key) if isinstance(self.data, LMap) else 1
-
-    @property
-    def frontend(self) -> bool:
-        """A browser application (React, Vue, …) with no server framework: not server code."""
-        return self.framework is None and self.has_dep(*FRONTEND_FRAMEWORKS) is not None
-
-    def contains(self, rel: str) -> bool:
-        return not self.dir or rel.startswith(self.dir + "/")
-
-    @property
-    def label(self) -> str:
-        return str(self.data.get("name") or self.dir or "the root package")
+_TABLE: VisitorTable | None = None
 
 
-@dataclass(frozen=True)
-class Anchor:
-    """Where to point a finding about something missing."""
-
-    path: str
-    line: int
-    snippet: str
+def _worker_init(table: VisitorTable) -> None:
+    global _TABLE
+    _TABLE = table
 
 
-def _analyse_entry(entry: tuple[str, str, int]) -> jsparse.JsFacts:
-    rel, path, size = entry
-    result = read_text(FileEntry(rel, Path(path), size), max_bytes=1024 * 1024)
-    if result.text is None:
-        facts = jsparse.JsFacts(path=rel)
+def _analyse_entry(entry: FileEntry) -> JsFacts:
+    assert _TABLE is not None
+    result = read_text(entry, max_bytes=MAX_SOURCE_BYTES)
+    if result.data is None:
+        facts = JsFacts(path=entry.rel, unread=result.note.message if result.note else "not read")
         if result.note is not None:
             facts.notes.append(result.note)
         return facts
     try:
-        return jsparse.analyse(rel, result.text.encode("utf-8"))
-    except Exception as exc:  # noqa: BLE001 - one pathological file (or visitor bug) must not end the audit
-        facts = jsparse.JsFacts(path=rel)
-        facts.notes.append(Note(rel, f"could not be analysed ({exc.__class__.__name__}), skipped"))
-        return facts
-
-
-def _worker_init() -> None:
-    from scalefold.audit.registry import catalogue
-
-    catalogue()
+        return analyse(entry.rel, result.data, _TABLE)
+    except Exception as exc:  # noqa: BLE001 - a parser failure on one file must not end the audit
+        reason = f"could not be analysed ({exc.__class__.__name__}), skipped"
+        return JsFacts(path=entry.rel, notes=[Note(entry.rel, reason)], unread=reason)
 
 
 def _worker_count() -> int:
@@ -178,6 +81,27 @@ def _worker_count() -> int:
         return max(1, min(os.cpu_count() or 1, 8))
 
 
+def _analyse_all(entries: list[FileEntry], table: VisitorTable, workers: int) -> list[JsFacts]:
+    if workers > 1 and len(entries) >= PARALLEL_THRESHOLD:
+        import multiprocessing
+
+        method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
+        context = multiprocessing.get_context(method)
+        chunk = max(16, len(entries) // (workers * 8))
+        try:
+            with ProcessPoolExecutor(
+                workers, mp_context=context, initializer=_worker_init, initargs=(table,)
+            ) as pool:
+                return list(pool.map(_analyse_entry, entries, chunksize=chunk))
+        except (OSError, RuntimeError):  # no processes allowed here: do the work in this one
+            pass
+    _worker_init(table)
+    return [_analyse_entry(entry) for entry in entries]
+
+
+# --------------------------------------------------------------------------- the project
+
+
 class Project:
     """Lazy, cached access to everything the rules read."""
 
@@ -185,20 +109,27 @@ class Project:
         self,
         root: Path,
         *,
+        visitors: VisitorTable | None = None,
         exclude: tuple[str, ...] = (),
         today: date | None = None,
         jobs: int | None = None,
         command_runner: Callable[..., Any] | None = None,
     ) -> None:
         self.root = root
+        self.visitors = visitors or VisitorTable()
         self.command_runner = command_runner  # runs npm audit / pip-audit; tests pass a stub
         self.tree: FileTree = walk(root, exclude)
         self.notes: list[Note] = list(self.tree.notes)
         self.today = today or date.today()
         self.jobs = jobs
+        self.unread: dict[Input, dict[str, str]] = {kind: {} for kind in Input}
+        self.consulted: set[Input] = set()
         self._text: dict[str, str | None] = {}
+        self._not_read: dict[str, str] = {}  # why a file could not be read
         self._yaml: dict[str, list[Any] | None] = {}
         self._json: dict[str, Any] = {}
+        self._json_errors: dict[str, ParseError] = {}
+        self._shared: dict[str, Any] = {}
 
     # ------------------------------------------------------------------ files
 
@@ -208,10 +139,6 @@ class Project:
 
     def has(self, rel: str) -> bool:
         return rel in self.tree.files
-
-    def glob(self, pattern: str) -> list[str]:
-        regex = re.compile(pattern)
-        return [rel for rel in self.tree.files if regex.fullmatch(rel)]
 
     def note(self, path: str, message: str) -> None:
         note = Note(path, message)
@@ -227,6 +154,7 @@ class Project:
                 result = read_text(entry)
                 if result.note is not None:
                     self.note(result.note.path, result.note.message)
+                    self._not_read[rel] = result.note.message
                 self._text[rel] = result.text
         return self._text[rel]
 
@@ -247,6 +175,7 @@ class Project:
                     docs = load_yaml_documents(text)
                 except ParseError as exc:
                     self.note(rel, f"{exc}, skipped")
+                    self._not_read[rel] = str(exc)
             self._yaml[rel] = docs
         return self._yaml[rel]
 
@@ -258,9 +187,48 @@ class Project:
                 try:
                     data = load_json(text)
                 except ParseError as exc:
+                    self._json_errors[rel] = exc
                     self.note(rel, f"{exc}, skipped")
+                    self._not_read[rel] = str(exc)
             self._json[rel] = data
         return self._json[rel]
+
+    def json_error(self, rel: str) -> ParseError | None:
+        """Why ``rel`` could not be read as JSON (after ``json(rel)``), if it could not."""
+        return self._json_errors.get(rel)
+
+    def shared(self, key: str, compute: Callable[[], Any]) -> Any:
+        """A value derived once per run and shared by the rules that need it (``key`` names it)."""
+        if key not in self._shared:
+            self._shared[key] = compute()
+        return self._shared[key]
+
+    # ------------------------------------------------------------------ what could not be read
+
+    def begin_rule(self) -> None:
+        self.consulted = set()
+
+    def consult(self, kind: Input) -> None:
+        self.consulted.add(kind)
+
+    def unread_consulted(self) -> list[tuple[Input, str, str]]:
+        """(kind, path, reason) of the unreadable inputs of the kinds the current rule looked at."""
+        return [
+            (kind, path, reason)
+            for kind in Input
+            if kind in self.consulted
+            for path, reason in sorted(self.unread[kind].items())
+        ]
+
+    def _unreadable(self, kind: Input, rel: str, reason: str) -> None:
+        self.unread[kind].setdefault(rel, reason)
+
+    def _nothing_read(self, kind: Input, absent: str) -> NoReturn:
+        """Nothing of ``kind`` to look at: not applicable, unless some of it could not be read."""
+        unread = sorted(self.unread[kind].items())
+        if unread:
+            raise Undetermined(unread_reason((kind, path, reason) for path, reason in unread))
+        raise NotApplicable(absent)
 
     # ------------------------------------------------------------------ Node packages
 
@@ -268,23 +236,57 @@ class Project:
     def packages(self) -> list[NodePackage]:
         found: list[NodePackage] = []
         for rel in sorted(self.tree.files):
-            if rel == "package.json" or rel.endswith("/package.json"):
-                data = self.json(rel)
-                if not isinstance(data, dict):
-                    continue
-                located = data if isinstance(data, LMap) else LMap(data)
-                pkg_dir = rel[: -len("package.json")].rstrip("/")
-                pkg = NodePackage(pkg_dir, rel, located, None)
-                deps = pkg.deps
-                pkg.framework = next((FRAMEWORKS[name] for name in FRAMEWORKS if name in deps), None)
-                found.append(pkg)
+            if rel != "package.json" and not rel.endswith("/package.json"):
+                continue
+            pkg_dir = rel[: -len("package.json")].rstrip("/")
+            data = self.json(rel)
+            error: str | None = None
+            error_line = 1
+            if not isinstance(data, dict):
+                parse_error = self.json_error(rel)
+                if parse_error is not None:
+                    error, error_line = str(parse_error), parse_error.line or 1
+                else:
+                    error = self._not_read.get(rel, "not read") if data is None else "not a JSON object"
+                data = {}
+            pkg = NodePackage(pkg_dir, rel, data if isinstance(data, LMap) else LMap(data), error, error_line)
+            if error is not None:
+                pkg.imported = self._imports_of(pkg)
+            found.append(pkg)
         return found
+
+    def _imports_of(self, pkg: NodePackage) -> Callable[[], set[str]]:
+        """What ``pkg``'s code imports: its dependencies, when its package.json cannot say."""
+
+        def imported() -> set[str]:
+            return {
+                bare_module(imp.spec)
+                for facts in self.package_sources(pkg)
+                for imp in facts.imports
+                if not imp.spec.startswith((".", "/"))
+            }
+
+        return imported
+
+    @cached_property
+    def _package_by_dir(self) -> dict[str, NodePackage]:
+        return {pkg.dir: pkg for pkg in self.packages}
+
+    def package_of(self, rel: str) -> NodePackage | None:
+        """The innermost package whose folder holds ``rel``."""
+        by_dir = self._package_by_dir
+        folder = rel.rpartition("/")[0]
+        while True:
+            pkg = by_dir.get(folder)
+            if pkg is not None:
+                return pkg
+            if not folder:
+                return None
+            folder = folder.rpartition("/")[0]
 
     @property
     def root_package(self) -> NodePackage | None:
-        return next((p for p in self.packages if p.dir == ""), None) or (
-            self.packages[0] if self.packages else None
-        )
+        return self._package_by_dir.get("") or (self.packages[0] if self.packages else None)
 
     @cached_property
     def services(self) -> list[NodePackage]:
@@ -302,12 +304,10 @@ class Project:
             raise NotApplicable("no HTTP server framework among the dependencies")
         return self.services
 
-    def package_of(self, rel: str) -> NodePackage | None:
-        best: NodePackage | None = None
-        for pkg in self.packages:
-            if pkg.contains(rel) and (best is None or len(pkg.dir) > len(best.dir)):
-                best = pkg
-        return best
+    def require_sources(self) -> None:
+        self.require_node()
+        if not self.sources:
+            raise NotApplicable("no server source code")
 
     # ------------------------------------------------------------------ source code
 
@@ -318,89 +318,88 @@ class Project:
         return [rel for rel in sorted(self.tree.files) if is_server_source(rel)]
 
     @cached_property
-    def js(self) -> dict[str, jsparse.JsFacts]:
+    def js(self) -> dict[str, JsFacts]:
         """Facts of every server source file, each parsed once (in a process pool when many)."""
-        entries = [(rel, str(self.tree.files[rel].path), self.tree.files[rel].size) for rel in self.sources]
+        entries = [self.tree.files[rel] for rel in self.sources]
         workers = self.jobs if self.jobs is not None else _worker_count()
-        results: Iterable[jsparse.JsFacts]
-        if workers > 1 and len(entries) >= PARALLEL_THRESHOLD:
-            results = self._analyse_parallel(entries, workers)
-        else:
-            _worker_init()
-            results = map(_analyse_entry, entries)
-        facts: dict[str, jsparse.JsFacts] = {}
-        for item in results:
+        facts: dict[str, JsFacts] = {}
+        for item in _analyse_all(entries, self.visitors, workers):
             facts[item.path] = item
             for note in item.notes:
                 self.note(note.path, note.message)
+            if item.unread is not None:
+                self._unreadable(Input.SOURCE, item.path, item.unread)
         return facts
 
-    @staticmethod
-    def _analyse_parallel(entries: list[tuple[str, str, int]], workers: int) -> list[jsparse.JsFacts]:
-        import multiprocessing
-
-        method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
-        context = multiprocessing.get_context(method)
-        chunk = max(16, len(entries) // (workers * 8))
-        try:
-            with ProcessPoolExecutor(workers, mp_context=context, initializer=_worker_init) as pool:
-                return list(pool.map(_analyse_entry, entries, chunksize=chunk))
-        except (OSError, RuntimeError):  # no processes allowed here: do the work in this one
-            _worker_init()
-            return [_analyse_entry(e) for e in entries]
-
-    def js_hits(self, rule_id: str, *, server_only: bool = False) -> Iterator[Hit]:
-        """Hits the source visitors reported for ``rule_id`` (``server_only``: not in front-end packages)."""
-        for rel, facts in self.js.items():
-            if server_only:
-                owner = self.package_of(rel)
-                if owner is not None and owner.frontend:
-                    continue
-            for hit_rule, hit in facts.hits:
-                if hit_rule == rule_id:
-                    yield hit
+    def source_facts(self) -> dict[str, JsFacts]:
+        self.consult(Input.SOURCE)
+        return self.js
 
     @cached_property
-    def _sources_by_package(self) -> dict[int, list[jsparse.JsFacts]]:
-        grouped: dict[int, list[jsparse.JsFacts]] = {}
+    def _hits_by_owner(self) -> dict[str, list[Hit]]:
+        index: dict[str, list[Hit]] = {}
+        for facts in self.js.values():
+            for owner, hits in facts.hits.items():
+                index.setdefault(owner, []).extend(hits)
+        return index
+
+    def source_hits(self, owner: Any, *, server_only: bool = False) -> Iterator[Hit]:
+        """What ``owner``'s visitors reported, in file order (``server_only``: not in front-end packages)."""
+        self.consult(Input.SOURCE)
+        for hit in self._hits_by_owner.get(owner.id, []):
+            if server_only:
+                pkg = self.package_of(hit.location.path)
+                if pkg is not None and pkg.frontend:
+                    continue
+            yield hit
+
+    @cached_property
+    def visitor_errors(self) -> dict[str, list[tuple[str, VisitorError]]]:
+        """Visitors that crashed, by owner: (file, error)."""
+        errors: dict[str, list[tuple[str, VisitorError]]] = {}
+        for facts in self.js.values():
+            for error in facts.errors:
+                errors.setdefault(error.owner, []).append((facts.path, error))
+        return errors
+
+    @cached_property
+    def _sources_by_package(self) -> dict[str, list[JsFacts]]:
+        grouped: dict[str, list[JsFacts]] = {}
         for rel, facts in self.js.items():
             owner = self.package_of(rel)
             if owner is not None:
-                grouped.setdefault(id(owner), []).append(facts)
+                grouped.setdefault(owner.dir, []).append(facts)
         return grouped
 
-    def package_sources(self, pkg: NodePackage) -> list[jsparse.JsFacts]:
+    def package_sources(self, pkg: NodePackage) -> list[JsFacts]:
         """Source facts of the files that belong to ``pkg`` (not to a package nested inside it)."""
-        return self._sources_by_package.get(id(pkg), [])
+        self.consult(Input.SOURCE)
+        return self._sources_by_package.get(pkg.dir, [])
 
-    @cached_property
-    def _signals_by_package(self) -> dict[int, dict[str, Anchor]]:
-        """For each package, the first place each signal shows in its code (files in path order)."""
-        index: dict[int, dict[str, Anchor]] = {}
-        for pkg in self.packages:
-            first: dict[str, Anchor] = {}
+    def unread_sources(self, pkg: NodePackage) -> list[str]:
+        """Source files of ``pkg`` that could not be analysed (so something may hide in them)."""
+        return [facts.path for facts in self.package_sources(pkg) if facts.unread is not None]
+
+    def mark(self, owner: Any, pkg: NodePackage, *names: str) -> Location | None:
+        """Where one of the named marks of ``owner`` first shows in ``pkg``'s code (files in path order)."""
+        for name in names:
             for facts in self.package_sources(pkg):
-                for name, (line, code) in facts.signals.items():
-                    first.setdefault(name, Anchor(facts.path, line, code))
-            index[id(pkg)] = first
-        return index
+                found = facts.mark(owner.id, name)
+                if found is not None:
+                    return found
+        return None
 
-    def signal(self, pkg: NodePackage, *names: str) -> Anchor | None:
-        """Where one of the named signals first shows in ``pkg``'s code, if anywhere."""
-        found = self._signals_by_package.get(id(pkg), {})
-        return next((found[name] for name in names if name in found), None)
-
-    def anchor(self, pkg: NodePackage) -> Anchor:
+    def anchor(self, pkg: NodePackage) -> Location:
         """Where to report something missing from a service: where its server is created."""
-        found = self.signal(pkg, "app")
+        found = self.mark(SERVER, pkg, APP)
         if found is not None:
             return found
-        return Anchor(pkg.path, pkg.key_line("dependencies"), f"{pkg.label} dependencies")
+        return Location(pkg.path, pkg.key_line("dependencies"), f"{pkg.label} dependencies")
 
     # ------------------------------------------------------------------ Dockerfiles
 
     @cached_property
-    def dockerfiles(self) -> list[Dockerfile]:
+    def _dockerfiles(self) -> list[Dockerfile]:
         found: list[Dockerfile] = []
         for rel in sorted(self.tree.files):
             if not is_dockerfile(rel):
@@ -410,27 +409,37 @@ class Project:
                 continue
             text = self.read(rel)
             if text is None:
+                self._unreadable(Input.DOCKERFILE, rel, self._not_read.get(rel, "not read"))
                 continue
             try:
                 found.append(parse_dockerfile(rel, text))
             except Exception as exc:  # noqa: BLE001 - dockerfile-parse raises assorted errors on odd input
                 self.note(rel, f"could not be parsed ({exc.__class__.__name__}), skipped")
+                self._unreadable(Input.DOCKERFILE, rel, "could not be parsed")
         return [d for d in found if d.stages]
+
+    @property
+    def dockerfiles(self) -> list[Dockerfile]:
+        self.consult(Input.DOCKERFILE)
+        return self._dockerfiles
 
     def require_dockerfiles(self) -> list[Dockerfile]:
         if not self.dockerfiles:
-            raise NotApplicable("no Dockerfile")
+            self._nothing_read(Input.DOCKERFILE, "no Dockerfile")
         return self.dockerfiles
 
     # ------------------------------------------------------------------ GitHub Actions
 
     @cached_property
-    def workflows(self) -> list[Workflow]:
+    def _workflows(self) -> list[Workflow]:
         found: list[Workflow] = []
         for rel in sorted(self.tree.files):
             if not is_workflow(rel):
                 continue
             docs = self.yaml(rel)
+            if docs is None:
+                self._unreadable(Input.WORKFLOW, rel, self._not_read.get(rel, "not read"))
+                continue
             if not docs:
                 continue
             workflow = parse_workflow(rel, docs[0])
@@ -438,9 +447,14 @@ class Project:
                 found.append(workflow)
         return found
 
+    @property
+    def workflows(self) -> list[Workflow]:
+        self.consult(Input.WORKFLOW)
+        return self._workflows
+
     def require_workflows(self) -> list[Workflow]:
         if not self.workflows:
-            raise NotApplicable("no GitHub Actions workflows")
+            self._nothing_read(Input.WORKFLOW, "no GitHub Actions workflows")
         return self.workflows
 
     # ------------------------------------------------------------------ Kubernetes
@@ -448,7 +462,7 @@ class Project:
     @cached_property
     def _kustomize_patches(self) -> set[str]:
         patches: set[str] = set()
-        for rel in self.tree.files:
+        for rel in sorted(self.tree.files):
             name = rel.rsplit("/", 1)[-1]
             if name not in {"kustomization.yaml", "kustomization.yml", "Kustomization"}:
                 continue
@@ -468,7 +482,7 @@ class Project:
         return patches
 
     @cached_property
-    def workloads(self) -> list[Workload]:
+    def _workloads(self) -> list[Workload]:
         found: list[Workload] = []
         for rel in sorted(self.tree.files):
             if not rel.endswith((".yaml", ".yml")) or rel.startswith(".github/") or "/.github/" in rel:
@@ -482,15 +496,46 @@ class Project:
                     self.note(rel, "Helm template, not audited (audit the output of `helm template`)")
                     continue
             text = self.read(rel)
-            if text is None or "apiVersion" not in text or "kind" not in text:
+            if text is None:
+                if self._may_be_manifest(rel):
+                    self._unreadable(Input.KUBERNETES, rel, self._not_read.get(rel, "not read"))
+                continue
+            if "apiVersion" not in text or "kind" not in text:
                 continue  # cheap pre-filter: only manifests can hold workloads
-            for doc in self.yaml(rel) or []:
+            docs = self.yaml(rel)
+            if docs is None:
+                self._unreadable(Input.KUBERNETES, rel, self._not_read.get(rel, "not read"))
+                continue
+            for doc in docs:
                 workload = parse_workload(rel, doc)
                 if workload is not None:
                     found.append(workload)
         return found
 
+    def _may_be_manifest(self, rel: str) -> bool:
+        """Whether an unreadable YAML file looks like a Kubernetes manifest (it names both keys)."""
+        try:
+            with open(self.tree.files[rel].path, "rb") as handle:
+                head = handle.read(65536)
+        except OSError:
+            return False
+        return b"apiVersion" in head and b"kind" in head
+
+    @property
+    def workloads(self) -> list[Workload]:
+        self.consult(Input.KUBERNETES)
+        return self._workloads
+
     def require_workloads(self) -> list[Workload]:
         if not self.workloads:
-            raise NotApplicable("no Kubernetes workload manifests")
+            self._nothing_read(Input.KUBERNETES, "no Kubernetes workload manifests")
         return self.workloads
+
+
+def unread_reason(unread: Iterable[tuple[Input, str, str]]) -> str:
+    """One line naming what could not be read, for an undetermined rule."""
+    items = list(unread)
+    shown = ", ".join(f"{path} ({reason})" for _kind, path, reason in items[:3])
+    more = f" and {len(items) - 3} more" if len(items) > 3 else ""
+    kinds = sorted({kind.value for kind, _path, _reason in items})
+    return f"could not read {' or '.join(kinds)} input: {shown}{more}"

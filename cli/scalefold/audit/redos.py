@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 import warnings
+from functools import lru_cache
 from typing import Any
 
 try:  # Python 3.11+
@@ -238,6 +239,7 @@ def _find(items: Any, tail_can_fail: bool) -> str | None:
     return None
 
 
+@lru_cache(maxsize=4096)  # code repeats its patterns (slugs, trims, ids): each is parsed once
 def catastrophic_backtracking(js_pattern: str) -> str | None:
     """Why the pattern can backtrack exponentially, or None when it looks safe (or cannot be parsed)."""
     if len(js_pattern) > 2000:

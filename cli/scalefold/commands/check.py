@@ -53,11 +53,15 @@ def check(
         None, "--write-baseline", help="Record today's findings in FILE (then they show as suppressed)."
     ),
     only: list[str] = typer.Option([], "--rule", "-r", help="Run only this rule (repeatable)."),
+    verbose: bool = typer.Option(
+        False, "--verbose", "-v", help="Show the traceback of a rule that crashed (table format)."
+    ),
 ) -> None:
     """Audit a Node.js backend: Docker, CI, security, observability, performance, reliability,
     architecture, Kubernetes (and dependencies with --deps).
 
-    Exit codes: 0 nothing at or above --fail-on, 1 something is, 2 usage or I/O error.
+    Exit codes: 0 nothing at or above --fail-on, 1 something is, 2 usage or I/O error, nothing to
+    audit, or a rule that crashed (the report is still written).
     """
     selected: frozenset[str] | None = None
     if only:
@@ -76,7 +80,7 @@ def check(
     )
     if output_format is OutputFormat.table:
         if output is None:
-            render_table(report, console, fail_on=fail_on.value)
+            render_table(report, console, fail_on=fail_on.value, verbose=verbose)
         else:
             _write(
                 output,
@@ -84,10 +88,11 @@ def check(
                     report,
                     Console(file=handle, theme=THEME, width=120, no_color=True, highlight=False),
                     fail_on=fail_on.value,
+                    verbose=verbose,
                 ),
             )
     else:
-        text = TEXT_RENDERERS[output_format.value](report)
+        text = TEXT_RENDERERS[output_format.value](report, fail_on=fail_on.value)
         if output is None:
             sys.stdout.write(text)
             sys.stdout.flush()

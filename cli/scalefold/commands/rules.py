@@ -12,7 +12,8 @@ from rich.table import Table
 
 from scalefold.audit import catalogue, get_rule
 from scalefold.audit.docs import rule_page_path
-from scalefold.audit.model import Category, Rule
+from scalefold.audit.model import Category
+from scalefold.audit.rule import Rule
 from scalefold.console import console
 from scalefold.errors import UsageError
 

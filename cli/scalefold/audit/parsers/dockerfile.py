@@ -10,6 +10,11 @@ from dataclasses import dataclass, field
 
 from dockerfile_parse import DockerfileParser
 
+from scalefold.audit.parsers import shell
+
+# `$NAME` and `${NAME}` / `${NAME:-default}` references in a Dockerfile word. dockerfile-parse's own
+# substitution drops unknown variables and misreads `${NAME:-default}`, so a reference it cannot
+# resolve would look like an untagged image; an unresolved one is kept as written instead.
 _VAR = re.compile(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?::?[-+][^}]*)?\}|([A-Za-z_][A-Za-z0-9_]*))")
 
 
@@ -92,19 +97,7 @@ class Instruction:
         form = self.exec_form
         if form is not None:
             return [form]
-        try:
-            lexer = shlex.shlex(self.args, posix=True, punctuation_chars=True)
-            lexer.whitespace_split = True
-            tokens = list(lexer)
-        except ValueError:
-            tokens = self.args.split()
-        commands: list[list[str]] = [[]]
-        for token in tokens:
-            if token in {"&&", "||", ";", "|", "&", ";;"}:
-                commands.append([])
-            else:
-                commands[-1].append(token)
-        return [c for c in commands if c]
+        return shell.commands(self.args)
 
 
 @dataclass

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -34,13 +33,6 @@ class Job:
     uses: str | None  # a reusable workflow call
     uses_line: int
     data: LMap = field(repr=False)
-
-    def text(self) -> str:
-        """Everything the job runs, lower-cased, for recognising what a job does."""
-        parts = [self.id, self.name, self.environment or "", self.uses or ""]
-        for step in self.steps:
-            parts += [step.name, step.uses or "", step.run or ""]
-        return "\n".join(parts).lower()
 
 
 @dataclass
@@ -113,7 +105,7 @@ def parse_workflow(path: str, doc: Any) -> Workflow | None:
         env = data.get("environment")
         env_name = env.get("name") if isinstance(env, dict) else env
         steps: list[Step] = []
-        raw_steps = data.get("steps") if isinstance(data.get("steps"), list) else []
+        raw_steps: list[Any] = data["steps"] if isinstance(data.get("steps"), list) else []
         for index, raw in enumerate(raw_steps):
             if not isinstance(raw, dict):
                 continue
@@ -128,7 +120,7 @@ def parse_workflow(path: str, doc: Any) -> Workflow | None:
                     uses_line=_line(raw, "uses", line),
                     run=str(run) if run is not None else None,
                     run_line=_line(raw, "run", line),
-                    with_=raw.get("with") if isinstance(raw.get("with"), dict) else {},
+                    with_=raw["with"] if isinstance(raw.get("with"), dict) else {},
                 )
             )
         uses = data.get("uses")
@@ -159,4 +151,8 @@ def parse_workflow(path: str, doc: Any) -> Workflow | None:
 
 
 def is_workflow(rel: str) -> bool:
-    return bool(re.fullmatch(r"(?:.*/)?\.github/workflows/[^/]+\.ya?ml", rel))
+    """A YAML file directly in a `.github/workflows/` folder (a path: text, not code)."""
+    folder, _, name = rel.rpartition("/")
+    return (folder == ".github/workflows" or folder.endswith("/.github/workflows")) and name.endswith(
+        (".yml", ".yaml")
+    )

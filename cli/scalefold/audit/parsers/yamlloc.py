@@ -1,4 +1,9 @@
-"""YAML (and JSON) loading that remembers the line of every mapping, key and list item."""
+"""YAML (and JSON) loading that remembers the line of every mapping, key and list item.
+
+Aliases are checked before anything is built: a document whose aliases expand to far more nodes
+than it holds (the "billion laughs" bomb: a few hundred bytes that expand to 10⁹ nodes) is refused
+with a ``ParseError`` instead of being built, walked or printed.
+"""
 
 from __future__ import annotations
 
@@ -69,18 +74,99 @@ _Loader.add_constructor("tag:yaml.org,2002:seq", _construct_seq)
 
 
 class ParseError(ValueError):
-    """The file is not valid YAML/JSON; the message says where."""
+    """The file is not valid YAML/JSON, or is an alias bomb; the message says why (and ``line`` where)."""
+
+    def __init__(self, message: str, line: int | None = None) -> None:
+        super().__init__(message)
+        self.line = line
+
+
+# A document may expand through its aliases to this many nodes, plus ten per node it really holds.
+MAX_EXPANDED_NODES = 100_000
+_EXPANSION_PER_NODE = 10
+
+
+def expanded_size(root: yaml.Node, limit: int) -> tuple[int, int]:
+    """(nodes written, nodes after expanding every alias) of a composed document.
+
+    Aliases make the composed graph share nodes, so the expanded size of each distinct
+    collection is computed once (memoised), in linear time, and stops growing past ``limit``.
+    """
+    written = 1
+    done: dict[int, int] = {}
+    active: set[int] = set()
+    frames: list[list[Any]] = []  # [node, children, next index, running total]
+
+    def enter(node: yaml.Node) -> None:
+        active.add(id(node))
+        frames.append([node, _children(node), 0, 1])
+
+    if not isinstance(root, yaml.CollectionNode):
+        return 1, 1
+    enter(root)
+    while True:
+        frame = frames[-1]
+        node, children, index = frame[0], frame[1], frame[2]
+        if index < len(children):
+            frame[2] = index + 1
+            child = children[index]
+            written += 1
+            if not isinstance(child, yaml.CollectionNode):
+                frame[3] += 1
+            elif id(child) in done:
+                frame[3] += done[id(child)]
+            elif id(child) in active:
+                raise ParseError("invalid YAML: a recursive alias")
+            else:
+                enter(child)
+            continue
+        total = min(limit + 1, frame[3])
+        done[id(node)] = total
+        active.discard(id(node))
+        frames.pop()
+        if not frames:
+            return written, total
+        frames[-1][3] += total
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.SequenceNode):
+        return node.value  # type: ignore[no-any-return]
+    return [part for pair in node.value for part in pair]
+
+
+def _guard(node: yaml.Node) -> None:
+    written, expanded = expanded_size(node, MAX_EXPANDED_NODES * 100)
+    allowed = MAX_EXPANDED_NODES + _EXPANSION_PER_NODE * written
+    if expanded > allowed:
+        raise ParseError(f"YAML aliases expand {written} nodes to more than {allowed:,} (an alias bomb?)")
+
+
+def _load_all(text: str) -> list[Any]:
+    loader = _Loader(text)
+    try:
+        documents = []
+        while loader.check_node():
+            node = loader.get_node()
+            _guard(node)
+            documents.append(loader.construct_document(node))
+        return documents
+    finally:
+        loader.dispose()
 
 
 def load_yaml_documents(text: str) -> list[Any]:
     """Every document of a YAML stream, with line information."""
     try:
-        return [doc for doc in yaml.load_all(text, Loader=_Loader) if doc is not None]
+        return [doc for doc in _load_all(text) if doc is not None]
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}" if mark is not None else ""
+        line = mark.line + 1 if mark is not None else None
+        where = f" at line {line}" if line is not None else ""
         problem = getattr(exc, "problem", None) or "invalid YAML"
-        raise ParseError(f"invalid YAML{where}: {problem}") from None
+        raise ParseError(f"invalid YAML{where}: {problem}", line) from None
+    except ParseError:
+        raise
     except (RecursionError, ValueError, TypeError) as exc:
         raise ParseError(f"invalid YAML: {exc}") from None
 
@@ -91,9 +177,10 @@ def load_json(text: str) -> Any:
         data = json.loads(text)
     except (json.JSONDecodeError, RecursionError) as exc:
         line = getattr(exc, "lineno", None)
-        raise ParseError(f"invalid JSON{f' at line {line}' if line else ''}") from None
+        raise ParseError(f"invalid JSON{f' at line {line}' if line else ''}", line) from None
     try:
-        located = yaml.load(text, Loader=_Loader)
+        documents = _load_all(text)
     except (yaml.YAMLError, RecursionError, ValueError, TypeError):
         return data
+    located = documents[0] if len(documents) == 1 else None
     return located if located == data else data

@@ -2,21 +2,26 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from typing import Protocol
 
-from scalefold.audit.engine import Report
 from scalefold.audit.report.json_report import render_json
 from scalefold.audit.report.junit import render_junit
 from scalefold.audit.report.markdown import render_markdown
 from scalefold.audit.report.sarif import render_sarif
+from scalefold.audit.results import Report
 
 FORMATS = ("table", "json", "sarif", "junit", "markdown")
 
-TEXT_RENDERERS: dict[str, Callable[[Report], str]] = {
+
+class TextRenderer(Protocol):
+    def __call__(self, report: Report, *, fail_on: str = "error") -> str: ...
+
+
+TEXT_RENDERERS: dict[str, TextRenderer] = {
     "json": render_json,
     "sarif": render_sarif,
     "junit": render_junit,
     "markdown": render_markdown,
 }
 
-__all__ = ["FORMATS", "TEXT_RENDERERS"]
+__all__ = ["FORMATS", "TEXT_RENDERERS", "TextRenderer"]

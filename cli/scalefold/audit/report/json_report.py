@@ -6,8 +6,7 @@ import json
 from typing import Any
 
 from scalefold import __version__
-from scalefold.audit.engine import CategoryScore, Report
-from scalefold.audit.model import Finding
+from scalefold.audit.results import CategoryScore, Finding, Report, exit_code
 
 SCHEMA_VERSION = 1
 
@@ -18,14 +17,16 @@ def _score(score: CategoryScore) -> dict[str, Any]:
         "passed": score.passed,
         "failed": score.failed,
         "not_applicable": score.not_applicable,
+        "undetermined": score.undetermined,
+        "errors": score.errors,
     }
 
 
-def finding_dict(finding: Finding, rule_name: str, category: str) -> dict[str, Any]:
+def finding_dict(finding: Finding) -> dict[str, Any]:
     return {
         "rule_id": finding.rule_id,
-        "rule_name": rule_name,
-        "category": category,
+        "rule_name": finding.rule.name,
+        "category": finding.rule.category.value,
         "severity": finding.severity.value,
         "path": finding.path,
         "line": finding.line,
@@ -33,16 +34,28 @@ def finding_dict(finding: Finding, rule_name: str, category: str) -> dict[str, A
         "fingerprint": finding.fingerprint,
         "suppressed": None
         if finding.suppression is None
-        else {
-            "kind": finding.suppression.kind,
-            "reason": finding.suppression.reason,
-        },
+        else {"kind": finding.suppression.kind, "reason": finding.suppression.reason},
     }
 
 
-def report_dict(report: Report) -> dict[str, Any]:
+def report_dict(report: Report, fail_on: str = "error") -> dict[str, Any]:
     assert report.overall is not None
-    return {
+    rules = []
+    for r in report.results:
+        entry: dict[str, Any] = {
+            "id": r.rule.id,
+            "name": r.rule.name,
+            "category": r.rule.category.value,
+            "severity": r.severity.value,
+            "title": r.rule.title,
+            "status": r.status.value,
+            "reason": r.reason or None,
+            "findings": len(r.active_findings),
+        }
+        if r.error is not None:
+            entry["error"] = r.error
+        rules.append(entry)
+    document: dict[str, Any] = {
         "schema_version": SCHEMA_VERSION,
         "tool": {"name": "scalefold", "version": __version__},
         "summary": {
@@ -52,26 +65,20 @@ def report_dict(report: Report) -> dict[str, Any]:
             "seconds": round(report.seconds, 3),
             "counts": report.counts(),
             "categories": {category.value: _score(score) for category, score in report.scores.items()},
+            "undetermined": report.overall.undetermined,
+            "errors": report.overall.errors + len(report.internal_errors),
+            "exit_code": exit_code(report, fail_on),
         },
-        "rules": [
-            {
-                "id": r.rule.id,
-                "name": r.rule.name,
-                "category": r.rule.category.value,
-                "severity": r.severity.value,
-                "title": r.rule.title,
-                "status": r.status.value,
-                "reason": r.reason or None,
-                "findings": len(r.active_findings),
-            }
-            for r in report.results
-        ],
-        "results": [
-            finding_dict(f, r.rule.name, r.rule.category.value) for r in report.results for f in r.findings
-        ],
+        "rules": rules,
+        "results": [finding_dict(f) for r in report.results for f in r.findings],
         "notes": [{"path": n.path, "message": n.message} for n in report.notes],
     }
+    if report.internal_errors:
+        document["errors"] = [
+            {"source": e.source, "path": e.path, "traceback": e.traceback} for e in report.internal_errors
+        ]
+    return document
 
 
-def render_json(report: Report) -> str:
-    return json.dumps(report_dict(report), indent=2) + "\n"
+def render_json(report: Report, *, fail_on: str = "error") -> str:
+    return json.dumps(report_dict(report, fail_on), indent=2) + "\n"

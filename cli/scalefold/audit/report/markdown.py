@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from scalefold.audit.engine import Report, plural
 from scalefold.audit.model import Category, Status
+from scalefold.audit.results import Report, plural
 
 
 def _cell(text: str) -> str:
@@ -14,7 +14,7 @@ def _score(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.1f}"
 
 
-def render_markdown(report: Report) -> str:
+def render_markdown(report: Report, *, fail_on: str = "error") -> str:
     assert report.overall is not None
     counts = report.counts()
     lines = [
@@ -26,14 +26,29 @@ def render_markdown(report: Report) -> str:
             f"{plural(counts['note'], 'note')} · {counts['suppressed']} suppressed · {report.files} files"
         ),
         "",
-        "| Category | Score | Passed | Failed | Not applicable |",
-        "| --- | ---: | ---: | ---: | ---: |",
+        "| Category | Score | Passed | Failed | Undetermined | Not applicable |",
+        "| --- | ---: | ---: | ---: | ---: | ---: |",
     ]
     for category, score in report.scores.items():
         lines.append(
             f"| {category.value} | {_score(score.score)} | "
-            f"{score.passed} | {score.failed} | {score.not_applicable} |"
+            f"{score.passed} | {score.failed + score.errors} | {score.undetermined} | {score.not_applicable} |"
         )
+    crashed = report.crashed
+    if crashed or report.internal_errors:
+        lines += [
+            "",
+            "## Errors",
+            "",
+            "These rules crashed (a bug in scalefold): the run failed and they scored 0.",
+            "",
+        ]
+        lines += [f"- {r.rule.id} {_cell(r.rule.title)}: {_cell(r.reason)}" for r in crashed]
+        lines += [f"- {e.source} on `{_cell(e.path)}`: crashed" for e in report.internal_errors]
+    undetermined = [r for r in report.results if r.status is Status.UNDETERMINED]
+    if undetermined:
+        lines += ["", "## Undetermined", "", "These rules could not decide (not counted as passed):", ""]
+        lines += [f"- {r.rule.id} {_cell(r.rule.title)}: {_cell(r.reason)}" for r in undetermined]
     for category in Category:
         findings = [(r, f) for r in report.results if r.rule.category is category for f in r.findings]
         if not findings:
@@ -46,12 +61,9 @@ def render_markdown(report: Report) -> str:
             "| --- | --- | --- | --- |",
         ]
         for result, finding in findings:
-            severity = (
-                finding.severity.value if finding.active else f"suppressed ({finding.suppression.kind})"
-            )  # type: ignore[union-attr]
-            message = (
-                finding.message if finding.active else f"{finding.message} — {finding.suppression.reason}"
-            )  # type: ignore[union-attr]
+            suppression = finding.suppression
+            severity = finding.severity.value if suppression is None else f"suppressed ({suppression.kind})"
+            message = finding.message if suppression is None else f"{finding.message} — {suppression.reason}"
             lines.append(
                 f"| {severity} | {result.rule.id} | "
                 f"`{_cell(finding.path)}:{finding.line}` | {_cell(message)} |"

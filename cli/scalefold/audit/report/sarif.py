@@ -11,8 +11,9 @@ from typing import Any
 from urllib.parse import quote
 
 from scalefold import __version__
-from scalefold.audit.engine import Report
-from scalefold.audit.model import Category, Rule, Severity
+from scalefold.audit.model import Category, Severity, Status
+from scalefold.audit.results import Report, exit_code
+from scalefold.audit.rule import Rule
 
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 INFORMATION_URI = "https://pypi.org/project/scalefold/"
@@ -57,7 +58,20 @@ def _location(path: str, line: int) -> dict[str, Any]:
     }
 
 
-def sarif_dict(report: Report) -> dict[str, Any]:
+def _notification(
+    level: str, text: str, rule_id: str | None = None, path: str | None = None
+) -> dict[str, Any]:
+    notification: dict[str, Any] = {"level": level, "message": {"text": text}}
+    if rule_id is not None:
+        notification["associatedRule"] = {"id": rule_id}
+    if path not in {None, ".", ""}:  # a file or folder: no line to point at
+        notification["locations"] = [
+            {"physicalLocation": {"artifactLocation": {"uri": quote(str(path)), "uriBaseId": "%SRCROOT%"}}}
+        ]
+    return notification
+
+
+def sarif_dict(report: Report, fail_on: str = "error") -> dict[str, Any]:
     rules = [r for r in report.results]
     index = {r.rule.id: i for i, r in enumerate(rules)}
     results: list[dict[str, Any]] = []
@@ -79,18 +93,23 @@ def sarif_dict(report: Report) -> dict[str, Any]:
                     }
                 ]
             results.append(item)
-    notifications = []
-    for note in report.notes:
-        notification: dict[str, Any] = {"level": "note", "message": {"text": note.message}}
-        if note.path not in {".", ""}:  # a file or folder: no line to point at
-            notification["locations"] = [
-                {
-                    "physicalLocation": {
-                        "artifactLocation": {"uri": quote(note.path), "uriBaseId": "%SRCROOT%"}
-                    }
-                }
-            ]
-        notifications.append(notification)
+    # Rules that crashed or could not decide are tool execution notifications: code scanning shows
+    # them on the analysis, and a crash marks the run as unsuccessful.
+    notifications = [
+        _notification("error", f"{r.rule.id} crashed: {r.reason}\n{r.error or ''}".rstrip(), r.rule.id)
+        for r in rules
+        if r.status is Status.ERROR
+    ]
+    notifications += [
+        _notification("error", f"{e.source} crashed on {e.path}:\n{e.traceback}".rstrip(), path=e.path)
+        for e in report.internal_errors
+    ]
+    notifications += [
+        _notification("warning", f"{r.rule.id} could not decide: {r.reason}", r.rule.id)
+        for r in rules
+        if r.status is Status.UNDETERMINED
+    ]
+    notifications += [_notification("note", note.message, path=note.path) for note in report.notes]
     return {
         "$schema": SARIF_SCHEMA,
         "version": "2.1.0",
@@ -106,12 +125,21 @@ def sarif_dict(report: Report) -> dict[str, Any]:
                     }
                 },
                 "automationDetails": {"id": "scalefold/check/"},
-                "invocations": [{"executionSuccessful": True, "toolExecutionNotifications": notifications}],
+                "invocations": [
+                    {
+                        "executionSuccessful": exit_code(report, fail_on) != 2,
+                        "toolExecutionNotifications": notifications,
+                    }
+                ],
                 "results": results,
                 "properties": {
                     "notApplicable": {
-                        r.rule.id: r.reason for r in rules if r.status.value in {"not_applicable", "not_run"}
+                        r.rule.id: r.reason
+                        for r in rules
+                        if r.status in {Status.NOT_APPLICABLE, Status.NOT_RUN}
                     },
+                    "undetermined": {r.rule.id: r.reason for r in rules if r.status is Status.UNDETERMINED},
+                    "errors": {r.rule.id: r.reason for r in rules if r.status is Status.ERROR},
                     "score": report.overall.score if report.overall else None,
                 },
             }
@@ -119,5 +147,5 @@ def sarif_dict(report: Report) -> dict[str, Any]:
     }
 
 
-def render_sarif(report: Report) -> str:
-    return json.dumps(sarif_dict(report), indent=2) + "\n"
+def render_sarif(report: Report, *, fail_on: str = "error") -> str:
+    return json.dumps(sarif_dict(report, fail_on), indent=2) + "\n"

@@ -8,8 +8,8 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from scalefold.audit.engine import Report, exit_code, plural
-from scalefold.audit.model import Category, Severity, Status
+from scalefold.audit.model import UNSCORED, Category, Severity, Status
+from scalefold.audit.results import Report, exit_code, plural
 
 _STYLE = {Severity.ERROR: "err", Severity.WARNING: "warn", Severity.NOTE: "accent"}
 
@@ -25,7 +25,7 @@ def _plain_score(score: float | None) -> str:
     return "not scored" if score is None else f"{score:.1f}/10"
 
 
-def render_table(report: Report, console: Console, *, fail_on: str = "error") -> None:
+def render_table(report: Report, console: Console, *, fail_on: str = "error", verbose: bool = False) -> None:
     assert report.overall is not None
     excluded = f", {report.excluded} excluded by configuration" if report.excluded else ""
     console.print(
@@ -38,6 +38,7 @@ def render_table(report: Report, console: Console, *, fail_on: str = "error") ->
         ("Score", "right"),
         ("Passed", "right"),
         ("Failed", "right"),
+        ("Undetermined", "right"),
         ("N/A", "right"),
     ):
         summary.add_column(column, justify=justify)  # type: ignore[arg-type]
@@ -46,7 +47,8 @@ def render_table(report: Report, console: Console, *, fail_on: str = "error") ->
             category.value,
             _score_text(score.score),
             str(score.passed),
-            str(score.failed),
+            str(score.failed + score.errors),
+            str(score.undetermined),
             str(score.not_applicable),
         )
     overall = report.overall
@@ -54,7 +56,8 @@ def render_table(report: Report, console: Console, *, fail_on: str = "error") ->
         "[bold]overall[/bold]",
         _score_text(overall.score),
         str(overall.passed),
-        str(overall.failed),
+        str(overall.failed + overall.errors),
+        str(overall.undetermined),
         str(overall.not_applicable),
     )
     console.print(summary)
@@ -96,9 +99,15 @@ def render_table(report: Report, console: Console, *, fail_on: str = "error") ->
         console.print()
         console.print(table)
 
-    skipped = [
-        r for r in report.results if r.status in {Status.NOT_APPLICABLE, Status.NOT_RUN, Status.DISABLED}
-    ]
+    undetermined = [r for r in report.results if r.status is Status.UNDETERMINED]
+    if undetermined:
+        console.print()
+        console.print("[bold]Undetermined[/bold] [muted](could not decide; not counted as passed)[/muted]")
+        for result in undetermined:
+            console.print(
+                f"  [warn]{result.rule.id}[/warn] {escape(result.rule.title)}: {escape(result.reason)}"
+            )
+    skipped = [r for r in report.results if r.status in UNSCORED]
     if skipped:
         console.print()
         console.print("[bold]Not scored[/bold]")
@@ -115,6 +124,7 @@ def render_table(report: Report, console: Console, *, fail_on: str = "error") ->
             )
             shown = ", ".join(ids) if len(ids) <= 3 else f"{ids[0]}…{ids[-1]} ({len(ids)} rules)"
             console.print(f"  [muted]{category.value}: {shown} {label}: {escape(reason)}[/muted]")
+    _print_errors(report, console, verbose)
     if report.notes:
         console.print()
         console.print("[bold]Notes[/bold]")
@@ -133,7 +143,29 @@ def render_table(report: Report, console: Console, *, fail_on: str = "error") ->
     if report.baseline_written is not None:
         console.print(f"[ok]Wrote {plural(report.baseline_written, 'finding')} to the baseline.[/ok]")
 
-    if exit_code(report, fail_on):
+    code = exit_code(report, fail_on)
+    if code == 2:
+        crashed = len(report.crashed) + len(report.internal_errors)
+        console.print(f"[err]✗ {plural(crashed, 'rule')} crashed[/err]: the audit is incomplete ({tally})")
+    elif code:
         console.print(f"[err]✗[/err] {tally} [muted](failing on {fail_on} and above)[/muted]")
     else:
         console.print(f"[ok]✓[/ok] {tally} [muted](nothing at or above {fail_on})[/muted]")
+
+
+def _print_errors(report: Report, console: Console, verbose: bool) -> None:
+    """Rules that crashed: always named, with their traceback under --verbose."""
+    if not report.crashed and not report.internal_errors:
+        return
+    console.print()
+    console.print("[err]Errors[/err] [muted](a bug in scalefold: please report it)[/muted]")
+    for result in report.crashed:
+        console.print(f"  [err]{result.rule.id}[/err] {escape(result.reason)}")
+        if verbose and result.error:
+            console.print(escape(result.error), style="muted", highlight=False)
+    for error in report.internal_errors:
+        console.print(f"  [err]{error.source}[/err] crashed on {escape(error.path)}")
+        if verbose:
+            console.print(escape(error.traceback), style="muted", highlight=False)
+    if not verbose:
+        console.print("  [muted]run with --verbose (or --format json) for the tracebacks[/muted]")

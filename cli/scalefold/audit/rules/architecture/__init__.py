@@ -1,0 +1,1 @@
+"""Architecture rules: layers point one way, and modules do not import each other in circles."""

@@ -1,0 +1,1 @@
+"""Dependency rules (`--deps`): known vulnerabilities from npm audit and pip-audit."""

@@ -1,0 +1,1 @@
+"""Docker rules: what the image that ships looks like."""

@@ -1,0 +1,75 @@
+"""DKR-005: keep `node_modules`, `.git` and `.env` out of the build context."""
+
+from __future__ import annotations
+
+import fnmatch
+from collections.abc import Iterator
+
+from scalefold.audit.model import Category, Hit, Location, Severity
+from scalefold.audit.parsers.dockerfile import Dockerfile
+from scalefold.audit.project import Project
+from scalefold.audit.rule import Rule
+from scalefold.audit.rules.docker.common import hit
+
+_IGNORED_PATHS = ("node_modules", ".git", ".env")
+
+
+def _dockerignore_for(project: Project, dockerfile: Dockerfile) -> str | None:
+    folder = dockerfile.path.rsplit("/", 1)[0] + "/" if "/" in dockerfile.path else ""
+    for candidate in (f"{dockerfile.path}.dockerignore", f"{folder}.dockerignore", ".dockerignore"):
+        if project.has(candidate):
+            return candidate
+    return None
+
+
+def dockerignore_excludes(patterns: list[str], path: str) -> bool:
+    """Docker's .dockerignore semantics for one path: the last matching pattern wins."""
+    excluded = False
+    for raw in patterns:
+        negate = raw.startswith("!")
+        pattern = raw[1:] if negate else raw
+        pattern = pattern.strip().strip("/")
+        pattern = pattern.removeprefix("./")
+        candidates = {pattern, pattern.removeprefix("**/")}
+        if any(fnmatch.fnmatchcase(path, p) for p in candidates if p):
+            excluded = not negate
+    return excluded
+
+
+def check(project: Project, rule: Rule) -> Iterator[Hit]:
+    for dockerfile in project.require_dockerfiles():
+        ignore = _dockerignore_for(project, dockerfile)
+        if ignore is None:
+            copy = next(
+                (i for s in dockerfile.stages for i in s.instructions if i.keyword in {"COPY", "ADD"}),
+                dockerfile.stages[0].instructions[0],
+            )
+            yield hit(dockerfile, copy, "No .dockerignore: add one listing `node_modules`, `.git` and `.env`")
+            continue
+        patterns = [
+            line.strip()
+            for line in project.lines(ignore)
+            if line.strip() and not line.strip().startswith("#")
+        ]
+        missing = [p for p in _IGNORED_PATHS if not dockerignore_excludes(patterns, p)]
+        if missing:
+            listed = ", ".join(f"`{m}`" for m in missing)
+            yield Hit(
+                Location(ignore, 1, f"dockerignore missing {' '.join(missing)}"),
+                f".dockerignore does not exclude {listed}: add {'them' if len(missing) > 1 else 'it'}",
+            )
+
+
+RULE = Rule(
+    id="DKR-005",
+    name="docker-dockerignore",
+    category=Category.DOCKER,
+    severity=Severity.WARNING,
+    title="Keep `node_modules`, `.git` and `.env` out of the build context",
+    rationale="""Without a `.dockerignore`, `COPY . .` sends the local `node_modules` (built for another
+        OS), the whole git history and any `.env` file with real secrets into the image, where
+        anyone who pulls it can read them.""",
+    fix="""Add a `.dockerignore` next to the Dockerfile listing at least `node_modules`, `.git` and `.env`
+        (plus `dist`, `coverage` and `*.log`).""",
+    check=check,
+)

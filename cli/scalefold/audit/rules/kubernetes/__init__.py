@@ -1,0 +1,1 @@
+"""Kubernetes rules: probes, resources and a locked-down security context for every workload."""

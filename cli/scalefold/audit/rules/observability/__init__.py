@@ -1,0 +1,1 @@
+"""Observability rules: logs, metrics, traces and request ids."""

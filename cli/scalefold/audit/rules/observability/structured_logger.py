@@ -1,0 +1,56 @@
+"""OBS-001: log through a structured logger."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from scalefold.audit.detectors import FACTORY_NAMES, server_options
+from scalefold.audit.js.facts import Import, Mark
+from scalefold.audit.js.syntax import Call, JsFile
+from scalefold.audit.js.visitors import on_call, on_import
+from scalefold.audit.model import Category, Hit, Severity, Unchecked
+from scalefold.audit.project import Project
+from scalefold.audit.rule import Rule
+from scalefold.audit.rules.common import missing
+from scalefold.audit.rules.security.common import PRESENT, import_mark
+
+_LOGGERS = frozenset(
+    {"pino", "winston", "bunyan", "log4js", "pino-http", "express-pino-logger", "@logtape/logtape", "roarr"}
+)
+
+
+@on_import(*sorted(_LOGGERS))
+def _logger_imported(file: JsFile, imp: Import) -> Iterator[Mark]:
+    if imp.spec.removeprefix("node:") in _LOGGERS:  # the module itself, not one of its files
+        yield import_mark(file, imp)
+
+
+@on_call(*FACTORY_NAMES)
+def _server_logger(file: JsFile, call: Call) -> Iterator[Mark]:
+    """`Fastify({ logger: … })` or `Fastify({ loggerInstance })`: pino, built in."""
+    if {"logger", "loggerInstance"} & server_options(file, call).keys():
+        yield file.mark(PRESENT, call.node)
+
+
+def check(project: Project, rule: Rule) -> Iterator[Hit | Unchecked]:
+    for pkg in project.require_services():
+        if pkg.framework == "nestjs" or project.mark(rule, pkg, PRESENT) is not None:
+            continue
+        hint = "`Fastify({ logger: … })`" if pkg.framework == "fastify" else "pino or winston"
+        yield missing(project, pkg, f"No structured logger: use {hint}", "no logger")
+
+
+RULE = Rule(
+    id="OBS-001",
+    name="observability-structured-logger",
+    category=Category.OBSERVABILITY,
+    severity=Severity.WARNING,
+    title="Log through a structured logger",
+    rationale="""JSON logs with levels, timestamps and request ids can be searched, filtered and alerted
+        on; `console` output is unstructured text, synchronous on pipes, and cannot be turned down
+        in production.""",
+    fix="""Use pino (Fastify's built-in logger: `Fastify({ logger: { level: config.logLevel } })`) or
+        winston, and log through `request.log` inside handlers.""",
+    check=check,
+    visitors=(_logger_imported, _server_logger),
+)

@@ -1,0 +1,1 @@
+"""Performance rules: keep the event loop free and the database connections few."""

@@ -1,0 +1,1 @@
+"""Reliability rules: crash handling, graceful shutdown, health routes and the Node.js version."""

@@ -1,0 +1,62 @@
+"""The process-event detector shared by the crash and shutdown rules (REL-001 to REL-004).
+
+It marks, in each file, where the process listens for `unhandledRejection`, `uncaughtException`,
+`SIGTERM` and `SIGINT` (``process.on(...)``), or imports a library that does it for the
+application (close-with-grace, terminus, http-terminator, …).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from scalefold.audit.js.facts import Import, Mark
+from scalefold.audit.js.syntax import Call, JsFile
+from scalefold.audit.js.visitors import on_call, on_import
+from scalefold.audit.rule import Detector
+
+UNHANDLED_REJECTION = "unhandledRejection"
+UNCAUGHT_EXCEPTION = "uncaughtException"
+SIGTERM = "SIGTERM"
+_EVENTS = {UNHANDLED_REJECTION, UNCAUGHT_EXCEPTION, SIGTERM, "SIGINT"}
+LISTENER_METHODS = ("on", "once", "addListener", "prependListener", "prependOnceListener")
+
+_GRACEFUL_LIBS = {
+    "close-with-grace",
+    "@godaddy/terminus",
+    "http-terminator",
+    "fastify-graceful-shutdown",
+    "stoppable",
+    "lightship",
+    "@nestjs/terminus",
+}
+# close-with-grace also logs and exits on uncaughtException and unhandledRejection.
+_CRASH_HANDLING_LIBS = {"close-with-grace"}
+
+
+def process_event(file: JsFile, call: Call) -> str | None:
+    """The event of a `process.on('<event>', …)` call, when it is one of the events that matter."""
+    if call.obj is None or call.obj.type != "identifier" or file.text(call.obj) != "process" or not call.args:
+        return None
+    event = file.string_value(call.args[0])
+    return event if event in _EVENTS else None
+
+
+@on_import(*sorted(_GRACEFUL_LIBS | _CRASH_HANDLING_LIBS))
+def _library_imported(file: JsFile, imp: Import) -> Iterator[Mark]:
+    module = imp.spec.removeprefix("node:")
+    where = file.location_at(imp.line, f"import {module}")
+    if module in _GRACEFUL_LIBS:
+        yield Mark(SIGTERM, where)
+    if module in _CRASH_HANDLING_LIBS:
+        yield Mark(UNCAUGHT_EXCEPTION, where)
+        yield Mark(UNHANDLED_REJECTION, where)
+
+
+@on_call(*LISTENER_METHODS)
+def _listener(file: JsFile, call: Call) -> Iterator[Mark]:
+    event = process_event(file, call)
+    if event is not None:
+        yield file.mark(event, call.node)
+
+
+PROCESS_EVENTS = Detector("process-events", (_library_imported, _listener))

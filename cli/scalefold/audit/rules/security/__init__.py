@@ -1,0 +1,1 @@
+"""Security rules: HTTP hardening, authentication, secrets and dangerous code."""
