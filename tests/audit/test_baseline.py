@@ -47,7 +47,10 @@ def test_moved_code_stays_baselined_and_a_new_copy_is_reported(project, tmp_path
     moved = "// a new header comment\n\n" + EVAL + "export const again = (s: string) => eval(s);\n"
     (root / "src/run.ts").write_text(moved)
     report = audit(root, baseline=baseline, rules=SEC014)
-    assert _states(report) == [(4, "baseline"), (6, None)]  # the old one, wherever it is; the new one reported
+    assert _states(report) == [
+        (4, "baseline"),
+        (6, None),
+    ]  # the old one, wherever it is; the new one reported
     assert report.results[0].status.value == "fail"
 
 
@@ -58,7 +61,9 @@ def test_an_edited_finding_is_absorbed_by_the_count_but_one_more_is_new(project,
     (root / "src/run.ts").write_text(EVAL.replace("eval(code)", "eval(userInput)"))
     edited = audit(root, baseline=baseline, rules=SEC014)
     (finding,) = edited.findings
-    assert finding.suppression is not None and "counted: the flagged code changed" in finding.suppression.reason
+    assert (
+        finding.suppression is not None and "counted: the flagged code changed" in finding.suppression.reason
+    )
     # A second finding in the same file exceeds the count: the one whose code the baseline knows
     # is preferred, so the unknown one is reported.
     (root / "src/run.ts").write_text(EVAL + "export const again = (s: string) => eval(s);\n")
@@ -66,7 +71,9 @@ def test_an_edited_finding_is_absorbed_by_the_count_but_one_more_is_new(project,
     assert _states(grown) == [(2, "baseline"), (4, None)]
 
 
-def test_a_fixed_finding_leaves_a_stale_place_until_the_baseline_is_rewritten(project, tmp_path: Path) -> None:
+def test_a_fixed_finding_leaves_a_stale_place_until_the_baseline_is_rewritten(
+    project, tmp_path: Path
+) -> None:
     twice = EVAL + "export const again = (s: string) => eval(s);\n"
     root = project(files={"src/run.ts": twice})
     baseline = tmp_path / "b.json"
@@ -76,7 +83,10 @@ def test_a_fixed_finding_leaves_a_stale_place_until_the_baseline_is_rewritten(pr
     assert _states(report) == [(2, "baseline")]
     (stale,) = [n for n in report.notes if "baseline b.json" in n.message]
     assert stale.path == "src/run.ts"
-    assert "accepts 1 more SEC-014 finding than this file has" in stale.message and "--write-baseline" in stale.message
+    assert (
+        "accepts 1 more SEC-014 finding than this file has" in stale.message
+        and "--write-baseline" in stale.message
+    )
     # The baseline itself did not shrink: a new finding in that file takes the freed place...
     (root / "src/run.ts").write_text(EVAL + "export const other = (t: string) => eval(t);\n")
     assert [f.active for f in audit(root, baseline=baseline, rules=SEC014).findings] == [False, False]
@@ -126,9 +136,18 @@ def test_a_format_1_baseline_is_still_read_and_rewritten_in_format_2(project, tm
         ("{not json", "not valid JSON"),
         ('{"schema_version": 3, "entries": []}', "schema_version 1 or 2 expected, found 3"),
         ('{"schema_version": 2}', "needs an `entries` list"),
-        ('{"schema_version": 2, "entries": [{"rule": "SEC-014", "path": "a.ts"}]}', "needs `rule`, `path` and `count`"),
-        ('{"schema_version": 2, "entries": [{"rule": "SEC-014", "path": "a.ts", "count": -1}]}', "whole number"),
-        ('{"schema_version": 1, "findings": [{"rule": "SEC-014"}]}', "needs `rule`, `path` and `fingerprint`"),
+        (
+            '{"schema_version": 2, "entries": [{"rule": "SEC-014", "path": "a.ts"}]}',
+            "needs `rule`, `path` and `count`",
+        ),
+        (
+            '{"schema_version": 2, "entries": [{"rule": "SEC-014", "path": "a.ts", "count": -1}]}',
+            "whole number",
+        ),
+        (
+            '{"schema_version": 1, "findings": [{"rule": "SEC-014"}]}',
+            "needs `rule`, `path` and `fingerprint`",
+        ),
         ("[]", "schema_version 1 or 2 expected"),
     ],
 )

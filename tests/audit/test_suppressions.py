@@ -126,7 +126,9 @@ def _eval_with(comment: str) -> str:
         "scalefold-ignore SEC-014: sandboxed until the rewrite until=2027-01-31",  # at the end of the reason
     ],
 )
-def test_an_inline_suppression_with_a_future_date_suppresses_and_keeps_its_date(project, comment: str) -> None:
+def test_an_inline_suppression_with_a_future_date_suppresses_and_keeps_its_date(
+    project, comment: str
+) -> None:
     report = audit(project(files={"src/run.ts": _eval_with(comment)}), rules=frozenset({"SEC-014"}))
     (finding,) = report.findings
     assert finding.suppression is not None and finding.suppression.reason == "sandboxed until the rewrite"
@@ -142,7 +144,9 @@ def test_an_expired_inline_suppression_reports_the_finding_again_with_a_note(pro
     assert note.path == "src/run.ts" and "expired on 2026-05-31" in note.message and "line 2" in note.message
     # One day earlier the same comment still suppressed.
     earlier = audit(
-        project(files={"src/run.ts": _eval_with(comment)}), rules=frozenset({"SEC-014"}), today=date(2026, 5, 31)
+        project(files={"src/run.ts": _eval_with(comment)}),
+        rules=frozenset({"SEC-014"}),
+        today=date(2026, 5, 31),
     )
     assert not earlier.findings[0].active
 
@@ -195,7 +199,10 @@ def test_a_rule_switched_off_for_some_paths_still_judges_the_others(project) -> 
 @pytest.mark.parametrize(
     ("config", "message"),
     [
-        ("rules:\n  SEC-014: { enabled: false, reason: r, until: soon }\n", "rules.SEC-014.until: 'soon' is not a date"),
+        (
+            "rules:\n  SEC-014: { enabled: false, reason: r, until: soon }\n",
+            "rules.SEC-014.until: 'soon' is not a date",
+        ),
         ('rules:\n  SEC-014: { enabled: false, reason: r, until: "2027-13-01" }\n', "is not a date"),
         ("rules:\n  SEC-014: { enabled: false, reason: r, until: 2027-13-01 }\n", "month must be in 1..12"),
         ("rules:\n  SEC-014: { paths: [src/**], reason: r }\n", "add `enabled: false`"),

@@ -115,7 +115,9 @@ def _rule_settings(path: Path, rule_id: str, value: Any) -> RuleSettings:
         raise _fail(path, f"{where}: expected a mapping with enabled, severity and reason")
     unknown = set(value) - {"enabled", "severity", "reason", "until", "paths"}
     if unknown:
-        raise _fail(path, f"{where}: unknown key {min(unknown)!r} (use enabled, severity, reason, until, paths)")
+        raise _fail(
+            path, f"{where}: unknown key {min(unknown)!r} (use enabled, severity, reason, until, paths)"
+        )
     enabled = value.get("enabled", True)
     if not isinstance(enabled, bool):
         raise _fail(path, f"{where}.enabled must be true or false")
