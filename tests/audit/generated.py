@@ -13,6 +13,15 @@ def render_project(template_dir: Path, dest: Path) -> Path:
     run_copy(
         str(template_dir), dest, data={"project_name": "demo-svc"}, defaults=True, unsafe=True, quiet=True
     )
+    add_lockfile(dest)
+    return dest
+
+
+def add_lockfile(dest: Path) -> None:
+    """The smallest package-lock.json for the rendered package.json: `scalefold new` runs `npm install`,
+    which writes one; rendering alone does not."""
+    if (dest / "package-lock.json").exists():
+        return
     package = json.loads((dest / "package.json").read_text())
     lock = {
         "name": package["name"],
@@ -21,4 +30,3 @@ def render_project(template_dir: Path, dest: Path) -> Path:
         "packages": {"": {"name": package["name"]}},
     }
     (dest / "package-lock.json").write_text(json.dumps(lock, indent=2) + "\n")
-    return dest
