@@ -3,10 +3,14 @@ date, and always shown (baselines: test_baseline.py)."""
 
 from __future__ import annotations
 
+import json
 from datetime import date
+from pathlib import Path
 
+import jsonschema
 import pytest
 from scalefold.audit.model import Status
+from scalefold.audit.report.json_report import report_dict
 from scalefold.errors import UsageError
 
 from .conftest import BASE, audit
@@ -217,10 +221,11 @@ def test_invalid_expiry_and_paths_are_usage_errors(project, config: str, message
         audit(project(files={".scalefold.yml": config}))
 
 
-def test_the_json_report_carries_the_expiry_date(project) -> None:
-    from scalefold.audit.report.json_report import report_dict
-
+def test_the_json_report_carries_the_expiry_date_within_its_schema(project) -> None:
     comment = "scalefold-ignore SEC-014 until=2027-01-31: sandboxed"
     report = audit(project(files={"src/run.ts": _eval_with(comment)}), rules=frozenset({"SEC-014"}))
-    (result,) = report_dict(report)["results"]
+    document = report_dict(report)
+    schema_path = Path(__file__).parents[2] / "cli/scalefold/audit/report/check-report.schema.json"
+    jsonschema.validate(document, json.loads(schema_path.read_text()))
+    (result,) = document["results"]
     assert result["suppressed"] == {"kind": "inline", "reason": "sandboxed", "until": "2027-01-31"}
