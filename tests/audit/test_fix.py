@@ -61,7 +61,7 @@ def test_dkr_002_adds_the_templates_user_after_the_last_copy_of_the_final_stage(
 
 
 def test_dkr_002_inserts_after_a_run_that_spans_lines(project) -> None:
-    dockerfile = 'FROM node:24-slim\nWORKDIR /app\nRUN apt-get update \\\n    && rm -rf /var/lib/apt/lists\nCMD ["node", "server.js"]\n'
+    dockerfile = 'FROM docker.io/library/node:24-slim\nWORKDIR /app\nRUN apt-get update \\\n    && rm -rf /var/lib/apt/lists\nCMD ["node", "server.js"]\n'
     root = project(files={"Dockerfile": dockerfile})
     fix(root, "DKR-002")
     assert (root / "Dockerfile").read_text().splitlines()[4] == "USER node"

@@ -16,6 +16,9 @@ from scalefold.audit.rules.docker.common import basename, install_command
 if TYPE_CHECKING:
     from scalefold.audit.results import Finding
 
+#: The official Node.js image, which ships the unprivileged `node` user, under each of its names.
+_OFFICIAL_NODE = frozenset({"node", "library/node", "docker.io/library/node", "index.docker.io/library/node"})
+
 
 def add_runtime_user(context: FixContext, finding: Finding) -> Change:
     """DKR-002: the template's `USER node`, after the last `COPY`/`ADD`/`RUN` of the final stage (which keep
@@ -31,7 +34,7 @@ def add_runtime_user(context: FixContext, finding: Finding) -> Change:
             "change it to `USER node` yourself once nothing after it needs root"
         )
     image = final.root_image
-    if image is None or image.short_name != "node" or image.repository.count("/") > 1:
+    if image is None or image.repository.lower() not in _OFFICIAL_NODE:
         built_on = image.ref if image is not None else final.base
         raise CannotFix(
             f"the final stage is built on {built_on}, which may have no `node` user: "
