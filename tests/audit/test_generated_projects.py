@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
@@ -11,6 +10,7 @@ from copier import run_copy
 from scalefold.audit.model import Severity
 
 from .conftest import audit
+from .generated import add_lockfile
 
 REPO = Path(__file__).parents[2]
 PRESETS = sorted((REPO / "presets").glob("*.yml"))
@@ -31,16 +31,7 @@ def test_generated_project_has_no_warning_or_error(tmp_path: Path, preset: Path)
         quiet=True,
         vcs_ref="HEAD",
     )
-    if not (dest / "package-lock.json").exists():
-        # `scalefold new` runs `npm install`, which writes the lockfile; rendering alone does not.
-        package = json.loads((dest / "package.json").read_text())
-        lock = {
-            "name": package["name"],
-            "lockfileVersion": 3,
-            "requires": True,
-            "packages": {"": {"name": package["name"]}},
-        }
-        (dest / "package-lock.json").write_text(json.dumps(lock, indent=2))
+    add_lockfile(dest)
     report = audit(dest)
     loud = [
         f"{f.rule_id} {f.path}:{f.line} {f.message}"

@@ -1,12 +1,16 @@
-"""Suppressions: inline comments, .scalefold.yml and baselines, always with a reason and always shown."""
+"""Suppressions: inline comments and .scalefold.yml, always with a reason, optionally with an expiry
+date, and always shown (baselines: test_baseline.py)."""
 
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 
+import jsonschema
 import pytest
 from scalefold.audit.model import Status
+from scalefold.audit.report.json_report import report_dict
 from scalefold.errors import UsageError
 
 from .conftest import BASE, audit
@@ -111,37 +115,117 @@ def test_invalid_config_is_a_usage_error(project, config: str, message: str) -> 
         audit(project(files={".scalefold.yml": config}))
 
 
-def test_a_baseline_accepts_todays_findings_but_not_new_ones(project, tmp_path: Path) -> None:
-    root = project(files={"src/run.ts": EVAL})
-    baseline = tmp_path / "baseline.json"
-    first = audit(root, write_baseline=baseline)
-    assert first.baseline_written == 1
-    assert all(f.suppression is not None and f.suppression.kind == "baseline" for f in first.findings)
-    document = json.loads(baseline.read_text())
-    assert document["schema_version"] == 1 and document["findings"][0]["rule"] == "SEC-014"
-    assert "line" not in document["findings"][0]
-
-    # Moving the code keeps it baselined (no line numbers); a second copy is a new finding.
-    moved = "// a new header comment\n\n" + EVAL + "export const again = (s: string) => eval(s);\n"
-    (root / "src/run.ts").write_text(moved)
-    second = audit(root, baseline=baseline, rules=frozenset({"SEC-014"}))
-    states = sorted((f.line, f.active) for f in second.findings)
-    assert states == [(4, False), (6, True)]
+# --------------------------------------------------------------------------- expiry dates
+# TODAY in conftest is 2026-06-01.
 
 
-def test_a_baseline_matches_on_the_flagged_code_not_the_message_or_line(project, tmp_path: Path) -> None:
-    root = project(files={"src/run.ts": EVAL})
-    baseline = tmp_path / "b.json"
-    audit(root, write_baseline=baseline)
-    (root / "src/run.ts").write_text(EVAL.replace("eval(code)", "eval(userInput)"))
-    report = audit(root, baseline=baseline, rules=frozenset({"SEC-014"}))
+def _eval_with(comment: str) -> str:
+    return EVAL.replace("eval(code);", f"eval(code); // {comment}")
+
+
+@pytest.mark.parametrize(
+    "comment",
+    [
+        "scalefold-ignore SEC-014 until=2026-06-01: sandboxed until the rewrite",  # the last day counts
+        "scalefold-ignore SEC-014: sandboxed until the rewrite until=2027-01-31",  # at the end of the reason
+    ],
+)
+def test_an_inline_suppression_with_a_future_date_suppresses_and_keeps_its_date(
+    project, comment: str
+) -> None:
+    report = audit(project(files={"src/run.ts": _eval_with(comment)}), rules=frozenset({"SEC-014"}))
+    (finding,) = report.findings
+    assert finding.suppression is not None and finding.suppression.reason == "sandboxed until the rewrite"
+    assert finding.suppression.until in {date(2026, 6, 1), date(2027, 1, 31)}
+    assert report.results[0].status is Status.PASS
+
+
+def test_an_expired_inline_suppression_reports_the_finding_again_with_a_note(project) -> None:
+    comment = "scalefold-ignore SEC-014 until=2026-05-31: sandboxed until the rewrite"
+    report = audit(project(files={"src/run.ts": _eval_with(comment)}), rules=frozenset({"SEC-014"}))
+    assert report.findings[0].active and report.results[0].status is Status.FAIL
+    (note,) = [n for n in report.notes if "expired" in n.message]
+    assert note.path == "src/run.ts" and "expired on 2026-05-31" in note.message and "line 2" in note.message
+    # One day earlier the same comment still suppressed.
+    earlier = audit(
+        project(files={"src/run.ts": _eval_with(comment)}),
+        rules=frozenset({"SEC-014"}),
+        today=date(2026, 5, 31),
+    )
+    assert not earlier.findings[0].active
+
+
+@pytest.mark.parametrize("until", ["2027-02-30", "next-week", "31/01/2027", ""])
+def test_an_inline_suppression_whose_date_is_not_a_date_suppresses_nothing(project, until: str) -> None:
+    comment = f"scalefold-ignore SEC-014 until={until}: sandboxed"
+    report = audit(project(files={"src/run.ts": _eval_with(comment)}), rules=frozenset({"SEC-014"}))
     assert report.findings[0].active
+    assert any("is not a date (YYYY-MM-DD)" in n.message for n in report.notes), report.notes
 
 
-def test_an_unreadable_baseline_is_a_usage_error(project, tmp_path: Path) -> None:
-    bad = tmp_path / "b.json"
-    bad.write_text("{not json")
-    with pytest.raises(UsageError, match="not valid JSON"):
-        audit(project(), baseline=bad)
-    with pytest.raises(UsageError, match="baseline not found"):
-        audit(project(), baseline=tmp_path / "missing.json")
+def test_a_config_entry_with_a_future_date_applies_and_an_expired_one_does_not(project) -> None:
+    config = (
+        "rules:\n"
+        "  SEC-014: { enabled: false, reason: formulas are sandboxed, until: 2026-12-31 }\n"
+        "  OBS-002: { severity: error, reason: console output is lost, until: 2026-01-31 }\n"
+    )
+    root = project(files={"src/run.ts": EVAL + "console.log('x');\n", ".scalefold.yml": config})
+    report = audit(root, rules=frozenset({"SEC-014", "OBS-002"}))
+    results = {r.rule.id: r for r in report.results}
+    assert results["SEC-014"].status is Status.DISABLED
+    assert results["SEC-014"].findings[0].suppression.until == date(2026, 12, 31)  # type: ignore[union-attr]
+    # The expired severity override no longer applies: OBS-002 is back at its default (warning).
+    assert [f.severity.value for f in results["OBS-002"].findings] == ["warning"]
+    (note,) = [n for n in report.notes if "expired" in n.message]
+    assert note.path == ".scalefold.yml" and "rules.OBS-002 expired on 2026-01-31" in note.message
+
+
+def test_an_expired_exclusion_audits_its_files_again_with_a_note(project) -> None:
+    config = "exclude:\n  - path: src/legacy/**\n    reason: replaced next quarter\n    until: 2026-03-31\n"
+    root = project(files={"src/legacy/run.ts": EVAL, ".scalefold.yml": config})
+    report = audit(root, rules=frozenset({"SEC-014"}))
+    assert [f.path for f in report.active_findings] == ["src/legacy/run.ts"]
+    assert any("exclude 'src/legacy/**' expired on 2026-03-31" in n.message for n in report.notes)
+
+
+def test_a_rule_switched_off_for_some_paths_still_judges_the_others(project) -> None:
+    config = (
+        "rules:\n  SEC-014:\n    enabled: false\n    paths: [src/legacy/**]\n"
+        "    reason: the legacy formulas are sandboxed\n"
+    )
+    root = project(files={"src/legacy/run.ts": EVAL, "src/run.ts": EVAL, ".scalefold.yml": config})
+    report = audit(root, rules=frozenset({"SEC-014"}))
+    states = {f.path: f.suppression.kind if f.suppression else None for f in report.findings}
+    assert states == {"src/legacy/run.ts": "config", "src/run.ts": None}
+    assert report.results[0].status is Status.FAIL
+
+
+@pytest.mark.parametrize(
+    ("config", "message"),
+    [
+        (
+            "rules:\n  SEC-014: { enabled: false, reason: r, until: soon }\n",
+            "rules.SEC-014.until: 'soon' is not a date",
+        ),
+        ('rules:\n  SEC-014: { enabled: false, reason: r, until: "2027-13-01" }\n', "is not a date"),
+        ("rules:\n  SEC-014: { enabled: false, reason: r, until: 2027-13-01 }\n", "month must be in 1..12"),
+        ("rules:\n  SEC-014: { paths: [src/**], reason: r }\n", "add `enabled: false`"),
+        ("rules:\n  SEC-014: { enabled: false, paths: [], reason: r }\n", "list of path globs"),
+        ("rules:\n  SEC-014: { enabled: false, paths: [src/**] }\n", "needs a `reason`"),
+        ("exclude:\n  - { path: src/x, reason: r, until: tomorrow }\n", "exclude[0].until"),
+        ("exclude:\n  - { path: src/x, reason: r, expires: 2027-01-01 }\n", "unknown key 'expires'"),
+    ],
+)
+def test_invalid_expiry_and_paths_are_usage_errors(project, config: str, message: str) -> None:
+    with pytest.raises(UsageError, match=message.replace("[", r"\[").replace("(", r"\(")):
+        audit(project(files={".scalefold.yml": config}))
+
+
+def test_the_json_report_carries_the_expiry_date_within_its_schema(project) -> None:
+    comment = "scalefold-ignore SEC-014 until=2027-01-31: sandboxed"
+    report = audit(project(files={"src/run.ts": _eval_with(comment)}), rules=frozenset({"SEC-014"}))
+    document = report_dict(report)
+    schema_path = Path(__file__).parents[2] / "cli/scalefold/audit/report/check-report.schema.json"
+    jsonschema.validate(document, json.loads(schema_path.read_text()))
+    (result,) = document["results"]
+    assert result["suppressed"] == {"kind": "inline", "reason": "sandboxed", "until": "2027-01-31"}

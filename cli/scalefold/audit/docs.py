@@ -45,6 +45,14 @@ def rule_page(rule: Rule) -> str:
         "",
         rule.fix,
         "",
+    ]
+    if rule.fixer is not None:
+        lines += [
+            "Fix automatically: `scalefold check --fix` (`scalefold check --diff` shows the change first; see",
+            "[automatic fixes](../auditor.md#automatic-fixes)).",
+            "",
+        ]
+    lines += [
         "## Suppressing it",
         "",
         "Every suppression needs a reason, and suppressed findings stay visible in the report.",

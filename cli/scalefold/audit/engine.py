@@ -10,8 +10,9 @@ from datetime import date
 from pathlib import Path
 
 from scalefold.audit import suppressions
-from scalefold.audit.baseline import apply_baseline, fingerprint, load_baseline, write_baseline
+from scalefold.audit.baseline import apply_baseline, fingerprint, load_baseline, stale_notes, write_baseline
 from scalefold.audit.config import AuditConfig, load_config
+from scalefold.audit.files import glob_match
 from scalefold.audit.js.syntax import JS_EXTENSIONS
 from scalefold.audit.js.visitors import VisitorTable
 from scalefold.audit.model import (
@@ -69,18 +70,27 @@ def _findings(
 
 
 def _apply_inline(project: Project, findings: list[Finding]) -> None:
+    """Suppress the findings an inline comment covers. A comment without a reason, with an `until=`
+    that is not a date, or past its date suppresses nothing: the finding stays active at its own
+    severity, and a note says why the comment was not honoured."""
     for finding in findings:
         found = suppressions.find(project.lines(finding.path), finding.line, finding.rule_id)
         if found is None:
             continue
+        comment = f"line {found.line}: `scalefold-ignore {finding.rule_id}`"
         if not found.reason:
+            project.note(finding.path, f"{comment} has no reason, so it is ignored (write `: why`)")
+        elif found.until_error is not None:
+            project.note(finding.path, f"{comment}: until={found.until_error}, so it is ignored")
+        elif found.expired(project.today):
+            assert found.until is not None
             project.note(
                 finding.path,
-                f"line {found.line}: `scalefold-ignore {finding.rule_id}` "
-                "has no reason, so it is ignored (write `: why`)",
+                f"{comment} expired on {found.until.isoformat()}: the finding is reported again "
+                "(fix it, or renew the comment with a new date and reason)",
             )
-            continue
-        finding.suppression = Suppression("inline", found.reason)
+        else:
+            finding.suppression = Suppression("inline", found.reason, found.until)
 
 
 def _visitor_error(project: Project, owner: str) -> str | None:
@@ -132,10 +142,9 @@ def _run_rule(project: Project, rule: Rule, config: AuditConfig, options: AuditO
     if unread:
         unknown.append(unread_reason(unread))
     _apply_inline(project, findings)
-    if not settings.enabled:
-        for finding in findings:
-            if finding.active:
-                finding.suppression = Suppression("config", settings.reason)
+    for finding in findings:
+        if finding.active and settings.suppresses(finding.path):
+            finding.suppression = Suppression("config", settings.reason, settings.until)
     return RuleResult(rule, Status.PASS, severity, findings, reason="; ".join(unknown))
 
 
@@ -144,7 +153,7 @@ def _settle(result: RuleResult, config: AuditConfig) -> None:
     if result.status is not Status.PASS:
         return
     settings = config.settings(result.rule.id)
-    if not settings.enabled:
+    if settings.disabled:
         result.status, result.reason = Status.DISABLED, settings.reason
     elif result.active_findings:
         result.status = Status.FAIL
@@ -161,6 +170,30 @@ def _nothing_to_audit(project: Project, root: Path) -> UsageError:
     return UsageError(f"nothing to audit in {root}: no package.json and no JavaScript or TypeScript source")
 
 
+def _config_label(root: Path, config: AuditConfig) -> str:
+    """The configuration file as notes name it: relative to the audited folder when inside it."""
+    if config.path is None:
+        return "."
+    try:
+        return config.path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return config.path.name
+
+
+def _judged(results: list[RuleResult], config: AuditConfig) -> Callable[[str, str], bool]:
+    """Whether this run looked at a file with a rule: it ran to the end and the file was not excluded."""
+    complete = {r.rule.id for r in results if r.status is Status.PASS and not r.reason}
+
+    def judged(rule_id: str, path: str) -> bool:
+        return (
+            rule_id in complete
+            and not config.settings(rule_id).suppresses(path)
+            and not any(glob_match(e.path, path) for e in config.exclude)
+        )
+
+    return judged
+
+
 def run_audit(root: Path, options: AuditOptions | None = None) -> Report:
     options = options or AuditOptions()
     if not root.exists():
@@ -168,7 +201,9 @@ def run_audit(root: Path, options: AuditOptions | None = None) -> Report:
     if not root.is_dir():
         raise UsageError(f"not a directory: {root}")
     started = time.perf_counter()
+    today = options.today or date.today()
     config = load_config(root, options.config)
+    expired = config.expire(today)
     baseline = load_baseline(options.baseline) if options.baseline is not None else None
     selected = [r for r in catalogue() if options.rules is None or r.id in options.rules]
     running = [r for r in selected if options.deps or not r.needs_deps]
@@ -179,12 +214,14 @@ def run_audit(root: Path, options: AuditOptions | None = None) -> Report:
         root,
         visitors=table,
         exclude=tuple(e.path for e in config.exclude),
-        today=options.today,
+        today=today,
         jobs=options.jobs,
         command_runner=options.command_runner,
     )
     if not project.packages:
         raise _nothing_to_audit(project, root)
+    for message in expired:
+        project.note(_config_label(root, config), message)
     results = [_run_rule(project, rule, config, options) for rule in selected]
     internal = [
         InternalError(detector.id, path, error.traceback)
@@ -204,12 +241,10 @@ def run_audit(root: Path, options: AuditOptions | None = None) -> Report:
     if options.write_baseline is not None:
         report.baseline_written = write_baseline(options.write_baseline, report.active_findings)
         baseline = load_baseline(options.write_baseline)
-        label = options.write_baseline.name
-    else:
-        label = options.baseline.name if options.baseline is not None else ""
     if baseline is not None:
-        for result in results:
-            apply_baseline(result.findings, baseline, label)
+        use = apply_baseline(report.findings, baseline, _judged(results, config))
+        for path, message in stale_notes(baseline, use):
+            project.note(path, message)
     for result in results:
         _settle(result, config)
     report.scores = {c: score(results, c) for c in Category}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from datetime import date
 from enum import Enum
 
 
@@ -106,6 +107,7 @@ class Undetermined(Exception):
 class Suppression:
     kind: str  # "inline" | "config" | "baseline"
     reason: str
+    until: date | None = None  # the last day it suppresses, when it expires
 
 
 @dataclass(frozen=True)

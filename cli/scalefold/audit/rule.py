@@ -17,9 +17,13 @@ from scalefold.audit.js.visitors import Visitor
 from scalefold.audit.model import Category, Hit, Severity, Unchecked
 
 if TYPE_CHECKING:
+    from scalefold.audit.fix.model import Change, FixContext
     from scalefold.audit.project import Project
+    from scalefold.audit.results import Finding
 
 CheckFn = Callable[["Project", "Rule"], Iterable[Hit | Unchecked]]
+# `scalefold check --fix`: fixes every finding of the rule in the finding's file (fix/model.py).
+FixFn = Callable[["FixContext", "Finding"], "Change"]
 
 
 @dataclass(frozen=True)
@@ -42,6 +46,7 @@ class Rule:
     check: CheckFn = field(repr=False, compare=False)
     visitors: tuple[Visitor, ...] = field(default=(), repr=False, compare=False)
     needs_deps: bool = False  # only runs with ``--deps``
+    fixer: FixFn | None = field(default=None, repr=False, compare=False)  # when the fix is mechanical
     references: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:

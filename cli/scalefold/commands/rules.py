@@ -30,17 +30,19 @@ def _rule_json(rule: Rule) -> dict[str, object]:
         "rationale": rule.rationale,
         "fix": rule.fix,
         "needs_deps": rule.needs_deps,
+        "fixable": rule.fixer is not None,
     }
 
 
 def _explain(rule: Rule) -> None:
     style = _SEVERITY_STYLE[rule.severity.value]
+    automatic = "Fix automatically: scalefold check --fix (--diff shows the change first)\n" if rule.fixer else ""
     body = (
         f"[bold]{escape(rule.title)}[/bold]\n"
         f"[muted]{rule.category.value} · default severity[/muted] [{style}]{rule.severity.value}[/{style}]"
         f"[muted] · {rule.name}{' · runs with --deps' if rule.needs_deps else ''}[/muted]\n\n"
         f"[bold]Why[/bold]\n{escape(rule.rationale)}\n\n"
-        f"[bold]Fix[/bold]\n{escape(rule.fix)}\n\n"
+        f"[bold]Fix[/bold]\n{escape(rule.fix)}\n{automatic}\n"
         f"[bold]Suppress[/bold] [muted](always with a reason)[/muted]\n"
         f"  // scalefold-ignore {rule.id}: <why this is fine here>\n"
         f'  or in .scalefold.yml: rules: {{ {rule.id}: {{ enabled: false, reason: "…" }} }}\n\n'

@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from scalefold import __version__
+from scalefold.audit.model import Suppression
 from scalefold.audit.results import CategoryScore, Finding, Report, exit_code
 
 SCHEMA_VERSION = 1
@@ -32,10 +33,15 @@ def finding_dict(finding: Finding) -> dict[str, Any]:
         "line": finding.line,
         "message": finding.message,
         "fingerprint": finding.fingerprint,
-        "suppressed": None
-        if finding.suppression is None
-        else {"kind": finding.suppression.kind, "reason": finding.suppression.reason},
+        "suppressed": None if finding.suppression is None else _suppression(finding.suppression),
     }
+
+
+def _suppression(suppression: Suppression) -> dict[str, Any]:
+    found: dict[str, Any] = {"kind": suppression.kind, "reason": suppression.reason}
+    if suppression.until is not None:
+        found["until"] = suppression.until.isoformat()
+    return found
 
 
 def report_dict(report: Report, fail_on: str = "error") -> dict[str, Any]:

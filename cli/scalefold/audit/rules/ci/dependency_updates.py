@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from scalefold.audit.fix.dependabot import add_dependabot
 from scalefold.audit.model import Category, Hit, Location, Severity, Unchecked
 from scalefold.audit.project import Project
 from scalefold.audit.rule import Rule
@@ -52,4 +53,5 @@ RULE = Rule(
     fix="""Add `.github/dependabot.yml` with `npm`, `docker` and `github-actions` ecosystems (or a
         `renovate.json`).""",
     check=check,
+    fixer=add_dependabot,
 )

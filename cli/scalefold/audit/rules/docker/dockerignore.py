@@ -4,12 +4,18 @@ from __future__ import annotations
 
 import fnmatch
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
+from scalefold.audit.fix.dockerignore import complete_dockerignore
+from scalefold.audit.fix.model import Change, FixContext
 from scalefold.audit.model import Category, Hit, Location, Severity
 from scalefold.audit.parsers.dockerfile import Dockerfile
 from scalefold.audit.project import Project
 from scalefold.audit.rule import Rule
 from scalefold.audit.rules.docker.common import hit
+
+if TYPE_CHECKING:
+    from scalefold.audit.results import Finding
 
 _IGNORED_PATHS = ("node_modules", ".git", ".env")
 
@@ -60,6 +66,10 @@ def check(project: Project, rule: Rule) -> Iterator[Hit]:
             )
 
 
+def fix(context: FixContext, finding: Finding) -> Change:
+    return complete_dockerignore(context, finding, _IGNORED_PATHS, dockerignore_excludes)
+
+
 RULE = Rule(
     id="DKR-005",
     name="docker-dockerignore",
@@ -72,4 +82,5 @@ RULE = Rule(
     fix="""Add a `.dockerignore` next to the Dockerfile listing at least `node_modules`, `.git` and `.env`
         (plus `dist`, `coverage` and `*.log`).""",
     check=check,
+    fixer=fix,
 )

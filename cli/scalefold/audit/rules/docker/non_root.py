@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from scalefold.audit.fix.docker import add_runtime_user
 from scalefold.audit.model import Category, Hit, Severity
 from scalefold.audit.parsers.dockerfile import Image
 from scalefold.audit.project import Project
@@ -52,5 +53,6 @@ RULE = Rule(
     fix="""Add `USER node` (the official Node images ship that user) after the last `COPY`/`RUN` of the
         final stage, and `COPY --chown=node:node` what the process must own.""",
     check=check,
+    fixer=add_runtime_user,
     references=("https://docs.docker.com/build/building/best-practices/#user",),
 )

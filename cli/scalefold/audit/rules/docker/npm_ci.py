@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from scalefold.audit.fix.docker import install_from_lockfile
 from scalefold.audit.model import Category, Hit, Severity
 from scalefold.audit.project import Project
 from scalefold.audit.rule import Rule
@@ -40,4 +41,5 @@ RULE = Rule(
     fix="""Copy `package.json` and `package-lock.json` first, then `RUN npm ci` (`yarn install
         --immutable`, `pnpm install --frozen-lockfile`).""",
     check=check,
+    fixer=install_from_lockfile,
 )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from scalefold.audit.fix.package_json import declare_node_engine
 from scalefold.audit.model import Category, Hit, Location, NotApplicable, Severity, Unchecked
 from scalefold.audit.project import Project
 from scalefold.audit.rule import Rule
@@ -42,4 +43,5 @@ RULE = Rule(
     fix="""Add `"engines": { "node": ">=24" }` (or `>=22`) to package.json, on a line that is LTS and
         not past end of life.""",
     check=check,
+    fixer=declare_node_engine,
 )
