@@ -57,7 +57,7 @@ def _option(file: JsFile, pair: ts.Node) -> Iterator[Mark]:
 
 def check(project: Project, rule: Rule) -> Iterator[Hit | Unchecked]:
     for pkg in project.require_services():
-        if pkg.framework == "nestjs" or project.mark(rule, pkg, PRESENT) is not None:
+        if pkg.framework == "nestjs" or project.mark(rule, pkg, PRESENT, follow=True) is not None:
             continue
         hint = (
             "set `requestIdHeader` and `genReqId` in Fastify()"

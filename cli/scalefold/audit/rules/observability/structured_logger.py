@@ -34,7 +34,7 @@ def _server_logger(file: JsFile, call: Call) -> Iterator[Mark]:
 
 def check(project: Project, rule: Rule) -> Iterator[Hit | Unchecked]:
     for pkg in project.require_services():
-        if pkg.framework == "nestjs" or project.mark(rule, pkg, PRESENT) is not None:
+        if pkg.framework == "nestjs" or project.mark(rule, pkg, PRESENT, follow=True) is not None:
             continue
         hint = "`Fastify({ logger: … })`" if pkg.framework == "fastify" else "pino or winston"
         yield missing(project, pkg, f"No structured logger: use {hint}", "no logger")

@@ -44,7 +44,7 @@ def check(project: Project, rule: Rule) -> Iterator[Hit | Unchecked]:
     for pkg in project.require_services():
         if pkg.framework == "nestjs":
             continue  # Nest ships a global exception filter
-        if project.mark(rule, pkg, HANDLER) is None:
+        if project.mark(rule, pkg, HANDLER, follow=True) is None:
             yield missing(
                 project,
                 pkg,
