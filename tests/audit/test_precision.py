@@ -1,0 +1,189 @@
+"""The classes of false positives and misses the labelled corpus showed, each on a small fixture.
+
+False positives: library packages of a monorepo and scaffolding templates audited as servers,
+registrations made by a shared workspace package not followed, test and workspace Dockerfiles
+audited as the service's image, framework defaults ignored, command-line scripts audited as
+server code. Misses: `console.error` at run time, NODE_ENV set through ARG defaults.
+"""
+
+from __future__ import annotations
+
+import json
+
+from scalefold.audit.model import Status
+
+from .conftest import BASE, audit
+
+APP = (BASE / "src" / "app.ts").read_text()
+
+
+def _result(root, rule_id: str):
+    (result,) = audit(root, rules=frozenset({rule_id})).results
+    return result
+
+
+def _paths(result) -> list[str]:
+    return sorted(f.location.path for f in result.findings)
+
+
+def _package(name: str, deps: dict[str, str], **extra: object) -> str:
+    return json.dumps({"name": name, "version": "1.0.0", "dependencies": deps, **extra}, indent=2)
+
+
+# --------------------------------------------------------------------------- monorepo libraries
+
+
+def _monorepo(project, plugin_registers_helmet: bool):
+    plugin = (
+        "import helmet from '@fastify/helmet';\nimport type { FastifyInstance } from 'fastify';\n"
+        "export async function setupBase(app: FastifyInstance) { await app.register(helmet); }\n"
+        if plugin_registers_helmet
+        else "import type { FastifyInstance } from 'fastify';\nexport async function setupBase(app: FastifyInstance) {}\n"
+    )
+    return project(
+        files={
+            # a plugin package the app builds on: fastify as a dependency, no start script
+            "packages/base/package.json": _package("@acme/base", {"fastify": "^5.0.0", "@fastify/helmet": "^13.0.0"}),
+            "packages/base/src/index.ts": plugin,
+            # a plugin package nobody uses yet: fastify as a peer
+            "packages/auth/package.json": _package(
+                "@acme/auth", {}, peerDependencies={"fastify": "^5.0.0"}, scripts={"test": "vitest"}
+            ),
+            "packages/auth/src/index.ts": "export const auth = () => {};\n",
+            # the template a generator copies into new apps
+            "tooling/templates/api/package.json": _package(
+                "@acme/template-api", {"fastify": "^5.0.0"}, scripts={"start": "node dist/index.js"}
+            ),
+            "tooling/templates/api/src/index.ts": "import Fastify from 'fastify';\nFastify().listen({ port: 3000 });\n",
+            # the deployed app
+            "apps/api/package.json": _package(
+                "api", {"fastify": "^5.0.0", "@acme/base": "workspace:*"}, scripts={"start": "node dist/index.js"}
+            ),
+            "apps/api/src/index.ts": (
+                "import Fastify from 'fastify';\nimport { setupBase } from '@acme/base';\n"
+                "const app = Fastify({ logger: true });\nawait setupBase(app);\nawait app.listen({ port: 3000 });\n"
+            ),
+        }
+    )
+
+
+def test_library_packages_and_templates_of_a_monorepo_are_not_servers(project) -> None:
+    result = _result(_monorepo(project, plugin_registers_helmet=False), "SEC-001")
+    flagged = _paths(result)
+    assert "apps/api/src/index.ts" in flagged  # the app itself still needs helmet
+    assert not any(p.startswith(("packages/", "tooling/")) for p in flagged), flagged
+
+
+def test_helmet_registered_by_a_shared_workspace_package_counts_for_the_app(project) -> None:
+    result = _result(_monorepo(project, plugin_registers_helmet=True), "SEC-001")
+    assert not any(p.startswith("apps/") for p in _paths(result)), _paths(result)
+
+
+def test_process_handlers_in_a_library_do_not_count_for_the_app(project) -> None:
+    root = _monorepo(project, plugin_registers_helmet=True)
+    (root / "packages/base/src/process.ts").write_text(
+        "export function listen() { process.on('unhandledRejection', () => process.exit(1)); }\n"
+    )
+    assert "apps/api/src/index.ts" in _paths(_result(root, "REL-001"))
+
+
+# --------------------------------------------------------------------------- Dockerfiles
+
+
+def test_test_harness_ci_and_gitpod_dockerfiles_are_not_the_service_image(project) -> None:
+    harness = "FROM node:lts\nWORKDIR /app\nADD . .\nCMD [\"./tests.sh\"]\n"
+    root = project(
+        files={"tests/Dockerfile": harness, "ci/Dockerfile": harness, ".gitpod.Dockerfile": "FROM gitpod/workspace-full\n"}
+    )
+    for rule_id in ("DKR-002", "DKR-003", "DKR-006", "DKR-013"):
+        assert _paths(_result(root, rule_id)) == [], rule_id
+
+
+def _with_runtime(project, env_lines: str, cmd: str = 'CMD ["node", "dist/server.js"]'):
+    dockerfile = (BASE / "Dockerfile").read_text().replace("ENV NODE_ENV=production\n", env_lines)
+    dockerfile = dockerfile.replace('CMD ["node", "--import", "./dist/telemetry.js", "dist/server.js"]', cmd)
+    return project(files={"Dockerfile": dockerfile})
+
+
+def test_node_env_from_an_arg_default_is_production(project) -> None:
+    root = _with_runtime(project, "ARG NODE_ENV=production\nENV NODE_ENV $NODE_ENV\n")
+    assert _result(root, "DKR-013").status is Status.PASS
+
+
+def test_node_env_with_a_production_fallback_is_production(project) -> None:
+    root = _with_runtime(project, "ENV NODE_ENV=${DEBUG:+development}\nENV NODE_ENV=${NODE_ENV:-production}\n")
+    assert _result(root, "DKR-013").status is Status.PASS
+
+
+def test_node_env_from_an_arg_without_default_is_empty(project) -> None:
+    root = _with_runtime(project, "ARG NODE_ENV\nENV NODE_ENV $NODE_ENV\n")
+    result = _result(root, "DKR-013")
+    assert result.status is Status.FAIL
+    assert "`empty`" in result.findings[0].message
+
+
+def test_node_env_set_by_the_start_script_the_image_runs(project) -> None:
+    root = _with_runtime(project, "ARG NODE_ENV\nENV NODE_ENV $NODE_ENV\n", 'CMD ["yarn", "docker:start"]')
+    package = json.loads((root / "package.json").read_text())
+    package["scripts"]["docker:start"] = "cross-env NODE_ENV=production node dist/server.js"
+    (root / "package.json").write_text(json.dumps(package))
+    assert _result(root, "DKR-013").status is Status.PASS
+
+
+# --------------------------------------------------------------------------- error handlers
+
+
+def test_fastify_default_error_handler_is_central(project) -> None:
+    root = project(files={"src/app.ts": APP.replace("app.setErrorHandler", "app.setNotFoundHandler")})
+    assert _result(root, "SEC-010").status is Status.PASS
+
+
+EXPRESS_PACKAGE = _package("legacy", {"express": "^4.21.0"}, scripts={"start": "node src/index.js"})
+
+
+def _express(project, registration: str):
+    return project(
+        files={
+            "package.json": EXPRESS_PACKAGE,
+            "src/index.js": (
+                "const express = require('express');\nconst error = require('./middlewares/error');\n"
+                f"const app = express();\napp.get('/', (req, res) => res.send('ok'));\n{registration}\n"
+                "app.listen(3000);\n"
+            ),
+            "src/middlewares/error.js": (
+                "exports.handler = (err, req, res, next) => { res.status(500).json({ message: 'failed' }); };\n"
+            ),
+        },
+        remove=("src/app.ts", "src/server.ts"),
+    )
+
+
+def test_express_error_handler_imported_from_another_file_counts(project) -> None:
+    assert _result(_express(project, "app.use(error.handler);"), "SEC-010").status is Status.PASS
+
+
+def test_express_without_an_error_handler_is_flagged(project) -> None:
+    assert _result(_express(project, ""), "SEC-010").status is Status.FAIL
+
+
+# --------------------------------------------------------------------------- console and scripts
+
+
+def test_console_error_at_run_time_is_flagged_at_start_up_it_is_not(project) -> None:
+    code = (
+        "import Fastify from 'fastify';\n"
+        "const app = Fastify({ logger: true });\n"
+        "app.get('/x', async () => { console.error('lookup failed'); return {}; });\n"
+        "process.on('unhandledRejection', (err) => { console.error(err); });\n"
+        "app.listen({ port: 3000 }).catch((err) => { console.error(err); process.exit(1); });\n"
+        "connect(() => { console.warn('waiting for the database'); });\n"
+    )
+    result = _result(project(files={"src/extra.ts": code}), "OBS-002")
+    lines = sorted(f.location.line for f in result.findings if f.location.path == "src/extra.ts")
+    assert lines == [3, 4]
+
+
+def test_bin_and_commands_scripts_are_not_server_code(project) -> None:
+    script = "console.log('seeding');\n"
+    root = project(files={"bin/seed.js": script, "src/commands/migrate.js": script, "first-time-setup.js": script})
+    assert _paths(_result(root, "OBS-002")) == []
