@@ -9,6 +9,7 @@ server code. Misses: `console.error` at run time, NODE_ENV set through ARG defau
 from __future__ import annotations
 
 import json
+import shutil
 
 from scalefold.audit.model import Status
 
@@ -187,3 +188,121 @@ def test_bin_and_commands_scripts_are_not_server_code(project) -> None:
     script = "console.log('seeding');\n"
     root = project(files={"bin/seed.js": script, "src/commands/migrate.js": script, "first-time-setup.js": script})
     assert _paths(_result(root, "OBS-002")) == []
+
+
+# --------------------------------------------------------------------------- CI beyond GitHub Actions
+
+TRAVIS = "language: node_js\nnode_js: ['24']\nscript:\n  - npm test\n"
+GITLAB = """\
+image: node:24
+stages: [test, build, deploy]
+test:
+  stage: test
+  script: [npm ci, npm test, npm audit --audit-level=high]
+build:
+  stage: build
+  script: [npm run build]
+deploy-production:
+  stage: deploy
+  image: bitnami/kubectl
+  script: [kubectl apply -k k8s/overlays/production]
+"""
+
+
+def _ci(project, files: dict[str, str]):
+    """The base project with these CI files instead of its GitHub workflows."""
+    root = project()
+    shutil.rmtree(root / ".github" / "workflows")
+    for rel, text in files.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text)
+    return root
+
+
+def test_travis_without_an_audit_is_checked_not_not_applicable(project) -> None:
+    result = _result(_ci(project, {".travis.yml": TRAVIS}), "CI-002")
+    assert result.status is Status.FAIL
+    assert _paths(result) == [".travis.yml"]
+    audited = TRAVIS.replace("  - npm test\n", "  - npm test\n  - npm audit --audit-level=high\n")
+    assert _result(_ci(project, {".travis.yml": audited}), "CI-002").status is Status.PASS
+
+
+def test_travis_runs_npm_test_by_default(project) -> None:
+    root = _ci(project, {".travis.yml": "language: node_js\nnode_js: ['24']\n"})
+    assert _result(root, "CI-001").status is Status.PASS
+
+
+def test_gitlab_production_deploy_without_staging_environment_or_health_check(project) -> None:
+    root = _ci(project, {".gitlab-ci.yml": GITLAB})
+    assert _result(root, "CI-002").status is Status.PASS
+    assert _result(root, "CI-003").status is Status.PASS
+    for rule_id in ("CI-004", "CI-005", "CI-006"):
+        result = _result(root, rule_id)
+        assert result.status is Status.FAIL, rule_id
+        assert [f.location.line for f in result.findings] == [9], rule_id
+    images = _result(root, "CI-008")
+    assert [(f.location.path, f.location.line) for f in images.findings] == [(".gitlab-ci.yml", 11)]
+
+
+def test_gitlab_production_deploy_through_an_environment_after_staging(project) -> None:
+    staged = GITLAB.replace(
+        "deploy-production:\n  stage: deploy\n  image: bitnami/kubectl\n",
+        "deploy-staging:\n  stage: staging\n  environment: staging\n  script: [./deploy.sh staging, curl --fail https://staging/health/ready]\n"
+        "deploy-production:\n  stage: deploy\n  image: bitnami/kubectl:1.31\n  environment: {name: production}\n",
+    ).replace("stages: [test, build, deploy]", "stages: [test, build, staging, deploy]")
+    staged = staged.replace(
+        "script: [kubectl apply -k k8s/overlays/production]",
+        "script: [kubectl apply -k k8s/overlays/production, curl --fail https://prod/health/ready]",
+    )
+    root = _ci(project, {".gitlab-ci.yml": staged})
+    for rule_id in ("CI-004", "CI-005", "CI-006", "CI-008"):
+        assert _result(root, rule_id).status is Status.PASS, rule_id
+
+
+def test_circleci_jobs_no_workflow_runs_are_ignored(project) -> None:
+    config = """\
+version: 2.1
+jobs:
+  test:
+    docker: [{image: cimg/node:24.0}]
+    steps: [checkout, {run: npm test}]
+  deploy-production:
+    docker: [{image: cimg/node:24.0}]
+    steps: [checkout, {run: ./deploy.sh}]
+workflows:
+  main:
+    jobs: [test]
+"""
+    root = _ci(project, {".circleci/config.yml": config})
+    assert _result(root, "CI-001").status is Status.PASS
+    assert _result(root, "CI-005").status is Status.NOT_APPLICABLE
+
+
+def test_azure_and_bitbucket_pipelines_are_read(project) -> None:
+    azure = "trigger: [main]\npr: [main]\nsteps:\n  - script: npm ci\n  - script: npm test\n"
+    assert _result(_ci(project, {"azure-pipelines.yml": azure}), "CI-002").status is Status.FAIL
+    bitbucket = """\
+pipelines:
+  default:
+    - step: {name: test, script: [npm ci, npm test, npm audit --audit-level=high]}
+    - step: {name: deploy, deployment: production, script: [./deploy.sh]}
+"""
+    root = _ci(project, {"bitbucket-pipelines.yml": bitbucket})
+    assert _result(root, "CI-002").status is Status.PASS
+    assert _result(root, "CI-004").status is Status.FAIL  # production without staging first
+
+
+def test_a_job_that_publishes_documentation_is_not_a_deploy(project) -> None:
+    workflow = """\
+name: docs
+on: {push: {branches: [main]}}
+permissions: {contents: read}
+jobs:
+  deploy:
+    name: Deploy Docusaurus to GitHub Pages
+    runs-on: ubuntu-latest
+    steps:
+      - run: npm run build
+"""
+    root = _ci(project, {".github/workflows/docs.yml": workflow})
+    assert _result(root, "CI-005").status is Status.NOT_APPLICABLE

@@ -61,9 +61,7 @@ def deployed_servers(packages: list[NodePackage]) -> list[NodePackage]:
     """Packages with a web framework that are deployed: not a workspace library, not a template."""
     library_dirs = libraries(packages)
     return [
-        p
-        for p in packages
-        if p.framework is not None and p.dir not in library_dirs and not is_template(p)
+        p for p in packages if p.framework is not None and p.dir not in library_dirs and not is_template(p)
     ]
 
 
