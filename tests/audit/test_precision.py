@@ -306,3 +306,37 @@ jobs:
 """
     root = _ci(project, {".github/workflows/docs.yml": workflow})
     assert _result(root, "CI-005").status is Status.NOT_APPLICABLE
+
+
+# --------------------------------------------------------------------------- JWT strategies
+
+def _jwt(project, code: str, deps: dict[str, str]):
+    package = json.loads((BASE / "package.json").read_text())
+    package["dependencies"].update(deps)
+    return project(files={"src/auth/strategy.js": code, "package.json": json.dumps(package)})
+
+
+def test_passport_jwt_strategy_options_without_algorithms(project) -> None:
+    code = (
+        "const JwtStrategy = require('passport-jwt').Strategy;\n"
+        "const options = {\n  secretOrKey: process.env.JWT_SECRET,\n  jwtFromRequest: fromHeader,\n};\n"
+        "exports.jwt = new JwtStrategy(options, verify);\n"
+    )
+    result = _result(_jwt(project, code, {"passport-jwt": "^4.0.0"}), "SEC-006")
+    assert [(f.location.path, f.location.line) for f in result.findings] == [("src/auth/strategy.js", 2)]
+    pinned = code.replace("jwtFromRequest: fromHeader,", "jwtFromRequest: fromHeader,\n  algorithms: ['HS256'],")
+    assert _result(_jwt(project, pinned, {"passport-jwt": "^4.0.0"}), "SEC-006").status is Status.PASS
+
+
+def test_express_jwt_and_koa_jwt_middleware_without_algorithms(project) -> None:
+    express = "const expressJwt = require('express-jwt');\nrouter.get('/r', expressJwt({ secret: s }), h);\n"
+    koa = "import jwt from 'koa-jwt';\napp.use(jwt({ secret: s }));\n"
+    assert _result(_jwt(project, express, {"express-jwt": "^6.0.0"}), "SEC-006").status is Status.FAIL
+    assert _result(_jwt(project, koa, {"koa-jwt": "^4.0.0"}), "SEC-006").status is Status.FAIL
+    koa_pinned = koa.replace("{ secret: s }", "{ secret: s, algorithms: ['HS256'] }")
+    assert _result(_jwt(project, koa_pinned, {"koa-jwt": "^4.0.0"}), "SEC-006").status is Status.PASS
+
+
+def test_jsonwebtoken_verify_with_a_callback_has_no_options(project) -> None:
+    code = "const jwt = require('jsonwebtoken');\njwt.verify(token, secret, (err, payload) => done(err, payload));\n"
+    assert _result(_jwt(project, code, {"jsonwebtoken": "^9.0.0"}), "SEC-006").status is Status.FAIL
