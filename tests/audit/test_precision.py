@@ -340,3 +340,47 @@ def test_express_jwt_and_koa_jwt_middleware_without_algorithms(project) -> None:
 def test_jsonwebtoken_verify_with_a_callback_has_no_options(project) -> None:
     code = "const jwt = require('jsonwebtoken');\njwt.verify(token, secret, (err, payload) => done(err, payload));\n"
     assert _result(_jwt(project, code, {"jsonwebtoken": "^9.0.0"}), "SEC-006").status is Status.FAIL
+
+
+# --------------------------------------------------------------------------- errors sent to clients
+
+
+def test_err_message_sent_by_an_error_middleware_in_another_file(project) -> None:
+    root = _express(project, "app.use(error.handler);")
+    (root / "src/middlewares/error.js").write_text(
+        "exports.handler = (err, req, res, next) => {\n"
+        "  const response = { message: err.message || 'failed' };\n"
+        "  res.status(err.status || 500).json(response);\n"
+        "};\n"
+    )
+    result = _result(root, "SEC-011")
+    assert [(f.location.path, f.location.line) for f in result.findings] == [("src/middlewares/error.js", 2)]
+
+
+def test_err_message_chosen_for_public_errors_only_is_not_a_leak(project) -> None:
+    root = _express(project, "app.use(error.handler);")
+    (root / "src/middlewares/error.js").write_text(
+        "exports.handler = (err, req, res, next) => {\n"
+        "  res.status(err.status).json({ message: err.isPublic ? err.message : 'failed',\n"
+        "    stack: process.env.NODE_ENV === 'development' ? err.stack : {} });\n"
+        "};\n"
+    )
+    assert _paths(_result(root, "SEC-011")) == []
+
+
+def test_koa_catch_that_answers_with_err_message(project) -> None:
+    code = (
+        "import Koa from 'koa';\nconst app = new Koa();\n"
+        "app.use(async (ctx, next) => {\n  try {\n    await next();\n  } catch (err) {\n"
+        "    ctx.status = err.status || 500;\n    ctx.body = err.message;\n  }\n});\n"
+    )
+    result = _result(project(files={"src/koa.ts": code}), "SEC-011")
+    assert [(f.location.path, f.location.line) for f in result.findings] == [("src/koa.ts", 8)]
+
+
+def test_framework_default_handlers_that_leak(project) -> None:
+    fastify = project(files={"src/app.ts": APP.replace("app.setErrorHandler", "app.setNotFoundHandler")})
+    assert "default replies with `error.message`" in _result(fastify, "SEC-011").findings[0].message
+    express = _express(project, "")
+    (express / "Dockerfile").unlink()
+    assert "stack trace" in _result(express, "SEC-011").findings[0].message

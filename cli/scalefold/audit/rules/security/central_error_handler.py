@@ -52,7 +52,7 @@ def _is_koa_app_error_listener(file: JsFile, call: Call) -> bool:
 
 
 @on_call("setErrorHandler", "use", "useGlobalFilters", "onError", "on")
-def _error_handler(file: JsFile, call: Call) -> Iterator[Mark]:
+def error_handler_mark(file: JsFile, call: Call) -> Iterator[Mark]:
     if (
         call.name in {"setErrorHandler", "useGlobalFilters", "onError"}
         or call.name == "on"
@@ -88,5 +88,5 @@ RULE = Rule(
     fix="""Register `app.setErrorHandler((error, request, reply) => { request.log.error({ err: error });
         … })` (Express: a final `app.use((err, req, res, next) => …)`).""",
     check=check,
-    visitors=(_error_handler,),
+    visitors=(error_handler_mark,),
 )
