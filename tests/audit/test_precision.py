@@ -9,6 +9,7 @@ server code. Misses: `console.error` at run time, NODE_ENV set through ARG defau
 from __future__ import annotations
 
 import json
+import re
 import shutil
 
 from scalefold.audit.model import Status
@@ -384,3 +385,56 @@ def test_framework_default_handlers_that_leak(project) -> None:
     express = _express(project, "")
     (express / "Dockerfile").unlink()
     assert "stack trace" in _result(express, "SEC-011").findings[0].message
+
+
+# --------------------------------------------------------------------------- logs
+
+
+def test_secrets_interpolated_or_passed_into_log_messages(project) -> None:
+    code = (
+        "import { logger } from '../infrastructure/logger.js';\n"
+        "export function login(email: string, password: string) {\n"
+        "  logger.info(`login ${email} ${password}`);\n"
+        "  logger.info(`login ${email}`);\n"
+        "  console.log(`ADMIN: ${ADMIN_SECRET}`);\n"
+        "  const jwtSettings = this.config.get('auth.jwt');\n"
+        "  console.log(jwtSettings);\n"
+        "  logger.error('invalid token');\n"
+        "}\n"
+    )
+    result = _result(project(files={"src/modules/users/login.ts": code}), "OBS-001")
+    lines = sorted(f.location.line for f in result.findings if f.location.path == "src/modules/users/login.ts")
+    assert lines == [3, 5, 7]
+
+
+def test_request_body_logged_on_sign_in_but_not_on_sign_out(project) -> None:
+    code = (
+        "export default (route, logger) => {\n"
+        "  route.post('/signin', (req, res) => { logger.debug('sign-in %o', req.body); });\n"
+        "  route.post('/logout', (req, res) => { logger.debug('sign-out %o', req.body); });\n"
+        "};\n"
+    )
+    result = _result(project(files={"src/api/routes/auth.ts": code}), "OBS-001")
+    assert [f.location.line for f in result.findings if f.location.path == "src/api/routes/auth.ts"] == [2]
+
+
+def test_fastify_logger_carries_a_request_id_by_default(project) -> None:
+    app = APP
+    for option in ("genReqId", "requestIdHeader"):
+        app = re.sub(rf"\n\s*{option}:[^\n]*", "", app)
+    assert "genReqId" not in app and "logger" in app
+    assert _result(project(files={"src/app.ts": app}), "OBS-006").status is Status.PASS
+
+
+def test_fastify_cli_starts_fastify_with_its_logger(project) -> None:
+    package = json.loads((BASE / "package.json").read_text())
+    package["dependencies"]["fastify-cli"] = "^7.0.0"
+    package["scripts"]["start"] = "fastify start dist/app.js"
+    app = APP.replace("logger:", "loggerDisabled:")
+    root = project(files={"package.json": json.dumps(package), "src/app.ts": app})
+    assert _result(root, "OBS-001").status is Status.PASS
+
+
+def test_fastify_without_a_logger_or_fastify_cli_has_no_structured_logger(project) -> None:
+    root = project(files={"src/app.ts": APP.replace("logger:", "loggerDisabled:")})
+    assert _result(root, "OBS-001").status is Status.FAIL
