@@ -45,7 +45,9 @@ def _monorepo(project, plugin_registers_helmet: bool):
     return project(
         files={
             # a plugin package the app builds on: fastify as a dependency, no start script
-            "packages/base/package.json": _package("@acme/base", {"fastify": "^5.0.0", "@fastify/helmet": "^13.0.0"}),
+            "packages/base/package.json": _package(
+                "@acme/base", {"fastify": "^5.0.0", "@fastify/helmet": "^13.0.0"}
+            ),
             "packages/base/src/index.ts": plugin,
             # a plugin package nobody uses yet: fastify as a peer
             "packages/auth/package.json": _package(
@@ -59,7 +61,9 @@ def _monorepo(project, plugin_registers_helmet: bool):
             "tooling/templates/api/src/index.ts": "import Fastify from 'fastify';\nFastify().listen({ port: 3000 });\n",
             # the deployed app
             "apps/api/package.json": _package(
-                "api", {"fastify": "^5.0.0", "@acme/base": "workspace:*"}, scripts={"start": "node dist/index.js"}
+                "api",
+                {"fastify": "^5.0.0", "@acme/base": "workspace:*"},
+                scripts={"start": "node dist/index.js"},
             ),
             "apps/api/src/index.ts": (
                 "import Fastify from 'fastify';\nimport { setupBase } from '@acme/base';\n"
@@ -93,9 +97,13 @@ def test_process_handlers_in_a_library_do_not_count_for_the_app(project) -> None
 
 
 def test_test_harness_ci_and_gitpod_dockerfiles_are_not_the_service_image(project) -> None:
-    harness = "FROM node:lts\nWORKDIR /app\nADD . .\nCMD [\"./tests.sh\"]\n"
+    harness = 'FROM node:lts\nWORKDIR /app\nADD . .\nCMD ["./tests.sh"]\n'
     root = project(
-        files={"tests/Dockerfile": harness, "ci/Dockerfile": harness, ".gitpod.Dockerfile": "FROM gitpod/workspace-full\n"}
+        files={
+            "tests/Dockerfile": harness,
+            "ci/Dockerfile": harness,
+            ".gitpod.Dockerfile": "FROM gitpod/workspace-full\n",
+        }
     )
     for rule_id in ("DKR-002", "DKR-003", "DKR-006", "DKR-013"):
         assert _paths(_result(root, rule_id)) == [], rule_id
@@ -113,7 +121,9 @@ def test_node_env_from_an_arg_default_is_production(project) -> None:
 
 
 def test_node_env_with_a_production_fallback_is_production(project) -> None:
-    root = _with_runtime(project, "ENV NODE_ENV=${DEBUG:+development}\nENV NODE_ENV=${NODE_ENV:-production}\n")
+    root = _with_runtime(
+        project, "ENV NODE_ENV=${DEBUG:+development}\nENV NODE_ENV=${NODE_ENV:-production}\n"
+    )
     assert _result(root, "DKR-013").status is Status.PASS
 
 
@@ -187,7 +197,9 @@ def test_console_error_at_run_time_is_flagged_at_start_up_it_is_not(project) -> 
 
 def test_bin_and_commands_scripts_are_not_server_code(project) -> None:
     script = "console.log('seeding');\n"
-    root = project(files={"bin/seed.js": script, "src/commands/migrate.js": script, "first-time-setup.js": script})
+    root = project(
+        files={"bin/seed.js": script, "src/commands/migrate.js": script, "first-time-setup.js": script}
+    )
     assert _paths(_result(root, "OBS-002")) == []
 
 
@@ -311,6 +323,7 @@ jobs:
 
 # --------------------------------------------------------------------------- JWT strategies
 
+
 def _jwt(project, code: str, deps: dict[str, str]):
     package = json.loads((BASE / "package.json").read_text())
     package["dependencies"].update(deps)
@@ -325,7 +338,9 @@ def test_passport_jwt_strategy_options_without_algorithms(project) -> None:
     )
     result = _result(_jwt(project, code, {"passport-jwt": "^4.0.0"}), "SEC-006")
     assert [(f.location.path, f.location.line) for f in result.findings] == [("src/auth/strategy.js", 2)]
-    pinned = code.replace("jwtFromRequest: fromHeader,", "jwtFromRequest: fromHeader,\n  algorithms: ['HS256'],")
+    pinned = code.replace(
+        "jwtFromRequest: fromHeader,", "jwtFromRequest: fromHeader,\n  algorithms: ['HS256'],"
+    )
     assert _result(_jwt(project, pinned, {"passport-jwt": "^4.0.0"}), "SEC-006").status is Status.PASS
 
 
@@ -403,7 +418,9 @@ def test_secrets_interpolated_or_passed_into_log_messages(project) -> None:
         "}\n"
     )
     result = _result(project(files={"src/modules/users/login.ts": code}), "OBS-001")
-    lines = sorted(f.location.line for f in result.findings if f.location.path == "src/modules/users/login.ts")
+    lines = sorted(
+        f.location.line for f in result.findings if f.location.path == "src/modules/users/login.ts"
+    )
     assert lines == [3, 5, 7]
 
 
@@ -438,3 +455,103 @@ def test_fastify_cli_starts_fastify_with_its_logger(project) -> None:
 def test_fastify_without_a_logger_or_fastify_cli_has_no_structured_logger(project) -> None:
     root = project(files={"src/app.ts": APP.replace("logger:", "loggerDisabled:")})
     assert _result(root, "OBS-001").status is Status.FAIL
+
+
+# --------------------------------------------------------------------------- floating images, secrets, CORS
+
+
+def test_base_images_that_name_no_version_float(project) -> None:
+    for image, floating in (
+        ("node:lts-alpine3.16", True),
+        ("node:alpine", True),
+        ("node:iron-slim", False),
+        ("node:24-slim", False),
+    ):
+        dockerfile = (
+            (BASE / "Dockerfile")
+            .read_text()
+            .replace(
+                "FROM node:24-slim@sha256:0d2b1f6d2b2e8e8a2b4f5c5d6e7f8a9b0c1d2e3f4a5b6c7d8e9f0a1b2c3d4e5f AS runtime",
+                f"FROM {image} AS runtime",
+            )
+        )
+        result = _result(project(files={"Dockerfile": dockerfile}), "DKR-003")
+        assert (result.status is Status.FAIL) is floating, image
+
+
+def test_kubernetes_image_without_a_version_floats(project) -> None:
+    manifests = sorted((BASE / "k8s").rglob("*.yaml"))
+    target = next(m for m in manifests if "image:" in m.read_text())
+    rel = target.relative_to(BASE).as_posix()
+    text = target.read_text()
+    image_line = next(line for line in text.splitlines() if "image:" in line)
+    floating = text.replace(image_line, image_line.split("image:")[0] + "image: redis:alpine")
+    assert _result(project(files={rel: floating}), "K8S-010").status is Status.FAIL
+
+
+def test_jwt_secret_fallbacks_in_configuration(project) -> None:
+    config = (
+        "export default {\n  jwtSecret: process.env.JWT_SECRET || 'your-secret-whatever',\n"
+        "  jwtTokenSecret: { doc: 'secret', format: 'String', default: 'just-a-default-secret' },\n"
+        "  refreshTokenSecret: process.env.REFRESH_SECRET,\n};\n"
+    )
+    result = _result(project(files={"src/settings.ts": config}), "SEC-008")
+    assert sorted(f.location.line for f in result.findings if f.location.path == "src/settings.ts") == [2, 3]
+
+
+def test_cors_opened_through_a_configuration_object(project) -> None:
+    config = "module.exports = { origins: (process.env.CORS_ORIGINS || '*').split(',') };\n"
+    options = "export const corsOptions = {\n  origin: true,\n  credentials: true,\n};\n"
+    allow_list = (
+        "module.exports = { origins: (process.env.CORS_ORIGINS || 'https://app.example.com').split(',') };\n"
+    )
+    root = project(
+        files={"src/cors-config.js": config, "src/cors-options.ts": options, "src/allowed.js": allow_list}
+    )
+    result = _result(root, "SEC-002")
+    assert sorted((f.location.path, f.location.line) for f in result.findings) == [
+        ("src/cors-config.js", 1),
+        ("src/cors-options.ts", 2),
+    ]
+
+
+def test_koa_cors_without_options_reflects_every_origin(project) -> None:
+    code = "import Koa from 'koa';\nimport cors from '@koa/cors';\nconst app = new Koa();\napp.use(cors());\n"
+    assert _paths(_result(project(files={"src/koa.ts": code}), "SEC-002")) == ["src/koa.ts"]
+
+
+def test_an_arn_naming_a_secret_is_not_a_secret(project) -> None:
+    dockerfile = (
+        (BASE / "Dockerfile")
+        .read_text()
+        .replace(
+            "ENV NODE_ENV=production\n",
+            "ENV NODE_ENV=production\nARG secret_manager_arn\nENV SECRET_MANAGER_ARN=$secret_manager_arn\n",
+        )
+    )
+    assert _result(project(files={"Dockerfile": dockerfile}), "DKR-009").status is Status.PASS
+
+
+def test_an_organisations_shared_workflows_are_its_own(project) -> None:
+    workflow = (BASE / ".github/workflows/ci.yml").read_text()
+    assert "jobs:" in workflow
+    caller = (
+        "name: build\non: [push]\npermissions: {contents: read}\njobs:\n  image:\n"
+        "    uses: acme/.github/.github/workflows/docker-build.yaml@main\n"
+    )
+    root = project(files={".github/workflows/image.yml": caller})
+    assert ".github/workflows/image.yml" not in _paths(_result(root, "CI-008"))
+
+
+def test_nest_application_on_express_is_judged_as_nest(project) -> None:
+    package = _package(
+        "nest-api",
+        {"@nestjs/core": "^11.0.0", "@nestjs/platform-express": "^11.0.0", "express": "^5.0.0"},
+        scripts={"start": "node dist/main.js"},
+    )
+    main = "import { NestFactory } from '@nestjs/core';\nconst app = await NestFactory.create(AppModule);\nawait app.listen(3000);\n"
+    root = project(
+        files={"package.json": package, "src/main.ts": main}, remove=("src/app.ts", "src/server.ts")
+    )
+    assert _result(root, "SEC-010").status is Status.PASS  # Nest's exception layer is central
+    assert "nestjs-pino" in _result(root, "OBS-001").findings[0].message  # Nest's own logger is plain text

@@ -9,11 +9,12 @@ from dataclasses import dataclass, field
 from scalefold.audit.js.syntax import JS_EXTENSIONS
 from scalefold.audit.parsers.yamlloc import LMap
 
+# Nest first: a Nest application also depends on the Express (or Fastify) platform it runs on.
 FRAMEWORKS = {
+    "@nestjs/core": "nestjs",
     "fastify": "fastify",
     "express": "express",
     "koa": "koa",
-    "@nestjs/core": "nestjs",
     "hono": "hono",
     "@hapi/hapi": "hapi",
     "restify": "restify",

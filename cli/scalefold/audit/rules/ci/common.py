@@ -146,7 +146,13 @@ def anchor_job(workflows: list[Workflow], test: CommandTest) -> tuple[Workflow, 
 
 
 def is_deploy(job: Job) -> bool:
-    return bool(job.environment) or bool(_DEPLOY_NAME.search(job.id) or _DEPLOY_NAME.search(job.name))
+    """A job with an environment, named like a deploy, or in GitLab's `deploy` stage."""
+    stage = job.data.get("stage")
+    return (
+        bool(job.environment)
+        or bool(_DEPLOY_NAME.search(job.id) or _DEPLOY_NAME.search(job.name))
+        or (isinstance(stage, str) and bool(_DEPLOY_NAME.search(stage)))
+    )
 
 
 def target(job: Job) -> str | None:

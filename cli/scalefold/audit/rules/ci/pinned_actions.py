@@ -27,6 +27,8 @@ def unpinned(uses: str) -> str | None:
     owner = target.split("/", 1)[0].lower()
     if owner in _FIRST_PARTY:
         return None
+    if target.split("/")[1:2] == [".github"]:
+        return None  # `<org>/.github/…`: the organisation's own shared workflows, not a third party
     if not ref:
         return "no version at all"
     return None if _is_commit_sha(ref) else f"the movable ref `{ref}`"

@@ -66,7 +66,7 @@ def _option(file: JsFile, pair: ts.Node) -> Iterator[Mark]:
 
 def check(project: Project, rule: Rule) -> Iterator[Hit | Unchecked]:
     for pkg in project.require_services():
-        if pkg.framework == "nestjs" or project.mark(rule, pkg, PRESENT, follow=True) is not None:
+        if project.mark(rule, pkg, PRESENT, follow=True) is not None:
             continue
         if pkg.framework == "fastify" and (
             started_by_fastify_cli(pkg) or project.mark(rule, pkg, FASTIFY_LOGGER, follow=True) is not None

@@ -17,7 +17,18 @@ from scalefold.audit.rules.observability.secrets_in_logs import SECRET_LOG_VISIT
 from scalefold.audit.rules.security.common import PRESENT, import_mark
 
 _LOGGERS = frozenset(
-    {"pino", "winston", "bunyan", "log4js", "pino-http", "express-pino-logger", "@logtape/logtape", "roarr"}
+    {
+        "pino",
+        "winston",
+        "bunyan",
+        "log4js",
+        "pino-http",
+        "express-pino-logger",
+        "@logtape/logtape",
+        "roarr",
+        "nestjs-pino",  # Nest's own logger writes plain text; these two replace it
+        "nest-winston",
+    }
 )
 
 
@@ -37,8 +48,10 @@ def _server_logger(file: JsFile, call: Call) -> Iterator[Mark]:
 def started_by_fastify_cli(pkg: NodePackage) -> bool:
     """`fastify start app.js`: fastify-cli creates the server with its pino logger."""
     scripts = pkg.data.get("scripts")
-    return pkg.has_dep("fastify-cli") is not None and isinstance(scripts, dict) and any(
-        "fastify start" in str(command) for command in scripts.values()
+    return (
+        pkg.has_dep("fastify-cli") is not None
+        and isinstance(scripts, dict)
+        and any("fastify start" in str(command) for command in scripts.values())
     )
 
 
@@ -46,11 +59,13 @@ def check(project: Project, rule: Rule) -> Iterator[Hit | Unchecked]:
     project.require_node()
     yield from project.source_hits(rule, server_only=True)  # secrets written into log messages
     for pkg in project.require_services():
-        if pkg.framework == "nestjs" or started_by_fastify_cli(pkg):
+        if started_by_fastify_cli(pkg):
             continue
         if project.mark(rule, pkg, PRESENT, follow=True) is not None:
             continue
-        hint = "`Fastify({ logger: … })`" if pkg.framework == "fastify" else "pino or winston"
+        hint = {"fastify": "`Fastify({ logger: … })`", "nestjs": "nestjs-pino"}.get(
+            pkg.framework or "", "pino or winston"
+        )
         yield missing(project, pkg, f"No structured logger: use {hint}", "no logger")
 
 
