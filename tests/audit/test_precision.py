@@ -555,3 +555,25 @@ def test_nest_application_on_express_is_judged_as_nest(project) -> None:
     )
     assert _result(root, "SEC-010").status is Status.PASS  # Nest's exception layer is central
     assert "nestjs-pino" in _result(root, "OBS-001").findings[0].message  # Nest's own logger is plain text
+
+
+# --------------------------------------------------------------------------- unbounded reads
+
+
+def test_orm_read_without_arguments_in_a_controller(project) -> None:
+    code = (
+        "export default class UserController {\n  static async getUsers(ctx) {\n"
+        "    const users = await userRepository.find();\n    const one = await userRepository.find({ where: { id: 1 } });\n"
+        "    ctx.body = users;\n  }\n}\n"
+    )
+    result = _result(project(files={"src/controller/user.ts": code}), "PERF-004")
+    assert [(f.location.path, f.location.line) for f in result.findings] == [("src/controller/user.ts", 3)]
+
+
+def test_a_page_size_without_a_maximum(project) -> None:
+    code = (
+        "const Joi = require('joi');\nmodule.exports = {\n  query: {\n    limit: Joi.number().default(20),\n"
+        "    take: Joi.number().min(1).max(100).default(20),\n  },\n};\n"
+    )
+    result = _result(project(files={"src/api/users.js": code}), "PERF-004")
+    assert [(f.location.path, f.location.line) for f in result.findings] == [("src/api/users.js", 4)]

@@ -7,8 +7,8 @@ from collections.abc import Iterator
 
 import tree_sitter as ts
 
-from scalefold.audit.js.syntax import FUNCTION_TYPES, JsFile, RouteCall
-from scalefold.audit.js.visitors import on_route
+from scalefold.audit.js.syntax import FUNCTION_TYPES, Call, JsFile, RouteCall
+from scalefold.audit.js.visitors import on_call, on_pair, on_route
 from scalefold.audit.model import Category, Hit, Severity
 from scalefold.audit.project import Project
 from scalefold.audit.rule import Rule
@@ -82,6 +82,38 @@ def _unbounded_list(file: JsFile, route: RouteCall) -> Iterator[Hit]:
     )
 
 
+# ORM reads that return every row when called without a filter or options (`repository.find()`).
+_READ_ALL = frozenset({"find", "findAll", "findMany"})
+_SERVING_FILE = re.compile(r"controller|route|handler|resolver|api", re.IGNORECASE)
+_LIMIT_KEYS = ("limit", "take", "pageSize", "page_size", "perPage", "per_page", "first")
+# Validation chains whose number needs an explicit upper bound: Joi/yup/zod `.max(…)`, TypeBox `maximum`.
+_SCHEMA_NUMBER = re.compile(r"^(Joi|joi|yup|z|Type|t)\.(number|integer|Integer|Number)\(")
+
+
+@on_call(*sorted(_READ_ALL))
+def _reads_every_row(file: JsFile, call: Call) -> Iterator[Hit]:
+    """`userRepository.find()` / `User.findAll()` with no arguments, where requests are served."""
+    if call.obj is None or call.args or file.text(call.obj) in {"this", "Array"}:
+        return
+    if file.in_request_handler(call.node) or _SERVING_FILE.search(file.rel):
+        yield file.hit(
+            call.node,
+            f"`{file.text(call.obj)}.{call.name}()` reads every row: pass a `take`/`limit` and paginate",
+        )
+
+
+@on_pair(*_LIMIT_KEYS)
+def _limit_without_maximum(file: JsFile, pair: ts.Node) -> Iterator[Hit]:
+    """`limit: Joi.number().default(20)`: a client may ask for a million rows."""
+    value = file.unwrap(pair.child_by_field_name("value"))
+    text = file.text(value) if value is not None else ""
+    if not _SCHEMA_NUMBER.match(text) or ".max(" in text or "maximum" in text:
+        return
+    yield file.hit(
+        pair, f"`{file.text(pair.child_by_field_name('key'))}` has no maximum: cap it (e.g. `.max(100)`)"
+    )
+
+
 def check(project: Project, rule: Rule) -> Iterator[Hit]:
     project.require_services()
     yield from project.source_hits(rule)
@@ -98,5 +130,5 @@ RULE = Rule(
     fix="""Accept `limit` (with a maximum, e.g. 100) and a `cursor` in the query-string schema and pass
         them to the repository (`WHERE id > $cursor ORDER BY id LIMIT $limit`).""",
     check=check,
-    visitors=(_unbounded_list,),
+    visitors=(_unbounded_list, _reads_every_row, _limit_without_maximum),
 )
