@@ -577,3 +577,19 @@ def test_a_page_size_without_a_maximum(project) -> None:
     )
     result = _result(project(files={"src/api/users.js": code}), "PERF-004")
     assert [(f.location.path, f.location.line) for f in result.findings] == [("src/api/users.js", 4)]
+
+
+# --------------------------------------------------------------------------- advice
+
+
+def test_advice_is_reported_apart_and_never_fails_the_run(project) -> None:
+    from scalefold.audit.report.json_report import report_dict
+
+    root = project(files={"src/app.ts": APP.replace("bodyLimit: config.bodyLimitBytes,", "")})
+    report = audit(root, rules=frozenset({"SEC-017"}))
+    (result,) = report.results
+    assert result.status is Status.PASS and result.findings == []
+    assert [a.rule_id for a in report.advice] == ["SEC-017"]
+    document = report_dict(report)
+    assert document["results"] == [] and document["advice"][0]["rule_id"] == "SEC-017"
+    assert document["summary"]["exit_code"] == 0

@@ -64,6 +64,12 @@ def test_rule_case(tmp_path: Path, rule_id: str, case: str, entry: dict) -> None
         command_runner=_runner(rule_dir, entry),
     )
     (result,) = report.results
+    if result.rule.advice:  # advice is reported apart and never fails
+        assert result.status is Status.PASS and not result.findings
+        suggested = [f"{a.path}:{a.line}" for a in result.advice]
+        expected = entry.get("expect", []) if case.startswith("bad") else []
+        assert all(e in suggested for e in expected) and bool(suggested) == case.startswith("bad"), suggested
+        return
     locations = [f"{f.path}:{f.line}" for f in result.findings]
     if case.startswith("bad"):
         assert result.status is Status.FAIL, f"{rule_id} did not fire on {case}: {result.reason}"

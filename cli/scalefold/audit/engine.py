@@ -141,6 +141,8 @@ def _run_rule(project: Project, rule: Rule, config: AuditConfig, options: AuditO
     unread = project.unread_consulted()
     if unread:
         unknown.append(unread_reason(unread))
+    if rule.advice:  # a suggestion, reported apart: never a finding, a failure or a lower score
+        return RuleResult(rule, Status.PASS, severity, advice=findings, reason="; ".join(unknown))
     _apply_inline(project, findings)
     for finding in findings:
         if finding.active and settings.suppresses(finding.path):

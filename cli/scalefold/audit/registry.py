@@ -106,6 +106,7 @@ from scalefold.audit.rules.security import (
     route_schemas,
 )
 from scalefold.audit.rules.security import tls_verification as code_tls_verification
+from scalefold.audit.rules.security.error_handlers import ERROR_HANDLERS
 
 RULES: tuple[Rule, ...] = (
     # docker
@@ -199,7 +200,7 @@ RULES: tuple[Rule, ...] = (
 )
 
 # Visitors whose marks several rules read; they run whatever rules are selected.
-DETECTORS: tuple[Detector, ...] = (SERVER, PROCESS_EVENTS)
+DETECTORS: tuple[Detector, ...] = (SERVER, PROCESS_EVENTS, ERROR_HANDLERS)
 
 
 @cache

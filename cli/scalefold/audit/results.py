@@ -47,6 +47,7 @@ class RuleResult:
     severity: Severity  # the effective severity (after .scalefold.yml overrides)
     findings: list[Finding] = field(default_factory=list)
     reason: str = ""  # why it is not applicable, undetermined, disabled or not run
+    advice: list[Finding] = field(default_factory=list)  # what an advice rule suggests (rule.advice)
     error: str | None = None  # the traceback of a rule that crashed
 
     @property
@@ -95,6 +96,11 @@ class Report:
     @property
     def active_findings(self) -> list[Finding]:
         return [f for f in self.findings if f.active]
+
+    @property
+    def advice(self) -> list[Finding]:
+        """Suggestions of the advice rules: printed apart, never findings."""
+        return [a for r in self.results for a in r.advice]
 
     @property
     def crashed(self) -> list[RuleResult]:

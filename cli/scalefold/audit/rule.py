@@ -48,6 +48,8 @@ class Rule:
     needs_deps: bool = False  # only runs with ``--deps``
     fixer: FixFn | None = field(default=None, repr=False, compare=False)  # when the fix is mechanical
     references: tuple[str, ...] = ()
+    # Advice ("consider a cache layer") is printed apart from the findings: it is no defect.
+    advice: bool = False
 
     def __post_init__(self) -> None:
         # The texts are written as indented triple-quoted strings; the catalogue shows them on one line.

@@ -79,6 +79,10 @@ def report_dict(report: Report, fail_on: str = "error") -> dict[str, Any]:
         "results": [finding_dict(f) for r in report.results for f in r.findings],
         "notes": [{"path": n.path, "message": n.message} for n in report.notes],
     }
+    if report.advice:
+        document["advice"] = [
+            {"rule_id": a.rule_id, "path": a.path, "line": a.line, "message": a.message} for a in report.advice
+        ]
     if report.internal_errors:
         document["errors"] = [
             {"source": e.source, "path": e.path, "traceback": e.traceback} for e in report.internal_errors

@@ -73,6 +73,9 @@ def render_markdown(report: Report, *, fail_on: str = "error") -> str:
         lines += ["", "<details><summary>Not applicable</summary>", ""]
         lines += [f"- {r.rule.id} {_cell(r.rule.title)}: {r.reason}" for r in skipped]
         lines += ["", "</details>"]
+    if report.advice:
+        lines += ["", "## Advice", "", "Suggestions, not findings:", ""]
+        lines += [f"- {a.rule_id} `{_cell(a.path)}:{a.line}`: {_cell(a.message)}" for a in report.advice]
     if report.notes:
         lines += ["", "## Notes", ""] + [f"- `{_cell(n.path)}`: {_cell(n.message)}" for n in report.notes]
     return "\n".join(lines) + "\n"

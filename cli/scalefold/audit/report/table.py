@@ -125,6 +125,11 @@ def render_table(report: Report, console: Console, *, fail_on: str = "error", ve
             shown = ", ".join(ids) if len(ids) <= 3 else f"{ids[0]}…{ids[-1]} ({len(ids)} rules)"
             console.print(f"  [muted]{category.value}: {shown} {label}: {escape(reason)}[/muted]")
     _print_errors(report, console, verbose)
+    if report.advice:
+        console.print()
+        console.print("[bold]Advice[/bold] (suggestions, not findings)")
+        for item in report.advice:
+            console.print(f"  {item.rule_id} {escape(item.path)}:{item.line}: {escape(item.message)}")
     if report.notes:
         console.print()
         console.print("[bold]Notes[/bold]")

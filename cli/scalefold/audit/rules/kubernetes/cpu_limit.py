@@ -27,6 +27,7 @@ RULE = Rule(
     name="kubernetes-cpu-limit",
     category=Category.KUBERNETES,
     severity=Severity.NOTE,
+    advice=True,
     title="Consider a CPU limit",
     rationale="""A CPU limit caps a runaway container, at the price of throttling (and latency spikes) when
         it is reached. Many teams rely on requests alone, which is why this is a note.""",

@@ -59,6 +59,7 @@ RULE = Rule(
     name="performance-cache-layer",
     category=Category.PERFORMANCE,
     severity=Severity.NOTE,
+    advice=True,
     title="Have a cache layer for hot reads",
     rationale="""Most read traffic asks for the same few things. A cache (Redis, or in-memory for one
         instance) in front of the database takes that load off it and cuts latency. Not every

@@ -51,6 +51,7 @@ RULE = Rule(
     name="security-body-limit",
     category=Category.SECURITY,
     severity=Severity.NOTE,
+    advice=True,
     title="Set an explicit request body limit",
     rationale="""Every byte of a request body is buffered and parsed on the event loop. The framework
         default (1 MiB in Fastify, 100 KiB in Express) is rarely what an API needs: an explicit

@@ -13,7 +13,7 @@ from scalefold.audit.project import Project
 from scalefold.audit.rule import Rule
 from scalefold.audit.rules.common import missing
 from scalefold.audit.rules.docker.node_env import node_env
-from scalefold.audit.rules.security.central_error_handler import HANDLER, error_handler_mark
+from scalefold.audit.rules.security.error_handlers import ERROR_HANDLERS, HANDLER
 from scalefold.audit.rules.security.error_support import (
     ERROR_PARAMS,
     error_param,
@@ -98,7 +98,12 @@ def _raw_messages(file: JsFile, scope: ts.Node, err: str) -> Iterator[Hit]:
         if node.type != "member_expression" or file.text(node.child_by_field_name("property")) != "message":
             continue
         obj = file.unwrap(node.child_by_field_name("object"))
-        if obj is not None and obj.type == "identifier" and file.text(obj) == err and not _guarded(node, scope):
+        if (
+            obj is not None
+            and obj.type == "identifier"
+            and file.text(obj) == err
+            and not _guarded(node, scope)
+        ):
             yield file.hit(
                 node,
                 f"Sends `{err}.message` of every error, 500s included: send it only for client errors "
@@ -170,16 +175,14 @@ _EXPRESS_DEFAULT = (
 
 def _production_image(project: Project) -> bool:
     dockerfiles = project.dockerfiles
-    return any(
-        (final := d.final) is not None and node_env(d, final)[0] == "production" for d in dockerfiles
-    )
+    return any((final := d.final) is not None and node_env(d, final)[0] == "production" for d in dockerfiles)
 
 
 def check(project: Project, rule: Rule) -> Iterator[Hit | Unchecked]:
     project.require_sources()
     yield from project.source_hits(rule)
     for pkg in project.services:
-        if project.mark(rule, pkg, HANDLER, follow=True) is not None:
+        if project.mark(ERROR_HANDLERS, pkg, HANDLER, follow=True) is not None:
             continue
         if pkg.framework == "fastify":
             yield missing(project, pkg, _FASTIFY_DEFAULT, "no error handler")
@@ -198,5 +201,5 @@ RULE = Rule(
     fix="""Log the error (`request.log.error({ err })`) and reply with a generic message and the request
         id; send `error.message` only for client errors (4xx) you raised yourself.""",
     check=check,
-    visitors=(_error_leak, _koa_body, error_handler_mark),
+    visitors=(_error_leak, _koa_body),
 )
