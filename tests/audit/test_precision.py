@@ -593,3 +593,58 @@ def test_advice_is_reported_apart_and_never_fails_the_run(project) -> None:
     document = report_dict(report)
     assert document["results"] == [] and document["advice"][0]["rule_id"] == "SEC-017"
     assert document["summary"]["exit_code"] == 0
+
+
+# --------------------------------------------------------------------------- health routes, Koa, contexts, bodies
+
+
+def test_a_stateless_service_needs_one_health_route(project) -> None:
+    package = _package("stateless", {"fastify": "^5.0.0"}, scripts={"start": "node dist/server.js"})
+    code = (
+        "import Fastify from 'fastify';\nconst app = Fastify({ logger: true });\n"
+        "app.get('/health', async () => ({ ok: true }));\nawait app.listen({ port: 3000 });\n"
+    )
+    root = project(files={"package.json": package, "src/app.ts": code}, remove=("src/server.ts",))
+    assert _result(root, "REL-004").status is Status.PASS
+    stateful = json.loads(package)
+    stateful["dependencies"]["pg"] = "^8.13.0"
+    (root / "package.json").write_text(json.dumps(stateful))
+    assert _result(root, "REL-004").status is Status.FAIL
+
+
+def test_koa_try_await_next_catch_middleware_is_the_central_handler(project) -> None:
+    package = _package("koa-api", {"koa": "^2.15.0"}, scripts={"start": "node src/server.js"})
+    server = "import Koa from 'koa';\nimport { logging } from './logging.js';\nconst app = new Koa();\napp.use(logging());\napp.listen(3000);\n"
+    logging = (
+        "import { Context } from 'koa';\nexport const logging = () => async (ctx: Context, next) => {\n"
+        "  try {\n    await next();\n  } catch (err) {\n    ctx.status = 500;\n  }\n};\n"
+    )
+    root = project(
+        files={"package.json": package, "src/server.ts": server, "src/logging.ts": logging},
+        remove=("src/app.ts",),
+    )
+    assert _result(root, "SEC-010").status is Status.PASS
+    (root / "src/logging.ts").write_text(
+        "export const logging = () => async (ctx, next) => { await next(); };\n"
+    )
+    assert _result(root, "SEC-010").status is Status.FAIL
+
+
+def test_a_dockerfile_that_copies_named_files_only_needs_no_dockerignore(project) -> None:
+    dockerfile = (
+        "FROM node:24-slim\nWORKDIR /app\nCOPY package.json package-lock.json ./\nRUN npm ci --omit=dev\n"
+        'USER node\nCMD ["node", "server.js"]\n'
+    )
+    root = project(files={"Dockerfile": dockerfile})
+    (root / ".dockerignore").unlink()
+    assert _result(root, "DKR-005").status is Status.PASS
+    (root / "Dockerfile").write_text(dockerfile.replace("COPY package.json package-lock.json ./", "COPY . ."))
+    assert _result(root, "DKR-005").status is Status.FAIL
+
+
+def test_a_body_only_logged_is_not_read(project) -> None:
+    code = (
+        "const express = require('express');\nconst router = express.Router();\n"
+        "router.post('/logout', (req, res) => { logger.debug('sign-out %o', req.body); res.status(200).end(); });\n"
+    )
+    assert _result(project(files={"src/legacy/auth.js": code}), "SEC-009").status is Status.PASS

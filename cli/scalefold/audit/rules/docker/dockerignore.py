@@ -42,8 +42,23 @@ def dockerignore_excludes(patterns: list[str], path: str) -> bool:
     return excluded
 
 
+def _copies_named_files_only(dockerfile: Dockerfile) -> bool:
+    """Every COPY/ADD from the context names files (`package.json package-lock.json ./`), no folder:
+    nothing the .dockerignore would keep out can reach the image."""
+    sources = [
+        source
+        for stage in dockerfile.stages
+        for ins in stage.instructions
+        if ins.keyword in {"COPY", "ADD"} and "from" not in ins.flags
+        for source in (ins.exec_form or ins.args.split())[:-1]
+    ]
+    return all("." in source.rsplit("/", 1)[-1].strip(".") and "*" not in source for source in sources)
+
+
 def check(project: Project, rule: Rule) -> Iterator[Hit]:
     for dockerfile in project.require_dockerfiles():
+        if _copies_named_files_only(dockerfile):
+            continue
         ignore = _dockerignore_for(project, dockerfile)
         if ignore is None:
             copy = next(

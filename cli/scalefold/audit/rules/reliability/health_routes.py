@@ -10,11 +10,55 @@ from scalefold.audit.project import Project
 from scalefold.audit.rule import Rule
 from scalefold.audit.rules.common import missing
 from scalefold.audit.rules.reliability.process_events import PROCESS_EVENTS, SIGTERM
+from scalefold.audit.workspace import workspace_dependencies
 
 # Route paths are text.
 _LIVENESS = re.compile(r"(^|/)(live|liveness|livez|healthz?|ping|alive)$", re.IGNORECASE)
+_STATUS = re.compile(r"(^|/)(status|health\w*|ping|live\w*|alive)$", re.IGNORECASE)
 _READINESS = re.compile(r"(^|/)(ready|readiness|readyz)$", re.IGNORECASE)
 _TERMINUS = ("@godaddy/terminus", "@nestjs/terminus")
+# What a readiness check would wait for: a database, a cache, a broker. Without any of them the
+# process is ready as soon as it is alive, and one health route answers both questions.
+_DEPENDENCIES = (
+    "pg",
+    "postgres",
+    "mysql",
+    "mysql2",
+    "mongodb",
+    "mongoose",
+    "typeorm",
+    "sequelize",
+    "prisma",
+    "@prisma/client",
+    "knex",
+    "drizzle-orm",
+    "@mikro-orm/core",
+    "redis",
+    "ioredis",
+    "amqplib",
+    "kafkajs",
+    "@temporalio/client",
+    "@grpc/grpc-js",
+    "cassandra-driver",
+    "neo4j-driver",
+    "@aws-sdk/client-dynamodb",
+    "nats",
+    "bullmq",
+    "bull",
+    "@elastic/elasticsearch",
+    "better-sqlite3",
+    "sqlite3",
+)
+
+
+def _needs_readiness(project: Project, pkg) -> bool:
+    """Whether the service (or the workspace packages it builds on) talks to a datastore or broker."""
+    if pkg.has_dep(*_DEPENDENCIES) or any(
+        dep.has_dep(*_DEPENDENCIES) for dep in workspace_dependencies(pkg, project.packages)
+    ):
+        return True
+    root = project.root_package
+    return root is not None and root is not pkg and root.has_dep(*_DEPENDENCIES) is not None
 
 
 def check(project: Project, rule: Rule) -> Iterator[Hit | Unchecked]:
@@ -32,6 +76,8 @@ def check(project: Project, rule: Rule) -> Iterator[Hit | Unchecked]:
             absent.append("readiness (`GET /health/ready`)")
         if not absent:
             continue
+        if not _needs_readiness(project, pkg) and any(_STATUS.search(p) for p in paths):
+            continue  # stateless: one constant health route answers liveness and readiness
         if project.mark(PROCESS_EVENTS, pkg, SIGTERM) is not None and pkg.has_dep(*_TERMINUS):
             continue  # terminus serves the health routes itself
         yield missing(

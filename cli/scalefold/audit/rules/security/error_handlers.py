@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterator
 
 from scalefold.audit.js.facts import Mark
-from scalefold.audit.js.syntax import Call, JsFile
+from scalefold.audit.js.syntax import FUNCTION_TYPES, Call, JsFile
 from scalefold.audit.js.visitors import on_call
 from scalefold.audit.rule import Detector
 from scalefold.audit.rules.security.error_support import express_error_middleware
@@ -68,4 +68,17 @@ def error_handler_mark(file: JsFile, call: Call) -> Iterator[Mark]:
         yield file.mark(HANDLER, call.node)
 
 
-ERROR_HANDLERS = Detector("error-handlers", (error_handler_mark,))
+@on_call("next")
+def koa_catch_all(file: JsFile, call: Call) -> Iterator[Mark]:
+    """`try { await next() } catch (err) { … }` in a Koa middleware: every later failure lands there."""
+    if call.obj is not None or not file.imports_module("koa", "koa-router", "@koa/router"):
+        return
+    node = call.node.parent
+    while node is not None and node.type not in FUNCTION_TYPES:
+        if node.type == "try_statement" and node.child_by_field_name("handler") is not None:
+            yield file.mark(HANDLER, call.node)
+            return
+        node = node.parent
+
+
+ERROR_HANDLERS = Detector("error-handlers", (error_handler_mark, koa_catch_all))

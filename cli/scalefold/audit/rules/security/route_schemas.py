@@ -64,9 +64,26 @@ def _reads_body(file: JsFile, route: RouteCall) -> bool:
     if handler is None or handler.type not in FUNCTION_TYPES:
         return True
     return any(
-        node.type == "member_expression" and file.text(node.child_by_field_name("property")) == "body"
+        node.type == "member_expression"
+        and file.text(node.child_by_field_name("property")) == "body"
+        and not _only_logged(file, node, handler)
         for node in file.walk(handler)
     )
+
+
+_LOG_CALL = re.compile(r"(^|\.)(log|logger|console)\.(debug|info|log|warn|error|trace|silly|verbose)$")
+
+
+def _only_logged(file: JsFile, node: ts.Node, stop: ts.Node) -> bool:
+    """`logger.debug('… %o', req.body)`: the body is printed, not used."""
+    parent = node.parent
+    while parent is not None and parent != stop:
+        if parent.type == "call_expression" and _LOG_CALL.search(
+            file.text(parent.child_by_field_name("function"))
+        ):
+            return True
+        parent = parent.parent
+    return False
 
 
 @on_route
