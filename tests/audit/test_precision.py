@@ -648,3 +648,27 @@ def test_a_body_only_logged_is_not_read(project) -> None:
         "router.post('/logout', (req, res) => { logger.debug('sign-out %o', req.body); res.status(200).end(); });\n"
     )
     assert _result(project(files={"src/legacy/auth.js": code}), "SEC-009").status is Status.PASS
+
+
+# --------------------------------------------------------------------------- cross-layer
+
+
+def test_kubernetes_probe_and_compose_healthcheck_call_served_routes(project) -> None:
+    compose = (
+        "services:\n  api:\n    build: .\n    healthcheck:\n"
+        '      test: ["CMD", "node", "-e", "fetch(\'http://127.0.0.1:3000/healthz\')"]\n'
+    )
+    root = project(files={"compose.yaml": compose})
+    result = _result(root, "REL-009")
+    assert [(f.location.path, f.location.line) for f in result.findings] == [("compose.yaml", 5)]
+    (root / "compose.yaml").write_text(compose.replace("/healthz", "/health/live"))
+    assert _result(root, "REL-009").status is Status.PASS
+
+
+def test_gitlab_deploy_without_a_test_stage_before_it(project) -> None:
+    untested = GITLAB.replace(
+        "  script: [npm ci, npm test, npm audit --audit-level=high]\n", "  script: [npm ci]\n"
+    )
+    result = _result(_ci(project, {".gitlab-ci.yml": untested}), "CI-012")
+    assert [f.location.line for f in result.findings] == [9]
+    assert _result(_ci(project, {".gitlab-ci.yml": GITLAB}), "CI-012").status is Status.PASS

@@ -21,6 +21,7 @@ from scalefold.audit.rules.ci import (
     build,
     dependency_audit,
     dependency_updates,
+    deploy_after_checks,
     least_privilege,
     no_event_injection,
     pinned_actions,
@@ -78,6 +79,7 @@ from scalefold.audit.rules.performance import (
 from scalefold.audit.rules.reliability import (
     engines_node,
     graceful_shutdown,
+    health_checks_served,
     health_routes,
     node_version_matches_image,
     nvmrc,
@@ -135,6 +137,7 @@ RULES: tuple[Rule, ...] = (
     no_event_injection.RULE,
     dependency_updates.RULE,
     pull_request_target_checkout.RULE,
+    deploy_after_checks.RULE,
     # security
     helmet.RULE,
     cors_allow_list.RULE,
@@ -176,6 +179,7 @@ RULES: tuple[Rule, ...] = (
     nvmrc.RULE,
     node_version_matches_image.RULE,
     valid_package_json.RULE,
+    health_checks_served.RULE,
     # architecture
     routes_no_database.RULE,
     services_no_http.RULE,
