@@ -653,10 +653,12 @@ def test_a_body_only_logged_is_not_read(project) -> None:
 # --------------------------------------------------------------------------- cross-layer
 
 
-def test_kubernetes_probe_and_compose_healthcheck_call_served_routes(project) -> None:
+def test_compose_healthcheck_of_the_built_service_calls_a_served_route(project) -> None:
     compose = (
         "services:\n  api:\n    build: .\n    healthcheck:\n"
         '      test: ["CMD", "node", "-e", "fetch(\'http://127.0.0.1:3000/healthz\')"]\n'
+        "  jaeger:\n    image: jaegertracing/all-in-one:1.60\n    healthcheck:\n"
+        '      test: ["CMD", "wget", "-q", "http://127.0.0.1:14269/status"]\n'
     )
     root = project(files={"compose.yaml": compose})
     result = _result(root, "REL-009")

@@ -276,3 +276,21 @@ def test_the_corpus_stays_small() -> None:
         ["git", "check-ignore", "-q", str(CORPUS / "repos" / "any")], cwd=ROOT, check=False
     )
     assert ignored.returncode == 0, "tests/audit/corpus/repos/ must stay ignored by git"
+
+
+# The targets the auditor is held to on the labelled corpus (docs/auditor-accuracy.md).
+PRECISION_AT_WARNING = 0.95
+RECALL = 0.90
+
+
+def test_precision_and_recall_reach_their_targets_on_the_corpus() -> None:
+    repos = [r for r in load_manifest() if not r.synthetic]
+    for repo in repos:
+        _copy_or_skip(repo)
+    result = score_corpus(repos, jobs=2)
+    loud = result.totals(("error", "warning"))
+    overall = result.totals()
+    assert loud.precision is not None and loud.precision >= PRECISION_AT_WARNING, (
+        f"precision at warning and above {loud.correct}/{loud.findings}"
+    )
+    assert overall.recall is not None and overall.recall >= RECALL, f"recall {overall.found}/{overall.labels}"

@@ -77,7 +77,9 @@ def _checks(project: Project) -> Iterator[tuple[Location, str, str]]:
         docs = project.yaml(rel) or []
         services = docs[0].get("services") if docs and isinstance(docs[0], dict) else None
         for name, service in (services or {}).items() if isinstance(services, dict) else []:
-            check = service.get("healthcheck") if isinstance(service, dict) else None
+            if not isinstance(service, dict) or "build" not in service:
+                continue  # a third-party image (a database, Jaeger): its checks call its own routes
+            check = service.get("healthcheck")
             test = check.get("test") if isinstance(check, dict) else None
             text = " ".join(map(str, test)) if isinstance(test, list) else str(test or "")
             for path in _paths_in(text):
