@@ -674,3 +674,30 @@ def test_gitlab_deploy_without_a_test_stage_before_it(project) -> None:
     result = _result(_ci(project, {".gitlab-ci.yml": untested}), "CI-012")
     assert [f.location.line for f in result.findings] == [9]
     assert _result(_ci(project, {".gitlab-ci.yml": GITLAB}), "CI-012").status is Status.PASS
+
+
+# --------------------------------------------------------------------------- Fastify settings
+
+
+def test_trust_proxy_true_but_not_a_named_proxy_or_hop_count(project) -> None:
+    for value, flagged in (("true", True), ("1", False), ("'10.0.0.0/8'", False)):
+        app = APP.replace(
+            "    bodyLimit: config.bodyLimitBytes,",
+            f"    bodyLimit: config.bodyLimitBytes,\n    trustProxy: {value},",
+        )
+        result = _result(project(files={"src/app.ts": app}), "SEC-019")
+        assert (result.status is Status.FAIL) is flagged, value
+
+
+def test_headers_logged_need_redaction_fastify_default_does_not(project) -> None:
+    serializers = "serializers: { req: (req) => ({ url: req.url, headers: req.headers }) }"
+    logged = APP.replace("redact: ['req.headers.authorization']", serializers)
+    redacted = APP.replace(
+        "redact: ['req.headers.authorization']", f"{serializers}, redact: ['req.headers.authorization']"
+    )
+    default = APP.replace(", redact: ['req.headers.authorization']", "")
+    assert _result(project(files={"src/app.ts": logged}), "OBS-007").status is Status.FAIL
+    assert _result(project(files={"src/app.ts": redacted}), "OBS-007").status is Status.PASS
+    assert (
+        _result(project(files={"src/app.ts": default}), "OBS-007").status is Status.PASS
+    )  # no headers logged

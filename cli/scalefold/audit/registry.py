@@ -63,6 +63,7 @@ from scalefold.audit.rules.kubernetes import (
 )
 from scalefold.audit.rules.observability import (
     log_level_from_config,
+    log_redaction,
     metrics,
     no_console,
     otel_preload,
@@ -106,6 +107,7 @@ from scalefold.audit.rules.security import (
     no_fast_password_hash,
     rate_limit,
     route_schemas,
+    trust_proxy,
 )
 from scalefold.audit.rules.security import tls_verification as code_tls_verification
 from scalefold.audit.rules.security.error_handlers import ERROR_HANDLERS
@@ -157,6 +159,7 @@ RULES: tuple[Rule, ...] = (
     literal_require.RULE,
     body_limit.RULE,
     code_tls_verification.RULE,
+    trust_proxy.RULE,
     # observability
     structured_logger.RULE,
     no_console.RULE,
@@ -164,6 +167,7 @@ RULES: tuple[Rule, ...] = (
     metrics.RULE,
     otel_preload.RULE,
     request_id.RULE,
+    log_redaction.RULE,
     # performance
     no_sync_in_handlers.RULE,
     redos.RULE,
