@@ -701,3 +701,11 @@ def test_headers_logged_need_redaction_fastify_default_does_not(project) -> None
     assert (
         _result(project(files={"src/app.ts": default}), "OBS-007").status is Status.PASS
     )  # no headers logged
+
+
+def test_production_compose_starting_the_service_through_the_package_manager(project) -> None:
+    prod = "services:\n  api:\n    command: yarn start\n    environment:\n      - NODE_ENV=production\n"
+    dev = "services:\n  api:\n    command: npm run dev\n"
+    root = project(files={"docker-compose.prod.yml": prod, "docker-compose.dev.yml": dev})
+    result = _result(root, "DKR-006")
+    assert [(f.location.path, f.location.line) for f in result.findings] == [("docker-compose.prod.yml", 3)]

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
-from scalefold.audit.model import Category, Hit, Severity
+from scalefold.audit.model import Category, Hit, Location, Severity
 from scalefold.audit.parsers.dockerfile import Instruction, Stage
+from scalefold.audit.parsers.yamlloc import LMap
 from scalefold.audit.project import Project
 from scalefold.audit.rule import Rule
 from scalefold.audit.rules.docker.common import basename, hit
@@ -14,7 +16,41 @@ _INIT_WRAPPERS = {"tini", "dumb-init"}
 _PACKAGE_MANAGERS = {"npm", "yarn", "pnpm", "npx", "bun"}
 
 
+_COMPOSE = re.compile(r"(^|/)(docker-)?compose[\w.-]*\.ya?ml$")
+_PRODUCTION_FILE = re.compile(r"prod", re.IGNORECASE)
+
+
+def _runs_in_production(rel: str, service: dict) -> bool:
+    """A compose file named for production, or a service that sets NODE_ENV=production."""
+    environment = service.get("environment")
+    if isinstance(environment, dict):
+        production = str(environment.get("NODE_ENV", "")) == "production"
+    else:
+        production = any(str(item).replace(" ", "") == "NODE_ENV=production" for item in environment or [])
+    return production or bool(_PRODUCTION_FILE.search(rel.rsplit("/", 1)[-1]))
+
+
+def compose_starts(project: Project) -> Iterator[Hit]:
+    """Production services a compose file starts through the package manager (`command: yarn start`)."""
+    for rel in sorted(project.files):
+        if not _COMPOSE.search(rel):
+            continue
+        docs = project.yaml(rel) or []
+        services = docs[0].get("services") if docs and isinstance(docs[0], dict) else None
+        for name, service in services.items() if isinstance(services, dict) else []:
+            command = service.get("command") if isinstance(service, dict) else None
+            words = command.split() if isinstance(command, str) else [str(w) for w in command or []]
+            if words and basename(words[0]) in _PACKAGE_MANAGERS and _runs_in_production(rel, service):
+                line = service.line_of("command") if isinstance(service, LMap) else 1
+                yield Hit(
+                    Location(rel, line, f"{name} command {' '.join(words)}"),
+                    f"`{' '.join(words)}` starts the production service `{name}` through {words[0]}: "
+                    "run `node` directly so it receives SIGTERM",
+                )
+
+
 def check(project: Project, rule: Rule) -> Iterator[Hit]:
+    yield from compose_starts(project)
     for dockerfile in project.require_dockerfiles():
         final = dockerfile.final
         assert final is not None
