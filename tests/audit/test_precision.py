@@ -709,3 +709,34 @@ def test_production_compose_starting_the_service_through_the_package_manager(pro
     root = project(files={"docker-compose.prod.yml": prod, "docker-compose.dev.yml": dev})
     result = _result(root, "DKR-006")
     assert [(f.location.path, f.location.line) for f in result.findings] == [("docker-compose.prod.yml", 3)]
+
+
+def test_hapi_route_security_headers_and_bcrypt_of_a_random_key(project) -> None:
+    package = _package(
+        "hapi-api", {"@hapi/hapi": "^21.0.0", "bcrypt": "^6.0.0"}, scripts={"start": "node server.js"}
+    )
+    manifest = "module.exports = {\n  server: {\n    port: 3000,\n    routes: {\n      security: true,\n    },\n  },\n};\n"
+    server = "const Hapi = require('@hapi/hapi');\nconst server = new Hapi.Server(require('./manifest').server);\nserver.start();\n"
+    session = (
+        "const Bcrypt = require('bcrypt');\nclass Session {\n  static async generateKeyHash() {\n"
+        "    const key = uuid();\n    const salt = await Bcrypt.genSalt(10);\n    return Bcrypt.hash(key, salt);\n  }\n"
+        "  static async hashPassword(password) {\n    return Bcrypt.hash(password, 10);\n  }\n}\n"
+    )
+    root = project(
+        files={
+            "package.json": package,
+            "manifest.js": manifest,
+            "server.js": server,
+            "models/session.js": session,
+        },
+        remove=("src/app.ts", "src/server.ts"),
+    )
+    assert _result(root, "SEC-001").status is Status.PASS
+    assert [
+        f.location.line for f in _result(root, "SEC-004").findings if f.location.path == "models/session.js"
+    ] == [9]
+
+
+def test_a_reusable_build_workflow_builds(project) -> None:
+    caller = "name: build\non: [push]\njobs:\n  image:\n    uses: acme/.github/.github/workflows/reusable-docker-build.yaml@main\n"
+    assert _result(_ci(project, {".github/workflows/image.yml": caller}), "CI-003").status is Status.PASS

@@ -28,7 +28,11 @@ def check(project: Project, rule: Rule) -> Iterator[Hit]:
         raise NotApplicable("nothing to build (no build script, no Dockerfile)")
     for workflow in workflows:
         for candidate in workflow.jobs.values():
-            if steps_matching(candidate, runs_build, BUILD_ACTIONS) or _build_stage(candidate):
+            if (
+                steps_matching(candidate, runs_build, BUILD_ACTIONS)
+                or _build_stage(candidate)
+                or "build" in (candidate.uses or "").rsplit("/", 1)[-1]  # a reusable build workflow
+            ):
                 return
     workflow, job = anchor_job(workflows, runs_tests)
     line = job.line if job is not None else workflow.on_line

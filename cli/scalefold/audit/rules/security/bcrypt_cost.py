@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from scalefold.audit.js.syntax import Call, JsFile
@@ -14,10 +15,24 @@ _BCRYPT = {"bcrypt", "bcryptjs", "@node-rs/bcrypt"}
 MIN_BCRYPT_COST = 12
 
 
+# What a bcrypt call hashes, told by its function's name: a random key or token has the entropy a
+# password lacks, so a low cost does not make it crackable.
+_RANDOM_SECRET = re.compile(r"(key|token|session|nonce|otp)", re.IGNORECASE)
+_PASSWORD = re.compile(r"pass|pwd", re.IGNORECASE)
+
+
+def _hashes_a_random_value(file: JsFile, call: Call) -> bool:
+    fn = next(iter(file.enclosing_functions(call.node)), None)
+    name_node = fn.child_by_field_name("name") if fn is not None else None
+    name = file.text(name_node) if name_node is not None else ""
+    body = file.text(fn) if fn is not None else ""
+    return bool(_RANDOM_SECRET.search(name)) and not _PASSWORD.search(body)
+
+
 @on_call("hash", "hashSync", "genSalt", "genSaltSync")
 def _bcrypt_cost(file: JsFile, call: Call) -> Iterator[Hit]:
     module, _ = file.call_module(call)
-    if module not in _BCRYPT:
+    if module not in _BCRYPT or _hashes_a_random_value(file, call):
         return
     index = 1 if call.name.startswith("hash") else 0
     if len(call.args) <= index:

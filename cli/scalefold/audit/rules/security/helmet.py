@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import tree_sitter as ts
+
 from scalefold.audit.js.facts import Import, Mark
 from scalefold.audit.js.syntax import JsFile
-from scalefold.audit.js.visitors import on_import
+from scalefold.audit.js.visitors import on_import, on_pair
 from scalefold.audit.model import Category, Hit, Severity, Unchecked
 from scalefold.audit.project import Project
 from scalefold.audit.rule import Rule
@@ -19,6 +21,21 @@ _HELMETS = frozenset({"helmet", "@fastify/helmet", "koa-helmet", "hono/secure-he
 @on_import(*sorted(_HELMETS))
 def _helmet_imported(file: JsFile, imp: Import) -> Iterator[Mark]:
     yield import_mark(file, imp)
+
+
+@on_pair("security")
+def _hapi_route_security(file: JsFile, pair: ts.Node) -> Iterator[Mark]:
+    """hapi's own security headers: `server: { routes: { security: true } }` (HSTS, nosniff, frame options)."""
+    holder = pair.parent.parent if pair.parent is not None else None
+    value = file.unwrap(pair.child_by_field_name("value"))
+    if (
+        holder is not None
+        and holder.type == "pair"
+        and file.text(holder.child_by_field_name("key")) == "routes"
+        and value is not None
+        and value.type in {"true", "object"}
+    ):
+        yield file.mark(PRESENT, pair)
 
 
 def check(project: Project, rule: Rule) -> Iterator[Hit | Unchecked]:
@@ -44,5 +61,5 @@ RULE = Rule(
     fix="""Register `@fastify/helmet` (`await app.register(helmet)`) or `app.use(helmet())` in Express,
         before the routes.""",
     check=check,
-    visitors=(_helmet_imported,),
+    visitors=(_helmet_imported, _hapi_route_security),
 )
