@@ -100,6 +100,8 @@ def _configured_origin(file: JsFile, pair: ts.Node) -> Iterator[Hit]:
     holder = pair.parent
     if holder is not None and holder.parent is not None and holder.parent.type == "arguments":
         return  # the options of a cors()/register() call: checked with the call
+    if file.imports_module(*_CORS_MIDDLEWARE, "@fastify/cors"):
+        return  # the call in this file resolves its own constants: checked with the call
     value = pair.child_by_field_name("value")
     reason = _open_origin(file, value) or _split_fallback(file, value)
     if reason:
