@@ -1,7 +1,7 @@
 """Check that a change to the auditor changed no result: compare its reports with another version's.
 
-    .venv/bin/python -m bench.audit.compare --ref main                 # rule fixtures + benchmark tree
-    .venv/bin/python -m bench.audit.compare --ref main --tree /tmp/t   # reuse a generated tree
+    .venv/bin/python -m bench.audit.compare --ref "$(git merge-base HEAD main)"   # fixtures + tree
+    .venv/bin/python -m bench.audit.compare --ref REV --tree /tmp/t   # reuse a generated tree
 
 A speed-up must not change what `scalefold check` reports. This runs the auditor of the work tree
 and the auditor at ``--ref`` (its `cli/` taken out of git into a scratch folder) over the same
@@ -90,21 +90,31 @@ def reports(cli: Path, jobs: str, roots: list[Path]) -> list[str]:
     return done.stdout.splitlines()
 
 
-def first_difference(label: str, ours: list[str], theirs: list[str], roots: list[Path]) -> str | None:
-    for root, mine, other in zip(roots, ours, theirs, strict=True):
-        if mine == other:
-            continue
-        a, b = json.loads(mine), json.loads(other)
+def _first_leaf(a: object, b: object, where: str) -> str:
+    """The path of the first place where ``a`` and ``b`` differ, and both values there."""
+    if isinstance(a, dict) and isinstance(b, dict):
         for key in sorted(set(a) | set(b)):
             if a.get(key) != b.get(key):
-                return f"{label} {root.name}: `{key}` differs:\n  this tree: {a.get(key)}\n  ref:       {b.get(key)}"
-        return f"{label} {root.name}: the reports differ"
+                return _first_leaf(a.get(key), b.get(key), f"{where}.{key}")
+    if isinstance(a, list) and isinstance(b, list):
+        for index, (x, y) in enumerate(zip(a, b)):
+            if x != y:
+                return _first_leaf(x, y, f"{where}[{index}]")
+        if len(a) != len(b):
+            return f"{where}: {len(a)} items here, {len(b)} in the ref"
+    return f"{where}:\n  this tree: {a!r}\n  ref:       {b!r}"
+
+
+def first_difference(label: str, ours: list[str], theirs: list[str], roots: list[Path]) -> str | None:
+    for root, mine, other in zip(roots, ours, theirs, strict=True):
+        if mine != other:
+            return f"{label} {root.name}: " + _first_leaf(json.loads(mine), json.loads(other), "report")
     return None
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Compare the auditor's reports with another version's.")
-    parser.add_argument("--ref", default="main", help="git revision to compare with (default main)")
+    parser.add_argument("--ref", required=True, help="git revision to compare with (the change's base)")
     parser.add_argument("--tree", type=Path, help="the benchmark tree (generated there when missing)")
     parser.add_argument("--files", type=int, default=10_000, help="sources in a generated tree")
     parser.add_argument("--no-tree", action="store_true", help="compare on the rule fixtures only")
