@@ -9,11 +9,12 @@ from dataclasses import dataclass, field
 from scalefold.audit.js.syntax import JS_EXTENSIONS
 from scalefold.audit.parsers.yamlloc import LMap
 
+# Nest first: a Nest application also depends on the Express (or Fastify) platform it runs on.
 FRAMEWORKS = {
+    "@nestjs/core": "nestjs",
     "fastify": "fastify",
     "express": "express",
     "koa": "koa",
-    "@nestjs/core": "nestjs",
     "hono": "hono",
     "@hapi/hapi": "hapi",
     "restify": "restify",
@@ -56,12 +57,18 @@ _NOT_SERVER_DIRS = frozenset(
         "cypress",
         "playwright",
         "seeds",
+        # command-line tools and scaffolding beside the server: run by a person, not per request
+        "bin",
+        "commands",
+        "cli",
+        "code-generator",
+        "generators",
     }
 )
 # File names (text, not code) of tests, benchmarks, stories, declarations, bundles and tool configuration.
 _NOT_SERVER_FILE = re.compile(
     r"(\.(test|spec|e2e|bench|config|stories|test-d|tst)\.[cm]?[jt]sx?$)|(\.d\.[cm]?ts$)|(\.min\.js$)"
-    r"|(^(eslint|prettier|vitest|jest|vite|webpack|rollup|tsup|babel)\.config\.)|(^\.eslintrc)|(^gulpfile|^gruntfile)",
+    r"|(^(eslint|prettier|vitest|jest|vite|webpack|rollup|tsup|babel)\.config\.)|((^|[-_.])setup\.[cm]?js$)|(^\.eslintrc)|(^gulpfile|^gruntfile)",
     re.IGNORECASE,
 )
 

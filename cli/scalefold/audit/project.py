@@ -35,6 +35,7 @@ from scalefold.audit.parsers.dockerfile import (
 from scalefold.audit.parsers.k8s import Workload, parse_workload
 from scalefold.audit.parsers.workflow import Workflow, is_workflow, parse_workflow
 from scalefold.audit.parsers.yamlloc import LMap, ParseError, load_json, load_yaml_documents
+from scalefold.audit.workspace import deployed_servers, workspace_dependencies
 
 PARALLEL_THRESHOLD = 400  # below this many source files a process pool costs more than it saves
 MAX_SOURCE_BYTES = 1024 * 1024
@@ -292,8 +293,9 @@ class Project:
 
     @cached_property
     def services(self) -> list[NodePackage]:
-        """Packages that run an HTTP server (they have a web framework among their dependencies)."""
-        return [p for p in self.packages if p.framework is not None]
+        """Packages deployed as HTTP servers: a web framework among their dependencies, and neither a
+        library other workspace packages build on nor a scaffolding template (``workspace.py``)."""
+        return deployed_servers(self.packages)
 
     def require_node(self) -> list[NodePackage]:
         if not self.packages:
@@ -383,6 +385,10 @@ class Project:
         return [facts.path for facts in self.package_sources(pkg) if facts.unread is not None]
 
     @cached_property
+    def _builds_on(self) -> dict[str, list[NodePackage]]:
+        return {pkg.dir: workspace_dependencies(pkg, self.packages) for pkg in self.packages}
+
+    @cached_property
     def _first_marks(self) -> dict[str, dict[tuple[str, str], Location]]:
         """Per package folder, where each (owner, mark name) first shows in its files (in path order).
 
@@ -398,17 +404,20 @@ class Project:
                         first.setdefault((owner, name), location)
         return index
 
-    def mark(self, owner: Any, pkg: NodePackage, *names: str) -> Location | None:
+    def mark(self, owner: Any, pkg: NodePackage, *names: str, follow: bool = False) -> Location | None:
         """Where one of the named marks of ``owner`` first shows in ``pkg``'s code (files in path order;
-        the first of ``names`` that shows at all wins)."""
+        the first of ``names`` that shows at all wins), with ``follow``, else in the code of the workspace
+        packages ``pkg`` builds on (a shared plugin package that registers helmet or the logger for every
+        app)."""
         if not names:
             return None
         self.consult(Input.SOURCE)
-        first = self._first_marks.get(pkg.dir, {})
-        for name in names:
-            found = first.get((owner.id, name))
-            if found is not None:
-                return found
+        for source in (pkg, *(self._builds_on.get(pkg.dir, []) if follow else [])):
+            first = self._first_marks.get(source.dir, {})
+            for name in names:
+                found = first.get((owner.id, name))
+                if found is not None:
+                    return found
         return None
 
     def anchor(self, pkg: NodePackage) -> Location:

@@ -234,7 +234,13 @@ def is_dockerfile(rel: str) -> bool:
 _DEV_MARKERS = re.compile(r"(^|[.\-_])(dev|devcontainer|local|test|ci|debug)([.\-_]|$)", re.IGNORECASE)
 
 
+# Folders whose images run tests or CI jobs, and development workspaces (Gitpod), not the service.
+_NOT_SERVICE_DIRS = frozenset({".devcontainer", "test", "tests", "e2e", "ci", ".ci", ".gitpod", "cypress"})
+
+
 def is_development_dockerfile(rel: str) -> bool:
     name = rel.rsplit("/", 1)[-1]
     stem = re.sub(r"(?i)dockerfile|containerfile", "", name)
-    return bool(_DEV_MARKERS.search(stem)) or "/.devcontainer/" in f"/{rel}"
+    if _DEV_MARKERS.search(stem) or "gitpod" in stem.lower():
+        return True
+    return any(part.lower() in _NOT_SERVICE_DIRS for part in rel.split("/")[:-1])

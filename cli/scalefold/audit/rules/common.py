@@ -36,9 +36,10 @@ def server_source_findings(project: Project, rule: Rule) -> Iterator[Hit]:
 
 
 def missing_in_services(
-    project: Project, rule: Rule, mark: str, message: str, snippet: str
+    project: Project, rule: Rule, mark: str, message: str, snippet: str, *, follow: bool = False
 ) -> Iterator[Hit | Unchecked]:
-    """A finding for each service whose code never shows the rule's ``mark``."""
+    """A finding for each service whose code never shows the rule's ``mark`` (with ``follow``: nor
+    the code of the workspace packages it builds on)."""
     for pkg in project.require_services():
-        if project.mark(rule, pkg, mark) is None:
+        if project.mark(rule, pkg, mark, follow=follow) is None:
             yield missing(project, pkg, message, snippet)

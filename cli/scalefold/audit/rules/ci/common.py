@@ -14,6 +14,7 @@ from scalefold.audit.model import NotApplicable
 from scalefold.audit.parsers import shell
 from scalefold.audit.parsers.workflow import Job, Step, Workflow
 from scalefold.audit.project import Project
+from scalefold.audit.rules.ci.pipelines import require_pipelines
 
 CommandTest = Callable[[str, list[str]], bool]
 
@@ -36,6 +37,8 @@ _PRODUCTION = re.compile(r"prod|^live$", re.IGNORECASE)
 _STAGING = re.compile(r"stag|pre-?prod|uat", re.IGNORECASE)
 _HEALTH_NAME = re.compile(r"health|smoke|readyz|livez|/ready\b|/live\b", re.IGNORECASE)
 _HEALTH_WORDS = ("health", "smoke", "readyz", "livez")
+_AFTER_DEPLOY_TESTS = re.compile(r"integration|e2e|end-to-end|acceptance|post-?deploy", re.IGNORECASE)
+_SITE = re.compile(r"gh-pages|github[- ]pages|docusaurus|storybook|documentation|\bdocs\b", re.IGNORECASE)
 
 
 def _script(name: str, args: list[str]) -> str | None:
@@ -143,7 +146,13 @@ def anchor_job(workflows: list[Workflow], test: CommandTest) -> tuple[Workflow, 
 
 
 def is_deploy(job: Job) -> bool:
-    return bool(job.environment) or bool(_DEPLOY_NAME.search(job.id) or _DEPLOY_NAME.search(job.name))
+    """A job with an environment, named like a deploy, or in GitLab's `deploy` stage."""
+    stage = job.data.get("stage")
+    return (
+        bool(job.environment)
+        or bool(_DEPLOY_NAME.search(job.id) or _DEPLOY_NAME.search(job.name))
+        or (isinstance(stage, str) and bool(_DEPLOY_NAME.search(stage)))
+    )
 
 
 def target(job: Job) -> str | None:
@@ -159,12 +168,28 @@ def is_production_environment(name: str | None) -> bool:
     return bool(name) and bool(_PRODUCTION.search(name or ""))
 
 
+def _publishes_a_site(job: Job) -> bool:
+    """A job that publishes documentation (GitHub Pages, Docusaurus), not a service."""
+    labels = f"{job.id} {job.name} {job.environment or ''}"
+    uses = " ".join(step.uses or "" for step in job.steps)
+    return bool(_SITE.search(labels) or _SITE.search(uses))
+
+
 def deploy_jobs(project: Project, wanted: str | None = None) -> list[tuple[Workflow, Job]]:
+    """Jobs that deploy a service, with where to. A deploy job that names no environment is the
+    production deploy when no job deploys to staging: it releases the only copy there is."""
+    candidates = [
+        (workflow, job)
+        for workflow in require_pipelines(project)
+        for job in workflow.jobs.values()
+        if is_deploy(job) and not _publishes_a_site(job)
+    ]
+    has_staging = any(target(job) == "staging" for _, job in candidates)
     found = []
-    for workflow in project.require_workflows():
-        for job in workflow.jobs.values():
-            if is_deploy(job) and target(job) is not None and (wanted is None or target(job) == wanted):
-                found.append((workflow, job))
+    for workflow, job in candidates:
+        where = target(job) or (None if has_staging else "production")
+        if where is not None and (wanted is None or where == wanted):
+            found.append((workflow, job))
     return found
 
 
@@ -201,5 +226,8 @@ def step_checks_health(step: Step) -> bool:
 
 
 def job_checks_health(job: Job) -> bool:
+    """A job that checks the deployed service: a health or smoke check, or tests run against it."""
     labels = f"{job.id}\n{job.name}\n{job.environment or ''}\n{job.uses or ''}"
-    return bool(_HEALTH_NAME.search(labels)) or any(step_checks_health(step) for step in job.steps)
+    if _HEALTH_NAME.search(labels) or any(step_checks_health(step) for step in job.steps):
+        return True
+    return bool(_AFTER_DEPLOY_TESTS.search(labels)) and any(step_runs(step, runs_tests) for step in job.steps)

@@ -8,10 +8,11 @@ from scalefold.audit.model import Category, Hit, Location, Severity
 from scalefold.audit.project import Project
 from scalefold.audit.rule import Rule
 from scalefold.audit.rules.ci.common import AUDIT_ACTIONS, anchor_job, runs_audit, runs_tests, steps_matching
+from scalefold.audit.rules.ci.pipelines import require_pipelines
 
 
 def check(project: Project, rule: Rule) -> Iterator[Hit]:
-    workflows = project.require_workflows()
+    workflows = require_pipelines(project)
     for workflow in workflows:
         for candidate in workflow.jobs.values():
             if steps_matching(candidate, runs_audit, AUDIT_ACTIONS):

@@ -8,10 +8,11 @@ from scalefold.audit.model import Category, Hit, Location, Severity
 from scalefold.audit.project import Project
 from scalefold.audit.rule import Rule
 from scalefold.audit.rules.ci.common import runs_tests, steps_matching, workflow_triggers
+from scalefold.audit.rules.ci.pipelines import require_pipelines
 
 
 def check(project: Project, rule: Rule) -> Iterator[Hit]:
-    workflows = project.require_workflows()
+    workflows = require_pipelines(project)
     testing = [w for w in workflows if any(steps_matching(j, runs_tests) for j in w.jobs.values())]
     if not testing:
         first = workflows[0]

@@ -8,6 +8,7 @@ from scalefold.audit.model import Category, Hit, Severity
 from scalefold.audit.parsers.dockerfile import Image
 from scalefold.audit.project import Project
 from scalefold.audit.rule import Rule
+from scalefold.audit.rules.docker.base_tag import floats
 from scalefold.audit.rules.kubernetes.common import containers, hit
 
 
@@ -16,7 +17,7 @@ def check(project: Project, rule: Rule) -> Iterator[Hit]:
         if not container.image or "{{" in container.image or "$" in container.image:
             continue  # templated: the real value is set at deploy time
         image = Image.parse(container.image)
-        if image.digest is None and (image.tag is None or image.tag == "latest"):
+        if image.digest is None and floats(image.tag):
             yield hit(
                 workload,
                 container,

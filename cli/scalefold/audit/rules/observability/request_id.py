@@ -14,6 +14,7 @@ from scalefold.audit.model import Category, Hit, Severity, Unchecked
 from scalefold.audit.project import Project
 from scalefold.audit.rule import Rule
 from scalefold.audit.rules.common import missing
+from scalefold.audit.rules.observability.structured_logger import started_by_fastify_cli
 from scalefold.audit.rules.security.common import PRESENT, import_mark
 
 _REQUEST_ID_LIBRARIES = frozenset(
@@ -27,6 +28,7 @@ _REQUEST_ID_LIBRARIES = frozenset(
         "request-ip",
     }
 )
+FASTIFY_LOGGER = "fastify-logger"
 _REQUEST_ID_HEADERS = {"x-request-id", "x-correlation-id", "request-id", "x-amzn-trace-id", "traceparent"}
 
 
@@ -50,6 +52,13 @@ def _header(file: JsFile, call: Call) -> Iterator[Mark]:
         yield file.mark(PRESENT, call.node)
 
 
+@on_call(*FACTORY_NAMES)
+def _fastify_logger(file: JsFile, call: Call) -> Iterator[Mark]:
+    """`Fastify({ logger: … })`: its pino logger writes the request id on every line."""
+    if {"logger", "loggerInstance"} & server_options(file, call).keys():
+        yield file.mark(FASTIFY_LOGGER, call.node)
+
+
 @on_pair("genReqId", "requestIdHeader")
 def _option(file: JsFile, pair: ts.Node) -> Iterator[Mark]:
     yield file.mark(PRESENT, pair)
@@ -57,8 +66,12 @@ def _option(file: JsFile, pair: ts.Node) -> Iterator[Mark]:
 
 def check(project: Project, rule: Rule) -> Iterator[Hit | Unchecked]:
     for pkg in project.require_services():
-        if pkg.framework == "nestjs" or project.mark(rule, pkg, PRESENT) is not None:
+        if project.mark(rule, pkg, PRESENT, follow=True) is not None:
             continue
+        if pkg.framework == "fastify" and (
+            started_by_fastify_cli(pkg) or project.mark(rule, pkg, FASTIFY_LOGGER, follow=True) is not None
+        ):
+            continue  # Fastify's default: every request gets an id, on every log line (`reqId`)
         hint = (
             "set `requestIdHeader` and `genReqId` in Fastify()"
             if pkg.framework == "fastify"
@@ -79,5 +92,5 @@ RULE = Rule(
     fix="""Fastify: `Fastify({ requestIdHeader: 'x-request-id', genReqId: () => randomUUID() })` and
         return the id in a response header; Express: a request-id middleware such as cls-rtracer.""",
     check=check,
-    visitors=(_library_imported, _server_options, _header, _option),
+    visitors=(_library_imported, _server_options, _header, _option, _fastify_logger),
 )

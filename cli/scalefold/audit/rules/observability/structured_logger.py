@@ -9,13 +9,26 @@ from scalefold.audit.js.facts import Import, Mark
 from scalefold.audit.js.syntax import Call, JsFile
 from scalefold.audit.js.visitors import on_call, on_import
 from scalefold.audit.model import Category, Hit, Severity, Unchecked
+from scalefold.audit.packages import NodePackage
 from scalefold.audit.project import Project
 from scalefold.audit.rule import Rule
 from scalefold.audit.rules.common import missing
+from scalefold.audit.rules.observability.secrets_in_logs import SECRET_LOG_VISITORS
 from scalefold.audit.rules.security.common import PRESENT, import_mark
 
 _LOGGERS = frozenset(
-    {"pino", "winston", "bunyan", "log4js", "pino-http", "express-pino-logger", "@logtape/logtape", "roarr"}
+    {
+        "pino",
+        "winston",
+        "bunyan",
+        "log4js",
+        "pino-http",
+        "express-pino-logger",
+        "@logtape/logtape",
+        "roarr",
+        "nestjs-pino",  # Nest's own logger writes plain text; these two replace it
+        "nest-winston",
+    }
 )
 
 
@@ -32,11 +45,27 @@ def _server_logger(file: JsFile, call: Call) -> Iterator[Mark]:
         yield file.mark(PRESENT, call.node)
 
 
+def started_by_fastify_cli(pkg: NodePackage) -> bool:
+    """`fastify start app.js`: fastify-cli creates the server with its pino logger."""
+    scripts = pkg.data.get("scripts")
+    return (
+        pkg.has_dep("fastify-cli") is not None
+        and isinstance(scripts, dict)
+        and any("fastify start" in str(command) for command in scripts.values())
+    )
+
+
 def check(project: Project, rule: Rule) -> Iterator[Hit | Unchecked]:
+    project.require_node()
+    yield from project.source_hits(rule, server_only=True)  # secrets written into log messages
     for pkg in project.require_services():
-        if pkg.framework == "nestjs" or project.mark(rule, pkg, PRESENT) is not None:
+        if started_by_fastify_cli(pkg):
             continue
-        hint = "`Fastify({ logger: … })`" if pkg.framework == "fastify" else "pino or winston"
+        if project.mark(rule, pkg, PRESENT, follow=True) is not None:
+            continue
+        hint = {"fastify": "`Fastify({ logger: … })`", "nestjs": "nestjs-pino"}.get(
+            pkg.framework or "", "pino or winston"
+        )
         yield missing(project, pkg, f"No structured logger: use {hint}", "no logger")
 
 
@@ -48,9 +77,11 @@ RULE = Rule(
     title="Log through a structured logger",
     rationale="""JSON logs with levels, timestamps and request ids can be searched, filtered and alerted
         on; `console` output is unstructured text, synchronous on pipes, and cannot be turned down
-        in production.""",
+        in production. A secret written into a log message (a password, a token, the JWT secret,
+        a configuration object that holds them) is a finding too: logs are read by many and kept
+        long.""",
     fix="""Use pino (Fastify's built-in logger: `Fastify({ logger: { level: config.logLevel } })`) or
         winston, and log through `request.log` inside handlers.""",
     check=check,
-    visitors=(_logger_imported, _server_logger),
+    visitors=(_logger_imported, _server_logger, *SECRET_LOG_VISITORS),
 )

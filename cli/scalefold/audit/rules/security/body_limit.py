@@ -39,7 +39,7 @@ def check(project: Project, rule: Rule) -> Iterator[Hit | Unchecked]:
     for pkg in project.require_services():
         if pkg.framework not in {"fastify", "express"}:
             continue
-        if project.mark(rule, pkg, LIMIT) is None:
+        if project.mark(rule, pkg, LIMIT, follow=True) is None:
             hint = (
                 "`bodyLimit` to Fastify()" if pkg.framework == "fastify" else "`{ limit }` to express.json()"
             )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from scalefold.audit.js.facts import Mark
@@ -14,6 +15,28 @@ from scalefold.audit.rules.common import missing
 from scalefold.audit.rules.security.error_support import express_error_middleware
 
 HANDLER = "error-handler"
+# Frameworks whose built-in handler already is central: it logs each error (Fastify with the request
+# id) and answers it consistently. What it sends is SEC-011's business.
+_CENTRAL_BY_DEFAULT = frozenset({"fastify", "nestjs", "hapi"})
+_ERROR_NAME = re.compile(r"(?i)err(or)?s?(handler|middleware|converter)?$|^(handle|catch)errors?$|^errorhandler")
+
+
+def _imported_error_middleware(file: JsFile, call: Call) -> bool:
+    """`app.use(errorHandler())` or `app.use(error.handler)` with the handler imported from another
+    file of the project: registered here, written there."""
+    for arg in call.args:
+        node = file.unwrap(arg)
+        if node is not None and node.type == "call_expression":
+            node = file.unwrap(node.child_by_field_name("function"))
+        if node is None or node.type not in {"identifier", "member_expression"}:
+            continue
+        module, imported = file.module_of(node)
+        if module is None or not module.startswith("."):
+            continue
+        names = [imported, file.text(node).split(".")[0]]
+        if any(_ERROR_NAME.search(name) for name in names if name):
+            return True
+    return False
 
 
 def _is_koa_app_error_listener(file: JsFile, call: Call) -> bool:
@@ -29,22 +52,22 @@ def _is_koa_app_error_listener(file: JsFile, call: Call) -> bool:
 
 
 @on_call("setErrorHandler", "use", "useGlobalFilters", "onError", "on")
-def _error_handler(file: JsFile, call: Call) -> Iterator[Mark]:
+def error_handler_mark(file: JsFile, call: Call) -> Iterator[Mark]:
     if (
         call.name in {"setErrorHandler", "useGlobalFilters", "onError"}
         or call.name == "on"
         and _is_koa_app_error_listener(file, call)
         or call.name == "use"
-        and express_error_middleware(file, call)
+        and (express_error_middleware(file, call) or _imported_error_middleware(file, call))
     ):
         yield file.mark(HANDLER, call.node)
 
 
 def check(project: Project, rule: Rule) -> Iterator[Hit | Unchecked]:
     for pkg in project.require_services():
-        if pkg.framework == "nestjs":
-            continue  # Nest ships a global exception filter
-        if project.mark(rule, pkg, HANDLER) is None:
+        if pkg.framework in _CENTRAL_BY_DEFAULT:
+            continue
+        if project.mark(rule, pkg, HANDLER, follow=True) is None:
             yield missing(
                 project,
                 pkg,
@@ -65,5 +88,5 @@ RULE = Rule(
     fix="""Register `app.setErrorHandler((error, request, reply) => { request.log.error({ err: error });
         … })` (Express: a final `app.use((err, req, res, next) => …)`).""",
     check=check,
-    visitors=(_error_handler,),
+    visitors=(error_handler_mark,),
 )

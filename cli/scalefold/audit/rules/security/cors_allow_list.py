@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import tree_sitter as ts
 
 from scalefold.audit.js.syntax import Call, JsFile
-from scalefold.audit.js.visitors import on_call
+from scalefold.audit.js.visitors import on_call, on_pair
 from scalefold.audit.model import Category, Hit, Severity
 from scalefold.audit.rule import Rule
 from scalefold.audit.rules.common import source_findings
@@ -76,8 +76,34 @@ def _cors(file: JsFile, call: Call) -> Iterator[Hit]:
                 call.node,
                 "`Access-Control-Allow-Origin: *` lets every site call the API: echo only allowed origins",
             )
-    elif file.call_module(call)[0] == "cors":
+    elif file.call_module(call)[0] in _CORS_MIDDLEWARE:
         yield from _check_options(file, call.node, call.args[0] if call.args else None, "cors()")
+
+
+_CORS_MIDDLEWARE = frozenset({"cors", "@koa/cors", "kcors", "koa2-cors", "@hono/cors"})
+
+
+def _split_fallback(file: JsFile, node: ts.Node | None) -> str | None:
+    """`(process.env.CORS_ORIGINS || '*').split(',')`: the list falls back to every origin."""
+    node = file.unwrap(node)
+    if node is None or node.type != "call_expression":
+        return None
+    callee = node.child_by_field_name("function")
+    if callee is None or callee.type != "member_expression":
+        return None
+    return _open_origin(file, callee.child_by_field_name("object"))
+
+
+@on_pair("origin", "origins", "corsOrigin", "corsOrigins", "allowedOrigins")
+def _configured_origin(file: JsFile, pair: ts.Node) -> Iterator[Hit]:
+    """CORS opened through a configuration object kept apart from the call that applies it."""
+    holder = pair.parent
+    if holder is not None and holder.parent is not None and holder.parent.type == "arguments":
+        return  # the options of a cors()/register() call: checked with the call
+    value = pair.child_by_field_name("value")
+    reason = _open_origin(file, value) or _split_fallback(file, value)
+    if reason:
+        yield file.hit(pair, f"{reason} (in the CORS configuration): use an allow-list from configuration")
 
 
 @on_call("create")
@@ -103,5 +129,5 @@ RULE = Rule(
     fix="""Pass the allowed origins from configuration: `app.register(cors, { origin:
         config.corsOrigins })`.""",
     check=source_findings,
-    visitors=(_cors, _nest_cors_option),
+    visitors=(_cors, _nest_cors_option, _configured_origin),
 )

@@ -28,6 +28,7 @@ def check(project: Project, rule: Rule) -> Iterator[Hit | Unchecked]:
         PRESENT,
         "No security headers: register `@fastify/helmet` (Express: `app.use(helmet())`)",
         "no helmet",
+        follow=True,  # a shared base-app package registering helmet protects every app built on it
     )
 
 

@@ -16,6 +16,7 @@ from scalefold.audit.rules.security.jwt_support import is_fastify_jwt, lacks, op
 
 REGISTERED_WITHOUT_EXPIRY = "register-no-expiry"  # @fastify/jwt registered without sign.expiresIn
 SIGNS_WITH_EXPIRY = "sign-expires"  # a reply.jwtSign / app.jwt.sign call passes expiresIn
+SIGNS_WITHOUT_EXPIRY = "sign-forever"  # app.jwt.sign(payload) with no expiresIn of its own
 
 
 def _is_fastify_jwt_object(file: JsFile, obj: ts.Node | None) -> bool:
@@ -39,6 +40,8 @@ def _expiry(file: JsFile, call: Call) -> Iterator[Hit | Mark]:
     )
     if signs_through_fastify and any("expiresIn" in (file.object_props(arg) or {}) for arg in call.args[1:]):
         yield file.mark(SIGNS_WITH_EXPIRY, call.node)
+    elif signs_through_fastify:
+        yield file.mark(SIGNS_WITHOUT_EXPIRY, call.node)
     module, _ = file.call_module(call)
     if module == "jsonwebtoken" and call.name == "sign" and call.args:
         payload = file.object_props(call.args[0]) or {}
@@ -80,7 +83,18 @@ def check(project: Project, rule: Rule) -> Iterator[Hit]:
     for pkg in project.packages:
         register = project.mark(rule, pkg, REGISTERED_WITHOUT_EXPIRY)
         if register is not None and project.mark(rule, pkg, SIGNS_WITH_EXPIRY) is None:
-            yield Hit(register, "@fastify/jwt signs without `expiresIn`: add `sign: { expiresIn: '15m' }`")
+            # point at the call that signs the token forever, where one is seen; else at the registration
+            signs = next(
+                (
+                    found
+                    for other in project.packages
+                    if (found := project.mark(rule, other, SIGNS_WITHOUT_EXPIRY))
+                ),
+                None,
+            )
+            yield Hit(
+                signs or register, "@fastify/jwt signs without `expiresIn`: add `sign: { expiresIn: '15m' }`"
+            )
 
 
 RULE = Rule(

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import tree_sitter as ts
 
 from scalefold.audit.js.syntax import Call, JsFile
-from scalefold.audit.js.visitors import on_call
+from scalefold.audit.js.visitors import on_call, on_pair
 from scalefold.audit.model import Category, Hit, Severity
 from scalefold.audit.project import Project
 from scalefold.audit.rule import Rule
@@ -16,7 +16,7 @@ from scalefold.audit.rules.security.jwt_support import is_fastify_jwt, option, r
 
 def _literal_secret(file: JsFile, node: ts.Node | None) -> ts.Node | None:
     """The string literal used as a secret (directly or as a `??`/`||` fallback), if any."""
-    node = file.unwrap(node)
+    node = file.resolve(node)  # `const secret = '…'` declared above the call
     if node is None:
         return None
     if file.string_value(node):
@@ -53,6 +53,29 @@ def _written_secret(file: JsFile, call: Call) -> Iterator[Hit]:
         yield from _secret_in(file, (file.object_props(option(call.args, 0)) or {}).get("secret"))
 
 
+# Configuration keys that hold the token secret (`jwtSecret: process.env.JWT_SECRET || 'dev-secret'`).
+_SECRET_KEYS = (
+    "jwtSecret",
+    "jwtTokenSecret",
+    "JWT_SECRET",
+    "jwt_secret",
+    "tokenSecret",
+    "accessTokenSecret",
+    "refreshTokenSecret",
+    "secretOrKey",
+    "secretOrPrivateKey",
+    "jwtPrivateKey",
+)
+
+
+@on_pair(*_SECRET_KEYS)
+def _configured_secret(file: JsFile, pair: ts.Node) -> Iterator[Hit]:
+    """A configuration entry that falls back to (or defaults to, convict-style) a written secret."""
+    value = file.unwrap(pair.child_by_field_name("value"))
+    props = file.object_props(value) if value is not None and value.type == "object" else None
+    yield from _secret_in(file, props.get("default") if props is not None else value)
+
+
 def check(project: Project, rule: Rule) -> Iterator[Hit]:
     require_jwt(project)
     yield from project.source_hits(rule)
@@ -69,5 +92,5 @@ RULE = Rule(
     fix="""Read the secret from the environment through the validated configuration (`config.jwtSecret`)
         and refuse to start without it in production.""",
     check=check,
-    visitors=(_written_secret,),
+    visitors=(_written_secret, _configured_secret),
 )

@@ -8,7 +8,17 @@ from scalefold.audit.js.syntax import JsFile
 from scalefold.audit.model import NotApplicable
 from scalefold.audit.project import Project
 
-JWT_LIBRARIES = ("jsonwebtoken", "jose", "@fastify/jwt", "fast-jwt", "express-jwt", "@nestjs/jwt")
+JWT_LIBRARIES = (
+    "jsonwebtoken",
+    "jose",
+    "@fastify/jwt",
+    "fastify-jwt",
+    "fast-jwt",
+    "express-jwt",
+    "koa-jwt",
+    "passport-jwt",
+    "@nestjs/jwt",
+)
 
 
 def require_jwt(project: Project) -> None:
@@ -37,7 +47,21 @@ def lacks(file: JsFile, options: ts.Node | None, *path: str) -> bool:
 
 def is_fastify_jwt(file: JsFile, register_args: list[ts.Node]) -> bool:
     """`app.register(jwt, …)` with jwt imported from @fastify/jwt."""
-    return bool(register_args) and file.module_of(register_args[0])[0] == "@fastify/jwt"
+    if not register_args:
+        return False
+    plugin = file.unwrap(register_args[0])
+    if (
+        plugin is not None
+        and plugin.type == "call_expression"
+        and file.text(plugin.child_by_field_name("function")) == "require"
+    ):
+        arguments = plugin.child_by_field_name("arguments")
+        module = (
+            file.string_value(arguments.named_children[0]) if arguments and arguments.named_children else None
+        )
+    else:
+        module = file.module_of(plugin)[0]
+    return module in {"@fastify/jwt", "fastify-jwt"}
 
 
 def option(register_args: list[ts.Node], index: int) -> ts.Node | None:
