@@ -140,12 +140,13 @@ print([(owner, [(h.location.line, h.message) for h in hits]) for owner, hits in 
 
 
 def test_each_use_of_a_name_resolves_to_the_declaration_in_its_own_function(tmp_path: Path) -> None:
-    # Forty functions each declare their own `options`; every other one opens CORS to every origin.
-    # Each `cors(options)` must read its own function's constant, on every run (the declarations
-    # used to come back in memory order, and the first one seen won for the whole file).
+    # Forty functions each declare their own `allowed`; every other one opens CORS to every origin.
+    # Each `cors({ origin: allowed })` must read its own function's constant, on every run (the
+    # declarations used to come back in memory order, and the first one seen won for the whole file).
+    # The literal `'*'` stays out of the options object, which SEC-002 flags wherever it is.
     code = "import cors from 'cors';\nimport express from 'express';\n\n" + "".join(
-        f"function setup{i}(app: express.Express) {{\n  const options = {{ origin: {origin} }};\n"
-        "  app.use(cors(options));\n}\n\n"
+        f"function setup{i}(app: express.Express) {{\n  const allowed = {origin};\n"
+        "  app.use(cors({ origin: allowed }));\n}\n\n"
         for i, origin in enumerate(["'*'", "config.origins"] * 20)
     )
     source = tmp_path / "app.ts"
@@ -164,4 +165,4 @@ def test_each_use_of_a_name_resolves_to_the_declaration_in_its_own_function(tmp_
     assert len(outputs) == 1, outputs
     facts = analyse("src/app.ts", code.encode(), VisitorTable.build([(r.id, r.visitors) for r in RULES]))
     lines = [h.location.line for h in facts.hits.get("SEC-002", [])]
-    assert lines == [5 + 10 * i for i in range(20)], "only the functions with origin '*' are open"
+    assert lines == [6 + 10 * i for i in range(20)], "only the functions whose constant is '*' are open"
