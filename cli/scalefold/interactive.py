@@ -303,7 +303,9 @@ def ask_new_project(
     """
     prompter = prompter or Prompter()
     questions = questions if questions is not None else load_questions()
-    fixed = validate_answers(data, questions)  # --data answers are checked before any question, not asked again
+    # --data answers are checked before any question, not asked again; whether each applies is known only
+    # once the preset is chosen, at the end.
+    fixed = validate_answers(data, questions, complete=False)
     if destination is not None:
         check_destination(destination, force=force)
     presets = builtin_presets()

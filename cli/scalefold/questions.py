@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from jinja2 import meta
 from jinja2.sandbox import SandboxedEnvironment
 
 from scalefold.errors import UsageError
@@ -132,10 +133,15 @@ def validation_error(question: Question, value: Any, answers: Mapping[str, Any])
     return None
 
 
-def validate_answers(answers: Mapping[str, Any], questions: Mapping[str, Question] | None = None) -> dict[str, Any]:
+def validate_answers(
+    answers: Mapping[str, Any], questions: Mapping[str, Question] | None = None, *, complete: bool = True
+) -> dict[str, Any]:
     """Coerce and validate answers; raise :class:`UsageError` on the first bad one.
 
-    Unknown keys are refused (a typo would otherwise be silently ignored by Copier).
+    Unknown keys are refused (a typo would otherwise be silently ignored by Copier). With ``complete``
+    (the answers a project is rendered with, the ones not given taking their defaults), an answer to a
+    question that Copier would not ask given the others (its ``when``) is refused too: Copier would
+    drop it without a word. ``complete=False`` is for answers given before the others are known.
     """
     known = questions if questions is not None else load_questions()
     unknown = sorted(set(answers) - set(known))
@@ -147,7 +153,32 @@ def validate_answers(answers: Mapping[str, Any], questions: Mapping[str, Questio
         reason = validation_error(known[name], value, coerced)
         if reason:
             raise UsageError(f"invalid {name} {value!r}: {reason}")
+    if complete:
+        _refuse_inapplicable(coerced, known)
     return coerced
+
+
+def _refuse_inapplicable(answers: Mapping[str, Any], questions: Mapping[str, Question]) -> None:
+    """Refuse an answer to a question whose ``when`` is false, judged as Copier does: in question order,
+    over the earlier answers, a question not given taking its default."""
+    context: dict[str, Any] = {}
+    for name, question in questions.items():
+        if question.hidden:
+            continue
+        if name in answers:
+            if not is_asked(question, context):
+                raise UsageError(f"{name} does not apply to this project: {_condition(question, context)}")
+            context[name] = answers[name]
+        elif question.default is not None:
+            context[name] = question.coerce(default_for(question, context))
+
+
+def _condition(question: Question, answers: Mapping[str, Any]) -> str:
+    """``the template asks it only when preset != 'monolith' (here preset is 'monolith')``."""
+    expression = str(question.when).strip().removeprefix("{{").removesuffix("}}").strip()
+    names = sorted(meta.find_undeclared_variables(_jinja().parse(str(question.when))))
+    here = ", ".join(f"{name} is {answers.get(name)!r}" for name in names)
+    return f"the template asks it only when {expression}" + (f" (here {here})" if here else "")
 
 
 def parse_data_pairs(pairs: list[str]) -> dict[str, str]:

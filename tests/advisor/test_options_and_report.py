@@ -77,6 +77,37 @@ def test_options_the_template_implements_become_answers_and_the_rest_stay_advice
     assert template_answers(recommend(single_host).option_values, load_questions()) == {"kubernetes": False}
 
 
+def test_options_the_project_does_not_have_are_advice_apart_from_the_generated_ones() -> None:
+    recommendation = recommend(ANSWERS)
+    generated = {switched.option for switched in recommendation.generated}
+    advice = {switched.option for switched in recommendation.advice}
+    # The extracted preset renders the cache and the read-replica URL whatever the answers, the broker
+    # and the manifests are answers; nothing of CQRS or event sourcing is generated.
+    assert {"broker", "kubernetes"} <= generated
+    assert {"cqrs_read_model", "event_sourcing"} <= advice
+    assert not generated & advice
+    report = build_report(ANSWERS, recommendation, shipped_presets=["extracted"])
+    flags = {option["id"]: option["generated"] for option in report["recommendation"]["options"]}
+    assert flags["event_sourcing"] is False and flags["broker"] is True
+    # The microservices preset has a CQRS read model (the orders projector): generated there.
+    many = ScaleAnswers(rps=20000, teams=8, independent=("users", "orders", "notifications"), read_ratio=0.95)
+    assert recommend(many).preset == "microservices"
+    assert "cqrs_read_model" in {switched.option for switched in recommend(many).generated}
+
+
+def test_the_panel_shows_advice_under_its_own_heading() -> None:
+    from rich.console import Console
+    from scalefold.advisor.panel import recommendation_panel
+    from scalefold.console import THEME
+
+    console = Console(width=200, record=True, theme=THEME)
+    console.print(recommendation_panel(ANSWERS, recommend(ANSWERS)))
+    text = console.export_text()
+    generated_at, advice_at = text.index("Generated"), text.index("Advice: not generated")
+    assert generated_at < text.index("Message broker") < advice_at < text.index("Event sourcing")
+    assert "Switches on" not in text
+
+
 def test_report_shape() -> None:
     recommendation = recommend(ANSWERS)
     report = build_report(ANSWERS, recommendation, shipped_presets=["monolith"], defaulted=["background"])

@@ -148,6 +148,11 @@ def test_renders_the_microservices_preset_and_its_next_steps(tmp_path: Path) -> 
         (["--defaults", "--data", "port=http"], "port: expected a whole number"),
         (["--defaults", "--data", "novalue"], "--data expects key=value"),
         (["--preset", "missing/preset.yml"], "preset file missing/preset.yml does not exist"),
+        # Copier would drop an answer its `when` rules out without a word: refused instead.
+        (["--preset", "monolith", "--defaults", "--data", "broker=nats"],
+         "broker does not apply to this project: the template asks it only when preset != 'monolith' "
+         "(here preset is 'monolith')"),
+        (["--defaults", "--data", "broker=rabbitmq"], "broker does not apply to this project"),
     ],
 )
 def test_bad_input_is_one_clear_line_and_exit_2(tmp_path: Path, args: list[str], message: str) -> None:

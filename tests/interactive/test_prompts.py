@@ -255,6 +255,19 @@ def test_fixed_answers_and_when_conditions_skip_questions(tmp_path: Path) -> Non
     assert "Project name (shop-api):" in out and "One line" not in out and "Port" not in out
 
 
+def test_a_fixed_answer_that_the_other_answers_rule_out_is_refused_not_dropped(tmp_path: Path) -> None:
+    prompter, _ = make_prompter("", "", "", "", "")
+    with pytest.raises(UsageError, match=r"metrics_port does not apply to this project: .*port != 80 \(here port is 80\)"):
+        ask_project_answers(
+            prompter,
+            fixed={"port": 80, "metrics_port": 9000},
+            suggested={},
+            destination=tmp_path / "shop",
+            force=False,
+            questions=QUESTIONS,
+        )
+
+
 def test_a_project_name_whose_folder_is_busy_is_refused_at_the_prompt(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -1,10 +1,11 @@
-"""The options the advisor can switch on, and how each maps to the template's answers.
+"""The options the advisor can switch on, and how each maps to what the template generates.
 
-Most options are advice today: the template renders the cache (with its in-memory fallback) and
-the read-replica URL in every project, and has no question for cluster mode, a CQRS read model or
-event sourcing yet; the broker and the Kubernetes manifests are questions. When copier.yml gains such a question,
-wiring it is one entry in :data:`TEMPLATE_ANSWERS`; the interactive ``new`` then offers the
-advised value as that question's default.
+An option is *generated* when the project has it: either a template answer sets it (the broker, the
+Kubernetes manifests: :data:`TEMPLATE_ANSWERS`) or the preset always renders it (the cache with its
+in-memory fallback, the read-replica URL, cluster mode, the microservices preset's CQRS read model:
+:data:`ALWAYS_RENDERED`). Every other option is *advice*: the panel and ``--json`` show it apart,
+as work the team does itself. When copier.yml gains a question for one, wiring it is one entry in
+:data:`TEMPLATE_ANSWERS`; the interactive ``new`` then offers the advised value as its default.
 """
 
 from __future__ import annotations
@@ -62,6 +63,24 @@ TEMPLATE_ANSWERS: dict[str, TemplateAnswer] = {
     "kubernetes": TemplateAnswer("kubernetes", off=False),
     "broker": TemplateAnswer("broker"),
 }
+
+
+#: option id → the presets that render it whatever the answers (an option a preset always has).
+ALWAYS_RENDERED: dict[str, frozenset[str]] = {
+    # Redis when REDIS_URL is set, in memory otherwise.
+    "cache": frozenset({"monolith", "extracted", "microservices"}),
+    # Reads go to DATABASE_READ_URL when it is set, to the primary otherwise.
+    "read_replica": frozenset({"monolith", "extracted", "microservices"}),
+    # WEB_CONCURRENCY workers per HTTP process.
+    "cluster_mode": frozenset({"monolith", "extracted", "microservices"}),
+    # The orders projector keeps a read model fed by the orders' events.
+    "cqrs_read_model": frozenset({"microservices"}),
+}
+
+
+def is_generated(option_id: str, preset: str) -> bool:
+    """Whether a project of ``preset`` has the option: set by a template answer, or always rendered."""
+    return option_id in TEMPLATE_ANSWERS or preset in ALWAYS_RENDERED.get(option_id, frozenset())
 
 
 def template_answers(

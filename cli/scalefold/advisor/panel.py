@@ -21,14 +21,18 @@ def recommendation_panel(answers: ScaleAnswers, recommendation: Recommendation) 
     why.add_row("Why", recommendation.reason)
     parts.append(why)
 
-    if recommendation.options:
-        parts += [Text(), Text("Switches on", style="bold")]
-        options = Table.grid(padding=(0, 2))
-        options.add_column(style="accent", no_wrap=True)
-        options.add_column()
-        for switched in recommendation.options:
-            options.add_row(f"  {switched.title}", switched.reason)
-        parts.append(options)
+    for heading, switched_on in (
+        ("Generated", recommendation.generated),
+        ("Advice: not generated, yours to build when you need it", recommendation.advice),
+    ):
+        if switched_on:
+            parts += [Text(), Text(heading, style="bold")]
+            options = Table.grid(padding=(0, 2))
+            options.add_column(style="accent", no_wrap=True)
+            options.add_column()
+            for switched in switched_on:
+                options.add_row(f"  {switched.title}", switched.reason)
+            parts.append(options)
 
     if recommendation.notes:
         parts += [Text(), Text("Also", style="bold")]

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from scalefold.advisor.answers import ScaleAnswers
-from scalefold.advisor.options import OPTIONS
+from scalefold.advisor.options import OPTIONS, is_generated
 from scalefold.advisor.rules import NOTE_RULES, OPTION_RULES, PRESET_RULES, NoteRule, OptionRule, PresetRule
 
 
@@ -20,6 +20,8 @@ class SwitchedOn:
     value: Any
     reason: str
     rule: str
+    #: The project has it (a template answer or the preset renders it); otherwise it is advice.
+    generated: bool = True
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -28,6 +30,7 @@ class SwitchedOn:
             "value": self.value,
             "reason": self.reason,
             "rule": self.rule,
+            "generated": self.generated,
         }
 
 
@@ -52,6 +55,15 @@ class Recommendation:
     def option_values(self) -> dict[str, Any]:
         """Option id → value, for the options switched on."""
         return {switched.option: switched.value for switched in self.options}
+
+    @property
+    def generated(self) -> tuple[SwitchedOn, ...]:
+        return tuple(switched for switched in self.options if switched.generated)
+
+    @property
+    def advice(self) -> tuple[SwitchedOn, ...]:
+        """Options the template does not generate: the team's to build."""
+        return tuple(switched for switched in self.options if not switched.generated)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -79,7 +91,8 @@ def options_for(
         if (deciding := first_rule_per_option.get(option.id)) is not None:
             reason = deciding.reason(answers, preset)
             switched_on.append(
-                SwitchedOn(option.id, option.title, option.value(answers), reason, deciding.id)
+                SwitchedOn(option.id, option.title, option.value(answers), reason, deciding.id,
+                           generated=is_generated(option.id, preset))
             )
     return tuple(switched_on)
 
