@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import time
 import urllib.parse
 from pathlib import Path
 
@@ -67,3 +68,42 @@ def test_connections_lost_during_transactions_fail_only_those_requests(
         # Recovered without a restart: ready, and taking orders again.
         wait_until_ok(f"{system.base}/health/ready", timeout=30)
         assert place(0).status == 201
+
+
+def test_a_database_outage_answers_503_with_retry_after_in_the_documented_format(
+    monolith: Path, node_env: dict[str, str], services_available: None
+) -> None:
+    with monolith_system(monolith, node_env, with_redis=False) as system:
+        system.start_api()
+        _, auth = signed_up(system.base)
+
+        def place_or_list(sequence: int):
+            if sequence % 2:
+                return request("GET", f"{system.base}/v1/orders?limit=5", headers=auth, timeout=CLIENT_DEADLINE_S)
+            return request("POST", f"{system.base}/v1/orders", headers=auth, json_body=ORDER,
+                           timeout=CLIENT_DEADLINE_S)
+
+        with Load(place_or_list, concurrency=4, max_requests=4000, max_seconds=90, pause=0.01) as load:
+            load.wait_for_requests(20, failing=system.death)
+            system.database.cut()  # down: connections reset, new ones refused
+            load.wait_for_requests(40, failing=system.death)
+            system.database.restore()
+            restored = time.monotonic()
+            load.wait_for_requests(40, failing=system.death)
+        report = load.report
+        recovered = min(o.started + o.elapsed for o in report.with_status(200, 201) if o.started >= restored)
+
+        assert system.dead() == {}, "no process died:\n" + system.processes["api"].output()
+        assert report.timeouts == [], f"every request answered within {CLIENT_DEADLINE_S} s: {report}"
+        assert set(report.statuses) <= {200, 201, 503}, f"an outage is a 503, never a 500: {report}"
+        unavailable = report.with_status(503)
+        assert len(unavailable) >= 40, report
+        for outcome in unavailable:
+            assert outcome.response is not None
+            body = outcome.response.json()
+            assert body["code"] == "DATABASE_UNAVAILABLE", body
+            assert body["requestId"] == outcome.response.headers["x-request-id"], body
+            assert int(outcome.response.headers["retry-after"]) > 0, outcome.response.headers
+        _assert_orders_accounted_for(report, system.database_url)
+        assert recovered - restored < 5, f"served again {recovered - restored:.2f} s after the database came back"
+        print(f"database outage: {report}; served again {recovered - restored:.2f} s after restore")
