@@ -11,6 +11,11 @@ export interface PostgresOptions {
   readonly statementTimeoutMs: number;
 }
 
+// How much longer than statement_timeout the client waits for an answer before giving up itself.
+const CLIENT_DEADLINE_MARGIN_MS = 2000;
+// Idle time before the first TCP keepalive probe on a database connection.
+const KEEPALIVE_INITIAL_DELAY_MS = 10_000;
+
 /**
  * A real PostgreSQL server through a connection pool. A statement the database cannot serve (lost
  * connection, no connection in time, server shutting down) rejects with DatabaseUnavailableError;
@@ -23,6 +28,15 @@ export function createPostgresDatabase(options: PostgresOptions, logger: Logger)
     // unreachable database turns into fast errors instead of requests piling up.
     connectionTimeoutMillis: options.connectionTimeoutMs,
     statement_timeout: options.statementTimeoutMs,
+    // The client's own deadline, for when the server cannot even say it gave up (a network
+    // partition, a hung server): the statement fails and its connection is destroyed, so a pool
+    // slot is never held for ever. Later than statement_timeout, which fails first when it can.
+    query_timeout: options.statementTimeoutMs + CLIENT_DEADLINE_MARGIN_MS,
+    // A transaction left open by a client that vanished must not hold its row locks for ever.
+    idle_in_transaction_session_timeout: options.statementTimeoutMs,
+    // Probes an idle connection, so one whose peer vanished without closing it is noticed.
+    keepAlive: true,
+    keepAliveInitialDelayMillis: KEEPALIVE_INITIAL_DELAY_MS,
     application_name: PROJECT.name,
   };
   const pool = new pg.Pool({ ...connection, max: options.poolMax, idleTimeoutMillis: 30_000 });
