@@ -76,3 +76,42 @@ def test_a_blackholed_redis_slows_no_route_past_its_deadline_and_is_reconnected(
         print(f"redis blackhole {BLACKHOLE_S:.0f} s: {report}; {len(during)} answered during it "
               f"(of {answered_during} so far); redis up again {recovered_after:.2f} s after restore; "
               f"{system.redis.accepted - connections_before} new connection(s)")
+
+
+def _dependency_up(base: str) -> dict[str, float]:
+    found = {}
+    for line in request("GET", f"{base}/metrics").text.splitlines():
+        if line.startswith("dependency_up{"):
+            found[line.split('dependency="', 1)[1].split('"', 1)[0]] = float(line.rsplit(" ", 1)[1])
+    return found
+
+
+def test_a_redis_outage_degrades_readiness_without_failing_it(
+    monolith: Path, node_env: dict[str, str], services_available: None
+) -> None:
+    with monolith_system(monolith, node_env, with_redis=True) as system:
+        assert system.redis is not None
+        system.start_api()
+        _, auth = signed_up(system.base)
+        ready = f"{system.base}/health/ready"
+
+        system.redis.cut()
+        during = request("GET", ready, timeout=10)
+        served = request("POST", f"{system.base}/v1/orders", headers=auth, json_body=ORDER, timeout=CLIENT_DEADLINE_S)
+        metrics_during = _dependency_up(system.base)
+        system.redis.restore()
+        deadline = time.monotonic() + 20
+        while (after := request("GET", ready, timeout=10)).json()["status"] != "ok" and time.monotonic() < deadline:
+            time.sleep(0.2)
+        system.database.cut()
+        database_down = request("GET", ready, timeout=10)
+        system.database.restore()
+
+        assert during.status == 200, f"a Redis outage leaves the instance ready: {during.text}"
+        assert during.json() == {"status": "degraded", "checks": {"database": "up", "redis": "down"}}, during.text
+        assert served.status == 201, "and it serves meanwhile"
+        assert metrics_during == {"database": 1.0, "redis": 0.0}, metrics_during
+        assert after.json()["status"] == "ok", after.text
+        assert _dependency_up(system.base)["redis"] == 1.0
+        assert database_down.status == 503, "without its database the instance cannot serve"
+        assert database_down.json()["checks"]["database"] == "down", database_down.text
