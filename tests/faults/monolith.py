@@ -1,4 +1,5 @@
-"""The monolith's API (and worker) started with PostgreSQL and Redis behind proxies of the test's own."""
+"""The monolith's API (and worker), or another preset's HTTP service, started with PostgreSQL and Redis
+behind proxies of the test's own."""
 
 from __future__ import annotations
 
@@ -59,8 +60,13 @@ class Monolith:
 
 
 @contextmanager
-def monolith_system(project: Path, node_env: dict[str, str], *, with_redis: bool) -> Iterator[Monolith]:
-    """A fresh database, a Redis key prefix of its own, both behind proxies; processes stopped after."""
+def monolith_system(project: Path, node_env: dict[str, str], *, with_redis: bool,
+                    extra_env: dict[str, str] | None = None) -> Iterator[Monolith]:
+    """A fresh database, a Redis key prefix of its own, both behind proxies; processes stopped after.
+
+    `project` is the folder of the service to run (the monolith's root, or e.g. `apps/api` of the
+    extracted preset): its `dist/server.js`, `dist/migrate.js`. `extra_env` adds to the environment.
+    """
     prefix = f"faults-{secrets.token_hex(6)}"
     with ExitStack() as stack:
         database_url = stack.enter_context(fresh_database("scalefold_faults"))
@@ -81,6 +87,7 @@ def monolith_system(project: Path, node_env: dict[str, str], *, with_redis: bool
             "BCRYPT_COST": "12",
             "DATABASE_URL": database.url(database_url),
             "REDIS_KEY_PREFIX": prefix,
+            **(extra_env or {}),
         }
         if redis is not None:
             env["REDIS_URL"] = redis.url(REDIS_URL)

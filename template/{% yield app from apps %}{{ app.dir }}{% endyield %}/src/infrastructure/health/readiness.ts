@@ -1,24 +1,36 @@
-/** A dependency the service cannot serve without: the database, Redis, the broker. */
+/** A dependency the service uses: the database, Redis, the broker. */
 export interface ReadinessCheck {
   readonly name: string;
   /** Resolves when the dependency answers; rejects otherwise. */
   check(): Promise<void>;
+  /**
+   * true: the service still serves without it, degraded (the API's Redis: the cache reads the
+   * database, rate limits let requests through). Its outage shows in the report and in metrics but
+   * leaves the instance ready: every replica shares the dependency, and a load balancer would pull
+   * them all at once for an outage they can serve through.
+   */
+  readonly optional?: boolean;
 }
 
 export interface ReadinessReport {
-  readonly status: 'ok' | 'unavailable';
+  /** ok: everything up; degraded: an optional dependency is down; unavailable: a required one is. */
+  readonly status: 'ok' | 'degraded' | 'unavailable';
   readonly checks: Readonly<Record<string, 'up' | 'down'>>;
 }
 
 const CHECK_TIMEOUT_MS = 3000;
 
-/** Redis answers PING. Typed by shape, so this module never loads the Redis client. */
-export function redisCheck(redis: { ping(): Promise<unknown> }): ReadinessCheck {
+/**
+ * Redis answers PING. Typed by shape, so this module never loads the Redis client. `optional` when
+ * the service serves without Redis (see ReadinessCheck).
+ */
+export function redisCheck(redis: { ping(): Promise<unknown> }, options: { optional?: boolean } = {}): ReadinessCheck {
   return {
     name: 'redis',
     check: async () => {
       await redis.ping();
     },
+    optional: options.optional ?? false,
   };
 }
 
@@ -34,15 +46,17 @@ export async function checkReadiness(
     checks.map(async (readiness) => {
       try {
         await withDeadline(readiness.check(), CHECK_TIMEOUT_MS);
-        return [readiness.name, 'up'] as const;
+        return [readiness, 'up'] as const;
       } catch (error) {
         onFailure(readiness.name, error);
-        return [readiness.name, 'down'] as const;
+        return [readiness, 'down'] as const;
       }
     }),
   );
-  const ready = results.every(([, state]) => state === 'up');
-  return { status: ready ? 'ok' : 'unavailable', checks: Object.fromEntries(results) };
+  const down = results.filter(([, state]) => state === 'down').map(([readiness]) => readiness);
+  const status =
+    down.length === 0 ? 'ok' : down.every((readiness) => readiness.optional === true) ? 'degraded' : 'unavailable';
+  return { status, checks: Object.fromEntries(results.map(([readiness, state]) => [readiness.name, state])) };
 }
 
 async function withDeadline(check: Promise<void>, timeoutMs: number): Promise<void> {

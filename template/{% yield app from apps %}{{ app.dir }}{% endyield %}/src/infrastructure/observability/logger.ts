@@ -1,5 +1,6 @@
 import { pino, type DestinationStream, type Logger } from 'pino';
 import type { LogLevel } from '../config/config.js';
+import { serializeError } from './error-serializer.js';
 
 export type { Logger } from 'pino';
 
@@ -62,6 +63,8 @@ export function createLogger(options: { level: LogLevel }, destination?: Destina
     {
       level: options.level,
       redact: { paths: REDACTED_PATHS, censor: '[REDACTED]' },
+      // Errors are logged without the data drivers attach to them (statement parameters, row values).
+      serializers: { err: serializeError },
       // Level names ("info") instead of numbers (30): readable by people and by every log backend.
       formatters: { level: (label) => ({ level: label }) },
       timestamp: isoTime,

@@ -9,11 +9,21 @@ export interface RedisConnectionOptions {
   readonly connectionName: string;
   /**
    * true for the job worker: while Redis is unreachable its commands wait and retry (BullMQ
-   * requires it). false for the API: commands fail at once, so the cache falls back to the
-   * database and a request never hangs on Redis.
+   * requires it, and its blocking commands wait by design). false for the API: a command fails at
+   * once while Redis is unreachable and after COMMAND_TIMEOUT_MS when it does not answer, so the
+   * cache falls back to the database, the rate limit lets the request through, and a request
+   * never hangs on Redis.
    */
   readonly waitWhileDisconnected: boolean;
 }
+
+/** How long the API waits for a Redis reply before the command fails. */
+const COMMAND_TIMEOUT_MS = 500;
+/**
+ * A connection on which a command got no byte back for this long is considered dead (Redis stopped
+ * answering without closing the socket): ioredis destroys it and connects again.
+ */
+const DEAD_SOCKET_AFTER_MS = 2 * COMMAND_TIMEOUT_MS;
 
 /** A connected ioredis client; rejects when Redis cannot be reached at start-up. */
 export async function connectRedis(options: RedisConnectionOptions, logger: Logger): Promise<Redis> {
@@ -23,6 +33,9 @@ export async function connectRedis(options: RedisConnectionOptions, logger: Logg
     connectTimeout: 5000,
     maxRetriesPerRequest: options.waitWhileDisconnected ? null : 1,
     enableOfflineQueue: options.waitWhileDisconnected,
+    ...(options.waitWhileDisconnected
+      ? {}
+      : { commandTimeout: COMMAND_TIMEOUT_MS, socketTimeout: DEAD_SOCKET_AFTER_MS }),
   });
   // ioredis reconnects by itself; without a listener each failed attempt would be an uncaught error.
   client.on('error', (error: Error) => {

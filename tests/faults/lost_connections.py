@@ -1,0 +1,46 @@
+"""Losing a service's PostgreSQL connections under load, the same way for every preset: the proxy
+resets them all, or PostgreSQL terminates their server processes, six times while writes go on."""
+
+from __future__ import annotations
+
+import urllib.parse
+from collections.abc import Callable
+
+from tests.faults.monolith import Monolith
+from tests.support.http import Response
+from tests.support.load import Load, LoadReport
+from tests.support.services import query
+
+FAULTS = ["reset", "terminate"]
+
+
+def lose_connections_under_load(system: Monolith, send: Callable[[int], Response], fault: str) -> LoadReport:
+    with Load(send, concurrency=4, max_requests=4000, max_seconds=90) as load:
+        load.wait_for_requests(20, failing=system.death)
+        for _ in range(6):
+            if fault == "reset":
+                system.database.reset()  # RST on every connection, mid-transaction for some
+            else:
+                database = urllib.parse.urlparse(system.database_url).path.lstrip("/")
+                query(system.database_url,
+                      "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                      f"WHERE datname = '{database}' AND pid <> pg_backend_pid()")
+            load.wait_for_requests(20, failing=system.death)
+    return load.report
+
+
+def assert_acknowledged_are_stored(report: LoadReport, database_url: str, table: str) -> None:
+    """Every 201 is one stored row of `table`; nothing else was stored (a 503 wrote nothing)."""
+    acknowledged = sorted(str(o.response.json()["id"]) for o in report.with_status(201) if o.response is not None)
+    stored = query(database_url, f"SELECT coalesce(string_agg(id::text, ',' ORDER BY id::text), '') FROM {table}")
+    assert acknowledged == sorted(filter(None, stored.split(","))), f"acknowledged {table} are the stored ones"
+
+
+def assert_failed_cleanly(system: Monolith, report: LoadReport, client_deadline_s: float) -> None:
+    assert system.dead() == {}, "no process died:\n" + system.processes["api"].output()
+    assert report.timeouts == [], f"every request answered within {client_deadline_s} s: {report}"
+    assert set(report.statuses) <= {201, 503}, f"a lost connection is a 503, nothing else: {report}"
+    assert report.with_status(201), report
+    for outcome in report.with_status(503):
+        assert outcome.response is not None and outcome.response.headers.get("retry-after"), outcome
+        assert outcome.response.json()["code"] == "DATABASE_UNAVAILABLE", outcome.response.text
