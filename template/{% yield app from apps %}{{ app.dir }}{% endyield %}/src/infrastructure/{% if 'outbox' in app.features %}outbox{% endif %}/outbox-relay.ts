@@ -1,17 +1,32 @@
 import { randomUUID } from 'node:crypto';
-import type { Broker } from '../broker/broker.js';
 import type { Database } from '../database/database.js';
 import type { Logger } from '../observability/logger.js';
 
+/** An event as the relay hands it on. */
+export interface RelayedEvent {
+  /** The outbox row's id (a UUID): whoever receives the event deduplicates on it. */
+  readonly id: string;
+  readonly type: string;
+  readonly payload: unknown;
+  /** W3C trace context of the request that raised the event. */
+  readonly headers: Readonly<Record<string, string>>;
+}
+
+/** Where the relay delivers: the broker, or in the monolith the modules' handlers in this process. */
+export interface EventDestination {
+  /** Resolves once the event is safely taken; rejects (within a deadline) when it cannot be, for now. */
+  publish(event: RelayedEvent): Promise<void>;
+}
+
 export interface OutboxRelayOptions {
   readonly database: Database;
-  readonly broker: Pick<Broker, 'publish'>;
+  readonly destination: EventDestination;
   readonly logger: Logger;
   /** Pause between two looks at an empty outbox. */
   readonly pollIntervalMs: number;
   readonly batchSize: number;
   readonly retentionHours: number;
-  /** Longest pause between two attempts while the broker refuses messages. */
+  /** Longest pause between two attempts while the destination refuses events. */
   readonly maxBackoffMs?: number;
   /**
    * How long a claimed batch belongs to this relay. Rows still unpublished when it expires (the
@@ -39,7 +54,8 @@ const DEFAULT_LEASE_MS = 30_000;
 const DEFAULT_MAX_BACKOFF_MS = 30_000;
 
 /**
- * Publishes the outbox to the broker, oldest first, and marks what the broker confirmed.
+ * Publishes the outbox to its destination (the broker; in the monolith, the event bus), oldest
+ * first, and marks what the destination took.
  *
  * A batch is claimed in one short statement (FOR UPDATE SKIP LOCKED, then a lease written on the
  * rows), published with no transaction open, then marked published. Several API replicas thus relay
@@ -99,6 +115,13 @@ export class OutboxRelay {
     this.schedule(0);
   }
 
+  /** Resolves once no batch runs or is due at once: what was committed before the call is handled. */
+  async idle(): Promise<void> {
+    while (this.running !== undefined || this.nextTickAt <= Date.now()) {
+      await (this.running ?? new Promise((resolve) => setImmediate(resolve)));
+    }
+  }
+
   /** Lets the batch in flight finish (its marks are committed), then stops. */
   async stop(): Promise<void> {
     this.stopped = true;
@@ -108,7 +131,7 @@ export class OutboxRelay {
 
   /** One batch: claim the oldest unpublished events, publish them in order until one fails, mark them. */
   async publishBatch(): Promise<BatchResult> {
-    const { database, broker } = this.options;
+    const { database, destination } = this.options;
     const leaseMs = this.options.leaseMs ?? DEFAULT_LEASE_MS;
     const claimedAt = Date.now();
     const rows = await this.claim(leaseMs);
@@ -118,7 +141,7 @@ export class OutboxRelay {
       // Past half the lease, another relay may soon claim these rows: leave them to it.
       if (Date.now() - claimedAt > leaseMs / 2) break;
       try {
-        await broker.publish({ id: row.id, type: row.type, payload: row.payload, headers: row.headers });
+        await destination.publish({ id: row.id, type: row.type, payload: row.payload, headers: row.headers });
         published.push(row.id);
       } catch (publishError) {
         // Stop here: later events wait behind this one, so a consumer never gets them out of order.
