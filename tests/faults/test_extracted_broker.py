@@ -23,7 +23,7 @@ pytestmark = [pytest.mark.e2e]
 
 ORDER = {"items": [{"sku": "BOOK-SRE", "quantity": 1}]}
 OUTAGE_S = 10.0
-#: After the broker is back: the relay publishes again (the broker clients reconnect within 2 s, and
+#: After the broker is back: the relay publishes again (the broker clients reconnect within a second, and
 #: the relay then publishes at once instead of sitting out its backoff)...
 RESUMED_WITHIN_S = 3.0
 #: ...and every waiting event is published and applied. The relay publishes one event at a time, in
