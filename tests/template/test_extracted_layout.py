@@ -59,7 +59,8 @@ def test_the_api_is_the_monolith_without_notifications_and_with_an_outbox(projec
                                     "infrastructure/events/")) for path in src)
     assert "worker.ts" not in src
     migrations = sorted(path.name for path in (project / API / "migrations").iterdir())
-    assert migrations == ["0001_create_users.sql", "0002_create_orders.sql", "0003_create_outbox.sql"]
+    assert migrations == ["0001_create_users.sql", "0002_create_orders.sql", "0003_create_outbox.sql",
+                          "0005_outbox_claims.sql"]
     dependencies = _package(project, API)["dependencies"]
     assert "fastify" in dependencies and "bullmq" not in dependencies and "nodemailer" not in dependencies
 

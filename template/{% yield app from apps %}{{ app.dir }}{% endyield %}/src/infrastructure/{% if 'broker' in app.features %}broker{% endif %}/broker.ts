@@ -44,6 +44,11 @@ export interface Broker {
   close(): Promise<void>;
   /** For the readiness probe: resolves when connected. */
   ping(): Promise<void>;
+  /**
+   * Calls `listener` each time the connection is up again after a loss, once publishing works: the
+   * outbox relay then stops backing off and publishes what waited.
+   */
+  onReconnected(listener: () => void): void;
 }
 
 export interface BrokerOptions {

@@ -13,15 +13,9 @@ import type { BrokerMessage } from './broker.js';
 /**
  * W3C trace context (traceparent, tracestate) carried in message headers, so that a consumer's work
  * joins the trace of the request that produced the event. Without an OpenTelemetry SDK registered
- * (tests, telemetry switched off) the API is a no-op: nothing is injected, nothing is traced.
+ * (tests, telemetry switched off) the API is a no-op: nothing is injected, nothing is traced. The
+ * publishing side stores the headers with the event: telemetry/trace-headers.ts.
  */
-
-/** The active trace context as headers, to store with an outgoing message (in the outbox row). */
-export function injectTraceContext(): Record<string, string> {
-  const carrier: Record<string, string> = {};
-  propagation.inject(context.active(), carrier);
-  return carrier;
-}
 
 /**
  * The producer's context read from `headers`. It starts from the root context, not the active one:

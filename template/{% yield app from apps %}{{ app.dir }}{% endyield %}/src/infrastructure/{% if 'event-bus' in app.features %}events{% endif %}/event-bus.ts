@@ -5,8 +5,9 @@ export type EventHandler<Payload> = (payload: Payload) => Promise<void>;
 /** What a publishing service depends on. */
 export interface EventPublisher<Events extends object> {
   /**
-   * Runs every handler of `name` and resolves when all have settled. A failing handler is logged
-   * and does not fail the publisher: its own work is already committed.
+   * Runs every handler of `name` and resolves when all have succeeded. When one fails, the others
+   * still run, the failure is logged, and the returned promise rejects: the outbox relay then
+   * delivers the event again later, so handlers must be idempotent.
    */
   publish<Name extends keyof Events & string>(name: Name, payload: Events[Name]): Promise<void>;
 }
@@ -19,9 +20,10 @@ export interface EventSubscriber<Events extends object> {
 export type EventBus<Events extends object> = EventPublisher<Events> & EventSubscriber<Events>;
 
 /**
- * Typed publish/subscribe between the modules of one process. Delivery is in memory and at most
- * once: an event published just before the process dies is lost, and so is one whose handler
- * fails. The extracted preset replaces this bus with a broker fed by a transactional outbox.
+ * Typed publish/subscribe between the modules of one process, in memory. Events reach it from the
+ * outbox (infrastructure/outbox): commands store them in their own transaction, and the relay
+ * publishes them here until every handler has succeeded, so an event survives a handler's failure
+ * (Redis down) and a crash of the process. Delivery is therefore at least once.
  */
 export function createEventBus<Events extends object>(logger: Logger): EventBus<Events> {
   const handlers: { [Name in keyof Events]?: EventHandler<Events[Name]>[] } = {};
@@ -33,8 +35,10 @@ export function createEventBus<Events extends object>(logger: Logger): EventBus<
     async publish(name, payload) {
       const subscribers = handlers[name] ?? [];
       const results = await Promise.allSettled(subscribers.map((handler) => handler(payload)));
-      for (const result of results) {
-        if (result.status === 'rejected') logger.error({ err: result.reason, event: name }, 'event handler failed');
+      const failures = results.flatMap((result) => (result.status === 'rejected' ? [result.reason as unknown] : []));
+      for (const failure of failures) logger.error({ err: failure, event: name }, 'event handler failed');
+      if (failures.length > 0) {
+        throw new AggregateError(failures, `${failures.length} handler(s) of ${name} failed`);
       }
     },
   };
