@@ -3,7 +3,6 @@ import type { PasswordHasher } from '../../infrastructure/security/password-hash
 import {
   EmailAlreadyRegisteredError,
   InvalidCredentialsError,
-  PasswordTooLongError,
   UserNotFoundError,
 } from './users.errors.js';
 import type { User } from './users.model.js';
@@ -25,7 +24,6 @@ export class UsersService {
   ) {}
 
   async register(registration: Registration): Promise<User> {
-    this.assertPasswordFits(registration.password);
     const passwordHash = await this.passwords.hash(registration.password);
     const user = await this.users.insert({
       email: normalizeEmail(registration.email),
@@ -43,7 +41,7 @@ export class UsersService {
     // wrong password: response times do not reveal which emails have an account.
     const hash = credentials?.passwordHash ?? (await this.dummyHash());
     const matches = await this.passwords.verify(password, hash);
-    if (credentials === null || !matches || !this.fits(password)) throw new InvalidCredentialsError();
+    if (credentials === null || !matches) throw new InvalidCredentialsError();
     return credentials.user;
   }
 
@@ -51,14 +49,6 @@ export class UsersService {
     const user = await this.users.findById(id);
     if (user === null) throw new UserNotFoundError();
     return user;
-  }
-
-  private assertPasswordFits(password: string): void {
-    if (!this.fits(password)) throw new PasswordTooLongError(this.passwords.maxPasswordBytes);
-  }
-
-  private fits(password: string): boolean {
-    return Buffer.byteLength(password, 'utf8') <= this.passwords.maxPasswordBytes;
   }
 
   private dummyHash(): Promise<string> {
