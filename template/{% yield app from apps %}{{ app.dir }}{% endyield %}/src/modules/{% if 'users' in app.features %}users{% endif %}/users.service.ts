@@ -1,10 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { PasswordHasher } from '../../infrastructure/security/password-hasher.js';
-import {
-  EmailAlreadyRegisteredError,
-  InvalidCredentialsError,
-  UserNotFoundError,
-} from './users.errors.js';
+import { EmailAlreadyRegisteredError, InvalidCredentialsError, UserNotFoundError } from './users.errors.js';
 import type { User } from './users.model.js';
 import type { UsersRepository } from './users.repository.js';
 
