@@ -92,7 +92,8 @@ def _schemathesis(service: Service, token: str | None, folder: Path, label: str)
         "--generation-allow-x00", "true", "--suppress-health-check", "all", "--generation-database", "none",
         "--no-color", "--report", "har", "--report-har-path", str(report),
     ]
-    result = subprocess.run(command, check=False, capture_output=True, text=True, timeout=RUN_TIMEOUT_S)
+    # In the run's folder: schemathesis keeps a cache of its own in its working directory.
+    result = subprocess.run(command, check=False, cwd=folder, capture_output=True, text=True, timeout=RUN_TIMEOUT_S)
     entries = json.loads(report.read_text())["log"]["entries"] if report.is_file() else []
     exchanges = [Exchange(e["request"]["method"], urlsplit(e["request"]["url"]).path, e["response"]["status"])
                  for e in entries]
