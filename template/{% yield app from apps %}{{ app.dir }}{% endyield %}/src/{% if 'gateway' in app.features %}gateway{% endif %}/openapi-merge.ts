@@ -1,3 +1,9 @@
+import {
+  readsBody,
+  withSharedErrorResponses,
+  type SharedErrorStatus,
+} from '../infrastructure/http/documented-responses.js';
+
 /** The parts of an OpenAPI 3 document the gateway reads and writes; the rest passes through. */
 export interface OpenApiDocument {
   readonly openapi: string;
@@ -38,7 +44,7 @@ export function mergeOpenApi(
       continue;
     }
     for (const [path, item] of Object.entries(document.paths ?? {})) {
-      if (isRouted(path, routes) && !(path in paths)) paths[path] = item;
+      if (isRouted(path, routes) && !(path in paths)) paths[path] = withEdgeErrors(item);
     }
     for (const [section, entries] of Object.entries(document.components ?? {})) {
       const merged = (components[section] ??= {});
@@ -64,4 +70,23 @@ export function mergeOpenApi(
 /** Whether a document path (`/v1/orders/{id}`) is one of the route patterns (`/v1/orders/*`). */
 function isRouted(path: string, routes: readonly string[]): boolean {
   return routes.some((route) => (route.endsWith('/*') ? path.startsWith(route.slice(0, -1)) : path === route));
+}
+
+const HTTP_METHODS = new Set(['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace']);
+
+/**
+ * A path item whose operations also list what the gateway itself answers: 401 for a bearer token it
+ * cannot verify (on any route), 413 for a declared body over its limit, 429 from its own rate
+ * limit, 502 and 504 when the service fails to answer, 503 and 500 as every route.
+ */
+function withEdgeErrors(item: unknown): unknown {
+  if (typeof item !== 'object' || item === null) return item;
+  const operations = Object.entries(item as Record<string, unknown>).map(([key, value]) => {
+    if (!HTTP_METHODS.has(key) || typeof value !== 'object' || value === null) return [key, value];
+    const operation = value as { readonly responses?: Readonly<Record<string, unknown>> };
+    const statuses: SharedErrorStatus[] = [401, 429, 500, 502, 503, 504];
+    if (readsBody(key)) statuses.push(413);
+    return [key, { ...operation, responses: withSharedErrorResponses(operation.responses, statuses) }];
+  });
+  return Object.fromEntries(operations);
 }

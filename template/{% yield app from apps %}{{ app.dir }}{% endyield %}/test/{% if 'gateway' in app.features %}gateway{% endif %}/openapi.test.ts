@@ -79,6 +79,32 @@ describe('the aggregated OpenAPI document', () => {
     expect(document).not.toHaveProperty('x-unavailable-services');
   });
 
+  it("adds to each operation the statuses the gateway itself answers, keeping the service's own", async () => {
+    const usersWithResponses = new FakeUpstream('users');
+    usersWithResponses.openapi = {
+      ...USERS_DOCUMENT,
+      paths: { ...USERS_DOCUMENT.paths, '/v1/users': { post: { responses: { 201: { description: 'Created' } } } } },
+    };
+    const gateway = await buildTestGateway({ users: await usersWithResponses.start(), orders: await unusedUrl() });
+    try {
+      const response = await gateway.inject({ method: 'GET', url: '/openapi.json' });
+      interface Operation {
+        responses: Record<string, { description: string; content?: Record<string, { schema: unknown }> }>;
+      }
+      const { paths } = response.json<{ paths: Record<string, Record<string, Operation>> }>();
+
+      const register = paths['/v1/users']?.post?.responses ?? {};
+      expect(Object.keys(register).toSorted()).toEqual(['201', '401', '413', '429', '500', '502', '503', '504']);
+      expect(register['201']).toEqual({ description: 'Created' });
+      expect(register['504']?.content?.['application/json']?.schema).toMatchObject({ title: 'ErrorResponse' });
+      // A request without a body cannot be too large.
+      expect(Object.keys(paths['/v1/users/me']?.get?.responses ?? {})).not.toContain('413');
+    } finally {
+      await gateway.close();
+      await usersWithResponses.stop();
+    }
+  });
+
   it('shows the same document in Swagger UI at /docs', async () => {
     const page = await app.inject({ method: 'GET', url: '/docs/' });
     const json = await app.inject({ method: 'GET', url: '/docs/json' });

@@ -1,15 +1,15 @@
+import { createHash } from 'node:crypto';
 import bcrypt from 'bcrypt';
 
 /** One-way password hashing; services depend on this interface, tests may pass a fast fake. */
 export interface PasswordHasher {
-  /** Longer passwords must be refused: the algorithm would silently ignore the excess. */
-  readonly maxPasswordBytes: number;
+  /** Every character of `password` counts, whatever its length in bytes. */
   hash(password: string): Promise<string>;
   verify(password: string, hash: string): Promise<boolean>;
 }
 
-/** bcrypt caps its input at 72 bytes and ignores the rest, so longer passwords are refused. */
-export const BCRYPT_MAX_PASSWORD_BYTES = 72;
+/** bcrypt reads at most 72 bytes of its input and silently ignores the rest. */
+export const BCRYPT_MAX_INPUT_BYTES = 72;
 
 /** The minimum cost accepted; every step up doubles the time one hash takes. */
 export const BCRYPT_MIN_COST = 12;
@@ -23,8 +23,18 @@ export function createBcryptHasher(cost: number): PasswordHasher {
     throw new RangeError(`bcrypt cost must be an integer of at least ${BCRYPT_MIN_COST}, got ${cost}`);
   }
   return {
-    maxPasswordBytes: BCRYPT_MAX_PASSWORD_BYTES,
-    hash: (password) => bcrypt.hash(password, cost),
-    verify: (password, hash) => bcrypt.compare(password, hash),
+    hash: (password) => bcrypt.hash(bcryptInput(password), cost),
+    verify: (password, hash) => bcrypt.compare(bcryptInput(password), hash),
   };
+}
+
+/**
+ * The password limit is in characters (the API schema's), but bcrypt's is in bytes: 72 characters
+ * outside ASCII take up to 288. A password over 72 bytes is first reduced to its SHA-256 digest
+ * (44 base64 characters), so bcrypt sees all of it; shorter ones go in as they are, which keeps
+ * every hash stored before this rule valid (longer passwords used to be refused).
+ */
+function bcryptInput(password: string): string {
+  if (Buffer.byteLength(password, 'utf8') <= BCRYPT_MAX_INPUT_BYTES) return password;
+  return createHash('sha256').update(password, 'utf8').digest('base64');
 }

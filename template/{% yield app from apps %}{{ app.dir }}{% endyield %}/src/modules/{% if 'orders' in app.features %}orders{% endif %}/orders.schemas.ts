@@ -1,4 +1,5 @@
 import { Type, type Static } from 'typebox';
+import { PlainText } from '../../infrastructure/http/plain-text.schema.js';
 import { ORDER_FIELDS } from './orders.model.js';
 
 // HTTP contract of the orders module. Amounts are integer cents in the order's currency.
@@ -24,11 +25,16 @@ export const OrderIdParams = Type.Object({ id: Type.String({ format: 'uuid' }) }
 
 const FIELD = `(${ORDER_FIELDS.join('|')})`;
 
+/** The page size when a request does not choose one. */
+export const DEFAULT_PAGE_SIZE = 20;
+
 export const ListOrdersQuery = Type.Object(
   {
-    limit: Type.Integer({ minimum: 1, maximum: 100, default: 20, description: 'Page size, 1 to 100' }),
+    limit: Type.Optional(
+      Type.Integer({ minimum: 1, maximum: 100, default: DEFAULT_PAGE_SIZE, description: 'Page size, 1 to 100' }),
+    ),
     cursor: Type.Optional(
-      Type.String({ minLength: 1, maxLength: 200, description: 'The `nextCursor` of the previous page' }),
+      PlainText({ minLength: 1, maxLength: 200, description: 'The `nextCursor` of the previous page' }),
     ),
     fields: Type.Optional(
       Type.String({

@@ -18,9 +18,3 @@ export class UserNotFoundError extends DomainError {
     super('not_found', 'USER_NOT_FOUND', 'User not found');
   }
 }
-
-export class PasswordTooLongError extends DomainError {
-  constructor(maxBytes: number) {
-    super('validation', 'PASSWORD_TOO_LONG', `Password must not exceed ${maxBytes} bytes`);
-  }
-}

@@ -1,4 +1,5 @@
 import { Type, type Static } from 'typebox';
+import { PlainText } from '../../infrastructure/http/plain-text.schema.js';
 
 // HTTP contract of the users module: what clients send and receive. Request schemas validate
 // every input; response schemas let Fastify serialize quickly and never send an unlisted field.
@@ -8,9 +9,9 @@ const Email = Type.String({ format: 'email', maxLength: 254, examples: ['ada@exa
 export const RegisterBody = Type.Object(
   {
     email: Email,
-    // 72 is bcrypt's limit (in bytes; the service checks bytes for non-ASCII passwords).
-    password: Type.String({ minLength: 12, maxLength: 72, description: '12 to 72 characters' }),
-    name: Type.String({ minLength: 1, maxLength: 100, examples: ['Ada Lovelace'] }),
+    // In characters, whatever their size in bytes: the password hasher makes every one count.
+    password: PlainText({ minLength: 12, maxLength: 72, description: '12 to 72 characters' }),
+    name: PlainText({ minLength: 1, maxLength: 100, examples: ['Ada Lovelace'] }),
   },
   { additionalProperties: false },
 );
@@ -20,7 +21,7 @@ export const LoginBody = Type.Object(
   {
     email: Email,
     // Only bounded here: the rules for new passwords may change, existing ones must still log in.
-    password: Type.String({ minLength: 1, maxLength: 72 }),
+    password: PlainText({ minLength: 1, maxLength: 72 }),
   },
   { additionalProperties: false },
 );

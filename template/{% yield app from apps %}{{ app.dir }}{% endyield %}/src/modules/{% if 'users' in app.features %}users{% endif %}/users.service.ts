@@ -1,11 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { PasswordHasher } from '../../infrastructure/security/password-hasher.js';
-import {
-  EmailAlreadyRegisteredError,
-  InvalidCredentialsError,
-  PasswordTooLongError,
-  UserNotFoundError,
-} from './users.errors.js';
+import { EmailAlreadyRegisteredError, InvalidCredentialsError, UserNotFoundError } from './users.errors.js';
 import type { User } from './users.model.js';
 import type { UsersRepository } from './users.repository.js';
 
@@ -25,7 +20,6 @@ export class UsersService {
   ) {}
 
   async register(registration: Registration): Promise<User> {
-    this.assertPasswordFits(registration.password);
     const passwordHash = await this.passwords.hash(registration.password);
     const user = await this.users.insert({
       email: normalizeEmail(registration.email),
@@ -43,7 +37,7 @@ export class UsersService {
     // wrong password: response times do not reveal which emails have an account.
     const hash = credentials?.passwordHash ?? (await this.dummyHash());
     const matches = await this.passwords.verify(password, hash);
-    if (credentials === null || !matches || !this.fits(password)) throw new InvalidCredentialsError();
+    if (credentials === null || !matches) throw new InvalidCredentialsError();
     return credentials.user;
   }
 
@@ -51,14 +45,6 @@ export class UsersService {
     const user = await this.users.findById(id);
     if (user === null) throw new UserNotFoundError();
     return user;
-  }
-
-  private assertPasswordFits(password: string): void {
-    if (!this.fits(password)) throw new PasswordTooLongError(this.passwords.maxPasswordBytes);
-  }
-
-  private fits(password: string): boolean {
-    return Buffer.byteLength(password, 'utf8') <= this.passwords.maxPasswordBytes;
   }
 
   private dummyHash(): Promise<string> {
