@@ -54,10 +54,13 @@ def _answers_text_only(file: JsFile, handler: ts.Node | None) -> bool:
             answers.append(node.named_children[0] if node.named_children else None)
         elif node.type == "call_expression":
             callee = file.unwrap(node.child_by_field_name("function"))
-            if callee is not None and callee.type == "member_expression":
-                if file.text(callee.child_by_field_name("property")) == "send":
-                    args = file.callcall_arguments(node)
-                    answers.append(args[0] if args else None)
+            if (
+                callee is not None
+                and callee.type == "member_expression"
+                and file.text(callee.child_by_field_name("property")) == "send"
+            ):
+                args = file.callcall_arguments(node)
+                answers.append(args[0] if args else None)
     values = [file.unwrap(a) for a in answers if a is not None]
     return bool(values) and all(v is not None and v.type in {"string", "template_string"} for v in values)
 

@@ -53,7 +53,9 @@ def _is_validating_call(file: JsFile, node: ts.Node) -> bool:
 
 
 def _validates_in_handler(file: JsFile, handler: ts.Node) -> bool:
-    return any(node.type == "call_expression" and _is_validating_call(file, node) for node in file.walk(handler))
+    return any(
+        node.type == "call_expression" and _is_validating_call(file, node) for node in file.walk(handler)
+    )
 
 
 # A mark `delegate <line> <module> <export>`: the route at <line> hands the body to <export> of a
