@@ -6,17 +6,23 @@ that serves it; after a route is renamed (`/healthz` → `/health/live`) the che
 the orchestrator restarts a healthy service, or never routes traffic to it. This rule compares the
 paths the checks call with the GET routes the code declares, and the ports they call with the ports
 the container declares (EXPOSE or `ENV PORT` in the image, `containerPort` or a `PORT` variable in
-Kubernetes, the container side of `ports`/`expose` or `PORT` in compose). Where a port is a variable
-(`EXPOSE $PORT`) the ports are unknown and only the path is compared.
+Kubernetes, the container side of `ports`/`expose` or `PORT` in compose). Where the container
+declares none, or only variables (`EXPOSE $PORT`), the default port in the code stands in
+(`port: Number(env.PORT ?? 3000)`, `app.listen(3000)`); without either only the path is compared.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from urllib.parse import urlparse
 
+import tree_sitter as ts
+
+from scalefold.audit.js.facts import Mark
+from scalefold.audit.js.syntax import Call, JsFile
+from scalefold.audit.js.visitors import on_call, on_pair
 from scalefold.audit.model import Category, Hit, Location, NotApplicable, Severity
 from scalefold.audit.parsers.yamlloc import LMap
 from scalefold.audit.project import Project
@@ -195,10 +201,69 @@ def _wrong_port(check: _Check) -> str | None:
     return f"calls port {check.port}, but the container listens on {listening}"
 
 
+_LISTENS = "listens"  # mark `listens <port>`: a port the code listens on by default
+
+
+def _default_port(file: JsFile, node: ts.Node | None) -> int | None:
+    """3000 from `3000`, `env.PORT ?? 3000`, `process.env.PORT || '3000'`, `Number(…)`/`parseInt(…)`."""
+    node = file.resolve(node)
+    if node is None:
+        return None
+    if node.type == "number":
+        value = file.number_value(node)
+        return int(value) if value is not None and value.is_integer() else None
+    if node.type == "string":
+        return _number(file.string_value(node))
+    if node.type == "binary_expression" and file.text(node.child_by_field_name("operator")) in {"??", "||"}:
+        return _default_port(file, node.child_by_field_name("right"))
+    if node.type == "call_expression" and file.text(node.child_by_field_name("function")) in {
+        "Number",
+        "parseInt",
+        "Number.parseInt",
+    }:
+        args = file.callcall_arguments(node)
+        return _default_port(file, args[0]) if args else None
+    return None
+
+
+@on_pair("port", "PORT")
+def _port_setting(file: JsFile, pair: ts.Node) -> Iterator[Mark]:
+    """`port: Number(env.PORT ?? 3000)` in a config module or in `listen({ port })`."""
+    port = _default_port(file, pair.child_by_field_name("value"))
+    if port is not None:
+        yield file.mark(f"{_LISTENS} {port}", pair)
+
+
+@on_call("listen")
+def _listen(file: JsFile, call: Call) -> Iterator[Mark]:
+    """`app.listen(3000)`, `server.listen(process.env.PORT || 3000)`."""
+    port = _default_port(file, call.args[0]) if call.obj is not None and call.args else None
+    if port is not None:
+        yield file.mark(f"{_LISTENS} {port}", call.node)
+
+
+def _code_ports(project: Project, rule: Rule) -> frozenset[int] | None:
+    """The default ports of the services' code, or None when the code names none."""
+    ports = {
+        int(name.split(" ", 1)[1])
+        for pkg in project.services
+        for facts in project.package_sources(pkg)
+        for name in facts.marks.get(rule.id, {})
+        if name.startswith(f"{_LISTENS} ")
+    }
+    return frozenset(ports) or None
+
+
 def check(project: Project, rule: Rule) -> Iterator[Hit]:
     checks = list(_checks(project))
     if not checks:
         raise NotApplicable("no health check names an HTTP path")
+    if any(item.ports is None and isinstance(item.port, int) for item in checks) and project.sources:
+        code_ports = _code_ports(project, rule)
+        checks = [
+            replace(item, ports=code_ports) if item.ports is None and isinstance(item.port, int) else item
+            for item in checks
+        ]
     hits = [
         Hit(item.where, f"{item.what} {wrong}: call the port the service listens on")
         for item in checks
@@ -235,4 +300,5 @@ RULE = Rule(
         `/health/ready` for readiness) on the port the container declares (a named `containerPort` in
         Kubernetes), and change them together when a route or the port moves.""",
     check=check,
+    visitors=(_port_setting, _listen),
 )
