@@ -194,7 +194,8 @@ CONFLICTED_APP = (
     (BASE / "src" / "app.ts")
     .read_text()
     .replace(
-        "  app.get('/health/ready', async () => ({ status: 'ok' }));\n",
+        "  app.get('/health/ready', { schema: { response: { 200: { type: 'object', properties: { status: "
+        "{ type: 'string' } } } } } }, async () => ({ status: 'ok' }));\n",
         "<<<<<<< ours\n  app.get('/health/ready', async () => ({ status: 'ok' }));\n=======\n"
         "  app.get('/health/ready', readiness);\n>>>>>>> theirs\n",
     )

@@ -92,6 +92,7 @@ from scalefold.audit.rules.reliability.process_events import PROCESS_EVENTS
 from scalefold.audit.rules.security import (
     bcrypt_cost,
     body_limit,
+    body_limit_bound,
     central_error_handler,
     child_process_literal,
     cors_allow_list,
@@ -106,6 +107,7 @@ from scalefold.audit.rules.security import (
     no_eval,
     no_fast_password_hash,
     rate_limit,
+    response_schemas,
     route_schemas,
     trust_proxy,
 )
@@ -160,6 +162,8 @@ RULES: tuple[Rule, ...] = (
     body_limit.RULE,
     code_tls_verification.RULE,
     trust_proxy.RULE,
+    response_schemas.RULE,
+    body_limit_bound.RULE,
     # observability
     structured_logger.RULE,
     no_console.RULE,

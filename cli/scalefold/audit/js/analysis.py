@@ -96,18 +96,28 @@ class _Dispatch:
                 raise TypeError(f"a visitor returned {type(item).__name__}, not a Hit or a Mark")
 
 
-def analyse(rel: str, source: bytes, table: VisitorTable) -> JsFacts:
-    """Parse one file and run every visitor of ``table`` over it."""
+def _parse(rel: str, source: bytes) -> tuple[JsFile, dict[str, list[ts.Node]]]:
     ext = "." + rel.rsplit(".", 1)[-1] if "." in rel else ".js"
     parser, query = _language(ext)
     file = JsFile(rel, source, parser.parse(source))
-    facts = JsFacts(path=rel)
     captures = {
         name: _in_document_order(nodes)
         for name, nodes in ts.QueryCursor(query).captures(file.tree.root_node).items()
     }
     _collect_imports(file, captures.get("import", []), captures.get("export", []))
     _collect_declarations(file, captures.get("decl", []), captures.get("fndecl", []))
+    return file, captures
+
+
+def parse(rel: str, source: bytes) -> JsFile:
+    """One file's syntax tree with its imports and declarations, for a rule that follows a call into it."""
+    return _parse(rel, source)[0]
+
+
+def analyse(rel: str, source: bytes, table: VisitorTable) -> JsFacts:
+    """Parse one file and run every visitor of ``table`` over it."""
+    file, captures = _parse(rel, source)
+    facts = JsFacts(path=rel)
     dispatch = _Dispatch(file, facts)
     every_import = table.all(Kind.IMPORT)
     for imp in file.imports:

@@ -7,11 +7,14 @@ from collections.abc import Iterator
 
 import tree_sitter as ts
 
+from scalefold.audit.js.analysis import parse
+from scalefold.audit.js.facts import Mark
 from scalefold.audit.js.syntax import FUNCTION_TYPES, JsFile, RouteCall
 from scalefold.audit.js.visitors import on_route
 from scalefold.audit.model import Category, Hit, Severity
 from scalefold.audit.project import Project
 from scalefold.audit.rule import Rule
+from scalefold.audit.rules.architecture.layers import resolve_import
 
 _BODY_METHODS = {"POST", "PUT", "PATCH"}
 _MIDDLEWARE_STYLE = ("express", "koa", "@koa/router", "koa-router", "restify")
@@ -44,16 +47,51 @@ def _names_a_validator(file: JsFile, node: ts.Node, *, body_call: bool) -> bool:
     return False
 
 
+def _is_validating_call(file: JsFile, node: ts.Node) -> bool:
+    name, method = _callee_name(file, node)
+    return (method and name in _VALIDATING_METHODS) or name == "validationResult" or name.startswith("assert")
+
+
 def _validates_in_handler(file: JsFile, handler: ts.Node) -> bool:
+    return any(
+        node.type == "call_expression" and _is_validating_call(file, node) for node in file.walk(handler)
+    )
+
+
+# A mark `delegate <line> <module> <export>`: the route at <line> hands the body to <export> of a
+# relative <module>, where the check looks for the validation (`addOrder(req.body)` in a use case).
+_DELEGATE = "delegate"
+
+
+def _delegates(file: JsFile, route: RouteCall, handler: ts.Node) -> Iterator[Mark]:
+    """Calls of a function imported from the project's own modules that take the request body."""
     for node in file.walk(handler):
         if node.type != "call_expression":
             continue
-        name, method = _callee_name(file, node)
-        if (
-            (method and name in _VALIDATING_METHODS)
-            or name == "validationResult"
-            or name.startswith("assert")
-        ):
+        if not any(_is_body(file, arg) for arg in file.callcall_arguments(node)):
+            continue
+        module, name = file.module_of(node.child_by_field_name("function"))
+        if module is not None and module.startswith(".") and name not in {"", "*", "default"}:
+            yield file.mark(f"{_DELEGATE} {file.line(route.call.node)} {module} {name}", node)
+
+
+def _is_body(file: JsFile, node: ts.Node) -> bool:
+    node = file.unwrap(node)
+    return (
+        node is not None
+        and node.type == "member_expression"
+        and file.text(node.child_by_field_name("property")) == "body"
+    )
+
+
+def _validates_a_parameter(file: JsFile, fn: ts.Node) -> bool:
+    """Whether exported ``fn`` passes one of its parameters to a validating call."""
+    params = set(file.params(fn))
+    for node in file.walk(fn):
+        if node.type != "call_expression" or not _is_validating_call(file, node):
+            continue
+        args = file.callcall_arguments(node)
+        if any(file.text(file.unwrap(arg)) in params for arg in args):
             return True
     return False
 
@@ -109,17 +147,42 @@ def _route_schema(file: JsFile, route: RouteCall) -> Iterator[Hit]:
     if any(_names_a_validator(file, middle, body_call=False) for middle in route.call.args[1:-1]):
         return
     handler = file.resolve(route.handler)
-    if handler is not None and handler.type in FUNCTION_TYPES and _validates_in_handler(file, handler):
-        return
+    if handler is not None and handler.type in FUNCTION_TYPES:
+        if _validates_in_handler(file, handler):
+            return
+        yield from _delegates(file, route, handler)
     yield file.hit(
         route.call.node,
         f"{route.method} {route.path} accepts a body without a schema: add `schema: {{ body: … }}`",
     )
 
 
+def _validated_where_delegated(project: Project, rule: Rule, hit: Hit) -> bool:
+    """The body goes to a function of another module of the project that validates its parameter."""
+    facts = project.js.get(hit.location.path)
+    if facts is None:
+        return False
+    prefix = f"{_DELEGATE} {hit.location.line} "
+    for name in facts.marks.get(rule.id, {}):
+        if not name.startswith(prefix):
+            continue
+        _, _, module, export = name.split(" ", 3)
+        target = resolve_import(project.js.keys(), hit.location.path, module)
+        text = project.read(target) if target is not None else None
+        if text is None:
+            continue
+        other = parse(target, text.encode())
+        fn = other.resolve(other.declaration(export))
+        if fn is not None and fn.type in FUNCTION_TYPES and _validates_a_parameter(other, fn):
+            return True
+    return False
+
+
 def check(project: Project, rule: Rule) -> Iterator[Hit]:
     project.require_services()
-    yield from project.source_hits(rule)
+    for hit in project.source_hits(rule):
+        if not _validated_where_delegated(project, rule, hit):
+            yield hit
 
 
 RULE = Rule(
