@@ -53,11 +53,13 @@ IMAGES = {
     "orders": ("dist/server.js", PORT, True),
     "notifications": ("dist/consumer.js", CONSUMER_PORT, True),
 }
-# Every long-running process of compose.yaml, and the port its /metrics answers on.
+# Every long-running process of compose.yaml, and the port its /metrics answers on (the HTTP services:
+# a port of their own, never the API's).
+METRICS_PORT = 9464
 PROCESSES = {
-    "gateway": PORT,
-    "users": PORT,
-    "orders": PORT,
+    "gateway": METRICS_PORT,
+    "users": METRICS_PORT,
+    "orders": METRICS_PORT,
     "orders-projector": PORT,
     "notifications": CONSUMER_PORT,
     "notifications-worker": WORKER_PORT,
@@ -278,6 +280,22 @@ def test_prometheus_scrapes_every_process(project: Path, compose: dict[str, Any]
     assert services["orders-projector"]["environment"]["PORT"] == str(PORT)
     assert services["notifications"]["environment"]["PORT"] == str(CONSUMER_PORT)
     assert services["notifications-worker"]["environment"]["WORKER_PORT"] == str(WORKER_PORT)
+    # The HTTP services serve /metrics on a port of their own, which is not published.
+    for process in ("gateway", "users", "orders"):
+        assert services[process]["environment"]["METRICS_PORT"] == str(METRICS_PORT), process
+        assert not any(str(METRICS_PORT) in str(port) for port in services[process].get("ports", [])), process
+
+
+@pytest.mark.parametrize("environment", ENVIRONMENTS)
+def test_monitoring_reaches_the_metrics_port_the_services_listen_on(
+    rendered: dict[str, list[Manifest]], environment: str
+) -> None:
+    objects = rendered[environment]
+    config = {o["metadata"]["name"].rsplit("-", 1)[0]: o["data"] for o in objects if o["kind"] == "ConfigMap"}
+    for component in ("gateway", "users", "orders"):
+        (main,) = pod_spec(objects, f"{PROJECT_NAME}-{component}")["containers"]
+        ports = {port["name"]: port["containerPort"] for port in main["ports"]}
+        assert ports["metrics"] == int(config[f"{PROJECT_NAME}-{component}-config"]["METRICS_PORT"]) != ports["http"]
 
 
 def test_docker_compose_accepts_the_file(project: Path) -> None:
@@ -526,8 +544,12 @@ def test_only_the_gateway_is_reachable_from_outside(
         sources = [peer for rule in rules for peer in rule["from"]]
         outside = [peer for peer in sources if "ingress-nginx" in json.dumps(peer)]
         assert bool(outside) is (deployment.endswith("-gateway")), deployment
-        assert all(rule["ports"] == [{"port": "http", "protocol": "TCP"}] for rule in rules)
         assert MONITORING in sources, "Prometheus scrapes every process"
+        for rule in rules:
+            scrape = MONITORING in rule["from"]
+            api = service in ("gateway", "users", "orders") and not deployment.endswith("-projector")
+            port = "metrics" if scrape and api else "http"
+            assert rule["ports"] == [{"port": port, "protocol": "TCP"}], (deployment, rule)
         if deployment.endswith("-users"):
             assert sources == [GATEWAY_AND_ORDERS, MONITORING], "the gateway, and orders for the published keys"
         elif deployment.endswith("-orders"):

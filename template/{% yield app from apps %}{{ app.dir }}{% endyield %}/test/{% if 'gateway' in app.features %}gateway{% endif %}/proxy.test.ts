@@ -3,7 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.js';
 import { signToken, signWithSharedSecret } from '../helpers/access-tokens.js';
 import { FakeUpstream } from '../helpers/fake-upstream.js';
-import { buildTestGateway } from '../helpers/gateway.js';
+import { buildTestGateway, scrape } from '../helpers/gateway.js';
 
 const ADA = { sub: '6f1c1b7e-8a39-4f55-9d3e-0c7c2f1a9b10', email: 'ada@example.com', name: 'Ada Lovelace' };
 const BODY_LIMIT_BYTES = 2048;
@@ -209,15 +209,16 @@ describe('the gateway', () => {
       expect(response.headers['strict-transport-security']).toBeDefined();
     });
 
-    it('measures proxied requests by route pattern on /metrics', async () => {
+    it('measures proxied requests by route pattern, served on METRICS_PORT only', async () => {
       await app.inject({ method: 'GET', url: '/v1/orders/0b9c7d4e-1f2a-4b3c-8d5e-6f7a8b9c0d1e' });
 
-      const response = await app.inject({ method: 'GET', url: '/metrics' });
+      const response = await scrape(app);
 
       expect(response.statusCode).toBe(200);
       expect(response.body).toMatch(
         /http_request_duration_seconds_count\{method="GET",route="\/v1\/orders\/\*",status_code="200"\} \d+/,
       );
+      expect((await app.inject({ method: 'GET', url: '/metrics' })).statusCode).toBe(404);
     });
 
     it('answers its liveness probe without asking the services', async () => {
