@@ -1,6 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.js';
+import { remoteKeySet } from '../../src/infrastructure/http/access-tokens.js';
 import { signToken, signWithSharedSecret } from '../helpers/access-tokens.js';
 import { FakeUpstream } from '../helpers/fake-upstream.js';
 import { buildTestGateway, scrape } from '../helpers/gateway.js';
@@ -11,12 +12,14 @@ const BODY_LIMIT_BYTES = 2048;
 describe('the gateway', () => {
   const users = new FakeUpstream('users');
   const orders = new FakeUpstream('orders');
+  const upstreams = { users: '', orders: '' };
   let app: App;
 
   beforeAll(async () => {
+    upstreams.users = await users.start();
+    upstreams.orders = await orders.start();
     app = await buildTestGateway({
-      users: await users.start(),
-      orders: await orders.start(),
+      ...upstreams,
       env: { BODY_LIMIT_BYTES: String(BODY_LIMIT_BYTES) },
     });
   });
@@ -157,6 +160,24 @@ describe('the gateway', () => {
       expect(response.statusCode).toBe(401);
       expect(response.json()).toMatchObject({ code: 'INVALID_TOKEN' });
       expect(orders.received).toHaveLength(0);
+    });
+
+    it('answers 503 KEYS_UNAVAILABLE, not 200, while the published keys cannot be fetched', async () => {
+      const cut = await buildTestGateway({
+        ...upstreams,
+        accessTokenKeys: remoteKeySet('http://127.0.0.1:1/.well-known/jwks.json', 60_000),
+      });
+      try {
+        const authorization = `Bearer ${await signToken(ADA)}`;
+
+        const response = await cut.inject({ method: 'GET', url: '/v1/orders', headers: { authorization } });
+
+        expect(response.statusCode).toBe(503);
+        expect(response.json()).toMatchObject({ code: 'KEYS_UNAVAILABLE' });
+        expect(orders.received).toHaveLength(0);
+      } finally {
+        await cut.close();
+      }
     });
 
     it.each([
