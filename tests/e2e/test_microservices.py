@@ -197,15 +197,16 @@ def system(built: Path, broker: str, node_env: dict[str, str], services_availabl
             "REDIS_URL": REDIS_URL,
             "BROKER_NAMESPACE": namespace,
         }
-        users = {**common, "PORT": str(free_port()), "DATABASE_URL": users_db, "JWT_PRIVATE_KEY": signing_key,
+        users = {**common, "PORT": str(free_port()), "METRICS_PORT": str(free_port()), "DATABASE_URL": users_db, "JWT_PRIVATE_KEY": signing_key,
                  "REDIS_KEY_PREFIX": f"{key_prefix}-users"}
-        orders = {**common, "PORT": str(free_port()), "DATABASE_URL": orders_db, "BROKER_URL": BROKERS[broker][0],
+        orders = {**common, "PORT": str(free_port()), "METRICS_PORT": str(free_port()), "DATABASE_URL": orders_db,
+                  "BROKER_URL": BROKERS[broker][0],
                   "JWKS_URL": f"http://127.0.0.1:{users['PORT']}/.well-known/jwks.json",
                   "REDIS_KEY_PREFIX": f"{key_prefix}-orders", "OUTBOX_POLL_INTERVAL_MS": "100"}
         notifications = {**common, "PORT": str(free_port()), "WORKER_PORT": str(free_port()),
                          "DATABASE_URL": notifications_db, "BROKER_URL": BROKERS[broker][0],
                          "REDIS_KEY_PREFIX": f"{key_prefix}-notifications"}
-        gateway = {**common, "PORT": str(free_port()),
+        gateway = {**common, "PORT": str(free_port()), "METRICS_PORT": str(free_port()),
                    "REDIS_KEY_PREFIX": f"{key_prefix}-gateway", "CORS_ORIGINS": "https://app.example.com",
                    "USERS_SERVICE_URL": f"http://127.0.0.1:{users['PORT']}",
                    "ORDERS_SERVICE_URL": f"http://127.0.0.1:{orders['PORT']}"}
@@ -297,7 +298,7 @@ def test_a_broker_outage_delays_events_and_none_is_lost_or_applied_twice(system:
         during = [str(system.place_order(auth)["id"]) for _ in range(5)]  # orders are still taken
         orders_db = system.database("orders")
         assert query(orders_db, "SELECT count(*) FROM outbox WHERE published_at IS NULL") == "5"
-        metrics = request("GET", f"http://127.0.0.1:{system.envs['orders']['PORT']}/metrics").text
+        metrics = request("GET", f"http://127.0.0.1:{system.envs['orders']['METRICS_PORT']}/metrics").text
         assert "outbox_pending_events 5" in metrics
         assert system.listed(auth) == {first: "placed"}, "the read model waits for the events"
 

@@ -5,7 +5,7 @@ Microservices: the users service signs access tokens with an Ed25519 key and pub
 directly, without the gateway, refuses a token from any other key (the old shared HS256 secret
 included), an unsigned identity header, and a validly signed token whose subject is not a user id.
 Key rotation: a token signed by the previous key verifies while that key is published, and nowhere once
-it is removed. Extracted: the API that signs and verifies its own tokens refuses the same forgeries.
+it is removed. Metrics are served on each service's METRICS_PORT, not on its API port. Extracted: the API that signs and verifies its own tokens refuses the same forgeries.
 
 Before this change, the users service answered a forged `x-authenticated-user` header with 200 and the
 named account, and the gateway accepted any token signed with the shared HS256 secret.
@@ -96,13 +96,13 @@ def services(built: Path, node_env: dict[str, str], services_available: None) ->
     with fresh_database() as users_db, fresh_database() as orders_db:
         common = {**node_env, "NODE_ENV": "production", "HOST": "127.0.0.1", "LOG_LEVEL": "warn",
                   "JWT_ISSUER": SYSTEM, "JWT_AUDIENCE": SYSTEM, "RATE_LIMIT_MAX": "10000"}
-        users = {**common, "PORT": str(free_port()), "DATABASE_URL": users_db, "JWT_PRIVATE_KEY": ed25519_key(),
+        users = {**common, "PORT": str(free_port()), "METRICS_PORT": str(free_port()), "DATABASE_URL": users_db, "JWT_PRIVATE_KEY": ed25519_key(),
                  "REDIS_URL": REDIS_URL, "REDIS_KEY_PREFIX": f"{prefix}-users"}
         jwks = f"http://127.0.0.1:{users['PORT']}/.well-known/jwks.json"
-        orders = {**common, "PORT": str(free_port()), "DATABASE_URL": orders_db, "BROKER_URL": RABBITMQ_URL,
+        orders = {**common, "PORT": str(free_port()), "METRICS_PORT": str(free_port()), "DATABASE_URL": orders_db, "BROKER_URL": RABBITMQ_URL,
                   "BROKER_NAMESPACE": prefix, "JWKS_URL": jwks, "JWKS_CACHE_MAX_AGE_MS": str(KEY_CACHE_MS),
                   "REDIS_URL": REDIS_URL, "REDIS_KEY_PREFIX": f"{prefix}-orders"}
-        gateway = {**common, "PORT": str(free_port()), "JWKS_CACHE_MAX_AGE_MS": str(KEY_CACHE_MS),
+        gateway = {**common, "PORT": str(free_port()), "METRICS_PORT": str(free_port()), "JWKS_CACHE_MAX_AGE_MS": str(KEY_CACHE_MS),
                    "USERS_SERVICE_URL": f"http://127.0.0.1:{users['PORT']}",
                    "ORDERS_SERVICE_URL": f"http://127.0.0.1:{orders['PORT']}"}
         running = Services(built, node_env, {"users": users, "orders": orders, "gateway": gateway})
@@ -191,6 +191,18 @@ def test_a_rotated_key_verifies_while_it_is_published_and_nowhere_once_removed(s
         assert time.monotonic() < deadline, f"the removed key still verifies: {answers}"
         time.sleep(0.2)
     assert services.statuses(by_current) == listed, "the current key verifies throughout"
+
+
+@MICROSERVICES
+def test_metrics_are_served_on_the_metrics_port_and_not_on_the_api_port(services: Services) -> None:
+    _started(services)
+    for name in ("gateway", "users", "orders"):
+        request("GET", f"{services.url(name)}/health/live")
+        assert request("GET", f"{services.url(name)}/metrics").status == 404, name
+        scraped = request("GET", f"http://127.0.0.1:{services.envs[name]['METRICS_PORT']}/metrics")
+        assert scraped.status == 200, name
+        assert "nodejs_eventloop_lag_seconds" in scraped.text, name
+        assert 'route="unmatched"' in scraped.text, f"{name}: the API's requests are measured"
 
 
 @pytest.fixture(scope="module", params=[pytest.param("extracted", marks=pytest.mark.xdist_group("extracted-rabbitmq")),
