@@ -122,7 +122,7 @@ def test_renders_the_microservices_preset_and_its_next_steps(tmp_path: Path) -> 
     assert next_steps(result.stdout) == [
         f"cd {dest}",
         "npm install",
-        'echo "JWT_SECRET=$(openssl rand -base64 48)" >> .env',
+        "echo \"JWT_PRIVATE_KEY=$(openssl genpkey -algorithm ed25519 | awk 1 ORS='\\\\n')\" >> .env",
         "docker compose up --build --wait # the whole system, through the gateway: "
         "http://localhost:4000/docs",
         "npm test",

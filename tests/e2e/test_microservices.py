@@ -13,7 +13,6 @@ consumer and by the projector, when it returns.
 from __future__ import annotations
 
 import json
-import secrets
 import sys
 import time
 import uuid
@@ -37,6 +36,7 @@ from tests.support.processes import start as _start
 from tests.support.project import delete_redis_keys, npm, run
 from tests.support.services import REDIS_URL, fresh_database, port_open, query, wait_for_query
 from tests.support.tcp_proxy import TcpProxy
+from tests.support.tokens import ed25519_key
 
 pytestmark = [pytest.mark.e2e]
 
@@ -187,7 +187,7 @@ class System:
 def system(built: Path, broker: str, node_env: dict[str, str], services_available: None) -> Iterator[System]:
     namespace = f"e2e-{uuid.uuid4().hex[:8]}"  # its own exchange/stream and queues on the shared broker
     key_prefix = f"e2e-{uuid.uuid4().hex[:8]}"
-    jwt_secret = secrets.token_urlsafe(48)  # the users service signs with it, the gateway verifies
+    signing_key = ed25519_key()  # the users service signs with it; every service verifies with its public key
     with fresh_database() as users_db, fresh_database() as orders_db, fresh_database() as notifications_db:
         common = {
             **node_env,
@@ -197,14 +197,16 @@ def system(built: Path, broker: str, node_env: dict[str, str], services_availabl
             "REDIS_URL": REDIS_URL,
             "BROKER_NAMESPACE": namespace,
         }
-        users = {**common, "PORT": str(free_port()), "DATABASE_URL": users_db, "JWT_SECRET": jwt_secret,
+        users = {**common, "PORT": str(free_port()), "METRICS_PORT": str(free_port()), "DATABASE_URL": users_db, "JWT_PRIVATE_KEY": signing_key,
                  "REDIS_KEY_PREFIX": f"{key_prefix}-users"}
-        orders = {**common, "PORT": str(free_port()), "DATABASE_URL": orders_db, "BROKER_URL": BROKERS[broker][0],
+        orders = {**common, "PORT": str(free_port()), "METRICS_PORT": str(free_port()), "DATABASE_URL": orders_db,
+                  "BROKER_URL": BROKERS[broker][0],
+                  "JWKS_URL": f"http://127.0.0.1:{users['PORT']}/.well-known/jwks.json",
                   "REDIS_KEY_PREFIX": f"{key_prefix}-orders", "OUTBOX_POLL_INTERVAL_MS": "100"}
         notifications = {**common, "PORT": str(free_port()), "WORKER_PORT": str(free_port()),
                          "DATABASE_URL": notifications_db, "BROKER_URL": BROKERS[broker][0],
                          "REDIS_KEY_PREFIX": f"{key_prefix}-notifications"}
-        gateway = {**common, "PORT": str(free_port()), "JWT_SECRET": jwt_secret,
+        gateway = {**common, "PORT": str(free_port()), "METRICS_PORT": str(free_port()),
                    "REDIS_KEY_PREFIX": f"{key_prefix}-gateway", "CORS_ORIGINS": "https://app.example.com",
                    "USERS_SERVICE_URL": f"http://127.0.0.1:{users['PORT']}",
                    "ORDERS_SERVICE_URL": f"http://127.0.0.1:{orders['PORT']}"}
@@ -296,7 +298,7 @@ def test_a_broker_outage_delays_events_and_none_is_lost_or_applied_twice(system:
         during = [str(system.place_order(auth)["id"]) for _ in range(5)]  # orders are still taken
         orders_db = system.database("orders")
         assert query(orders_db, "SELECT count(*) FROM outbox WHERE published_at IS NULL") == "5"
-        metrics = request("GET", f"http://127.0.0.1:{system.envs['orders']['PORT']}/metrics").text
+        metrics = request("GET", f"http://127.0.0.1:{system.envs['orders']['METRICS_PORT']}/metrics").text
         assert "outbox_pending_events 5" in metrics
         assert system.listed(auth) == {first: "placed"}, "the read model waits for the events"
 

@@ -139,7 +139,7 @@ def assert_docker_compose_accepts(project: Path) -> None:
     docker = shutil.which("docker")
     if docker is None or subprocess.run([docker, "compose", "version"], capture_output=True).returncode != 0:
         pytest.skip("the docker compose client is not installed")
-    env = {**os.environ, "JWT_SECRET": "x" * 48}
+    env = {**os.environ, "JWT_SECRET": "x" * 48, "JWT_PRIVATE_KEY": "an Ed25519 key in PEM"}
     result = subprocess.run(
         [docker, "compose", "config", "--quiet"], cwd=project, env=env, capture_output=True, text=True
     )

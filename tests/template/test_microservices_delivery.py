@@ -53,11 +53,13 @@ IMAGES = {
     "orders": ("dist/server.js", PORT, True),
     "notifications": ("dist/consumer.js", CONSUMER_PORT, True),
 }
-# Every long-running process of compose.yaml, and the port its /metrics answers on.
+# Every long-running process of compose.yaml, and the port its /metrics answers on (the HTTP services:
+# a port of their own, never the API's).
+METRICS_PORT = 9464
 PROCESSES = {
-    "gateway": PORT,
-    "users": PORT,
-    "orders": PORT,
+    "gateway": METRICS_PORT,
+    "users": METRICS_PORT,
+    "orders": METRICS_PORT,
     "orders-projector": PORT,
     "notifications": CONSUMER_PORT,
     "notifications-worker": WORKER_PORT,
@@ -77,6 +79,20 @@ GATEWAY = {
     "podSelector": {
         "matchLabels": {"app.kubernetes.io/name": PROJECT_NAME, "app.kubernetes.io/component": "gateway"}
     }
+}
+GATEWAY_AND_ORDERS = {
+    "podSelector": {
+        "matchLabels": {"app.kubernetes.io/name": PROJECT_NAME},
+        "matchExpressions": [
+            {"key": "app.kubernetes.io/component", "operator": "In", "values": ["gateway", "orders"]}
+        ],
+    }
+}
+USERS_KEYS = {
+    "to": [
+        {"podSelector": {"matchLabels": {"app.kubernetes.io/name": PROJECT_NAME, "app.kubernetes.io/component": "users"}}}
+    ],
+    "ports": [{"port": "http", "protocol": "TCP"}],
 }
 
 
@@ -206,10 +222,20 @@ def test_only_the_gateway_publishes_an_application_port(compose: dict[str, Any])
     gateway = services["gateway"]["environment"]
     assert gateway["USERS_SERVICE_URL"] == f"http://users:{PORT}"
     assert gateway["ORDERS_SERVICE_URL"] == f"http://orders:{PORT}"
-    assert "DATABASE_URL" not in gateway and "JWT_SECRET" in gateway
-    users = services["users"]["environment"]
-    for name in ("JWT_SECRET", "JWT_ISSUER", "JWT_AUDIENCE"):
-        assert gateway[name] == users[name], f"the gateway verifies what users signs: {name}"
+    assert "DATABASE_URL" not in gateway
+
+
+def test_users_signs_tokens_that_the_gateway_and_orders_verify_with_its_published_keys(
+    compose: dict[str, Any],
+) -> None:
+    services = compose["services"]
+    gateway, users, orders = (services[name]["environment"] for name in ("gateway", "users", "orders"))
+    assert "JWT_PRIVATE_KEY" in users, "only the users service holds a signing key"
+    for environment in (gateway, orders):
+        assert not {"JWT_SECRET", "JWT_PRIVATE_KEY"} & set(environment), "no one else holds a secret to sign with"
+        for name in ("JWT_ISSUER", "JWT_AUDIENCE"):
+            assert environment[name] == users[name], f"what users signs is what is verified: {name}"
+    assert orders["JWKS_URL"] == f"http://users:{PORT}/.well-known/jwks.json"
 
 
 def test_each_service_has_its_own_database_and_role(compose: dict[str, Any]) -> None:
@@ -254,6 +280,22 @@ def test_prometheus_scrapes_every_process(project: Path, compose: dict[str, Any]
     assert services["orders-projector"]["environment"]["PORT"] == str(PORT)
     assert services["notifications"]["environment"]["PORT"] == str(CONSUMER_PORT)
     assert services["notifications-worker"]["environment"]["WORKER_PORT"] == str(WORKER_PORT)
+    # The HTTP services serve /metrics on a port of their own, which is not published.
+    for process in ("gateway", "users", "orders"):
+        assert services[process]["environment"]["METRICS_PORT"] == str(METRICS_PORT), process
+        assert not any(str(METRICS_PORT) in str(port) for port in services[process].get("ports", [])), process
+
+
+@pytest.mark.parametrize("environment", ENVIRONMENTS)
+def test_monitoring_reaches_the_metrics_port_the_services_listen_on(
+    rendered: dict[str, list[Manifest]], environment: str
+) -> None:
+    objects = rendered[environment]
+    config = {o["metadata"]["name"].rsplit("-", 1)[0]: o["data"] for o in objects if o["kind"] == "ConfigMap"}
+    for component in ("gateway", "users", "orders"):
+        (main,) = pod_spec(objects, f"{PROJECT_NAME}-{component}")["containers"]
+        ports = {port["name"]: port["containerPort"] for port in main["ports"]}
+        assert ports["metrics"] == int(config[f"{PROJECT_NAME}-{component}-config"]["METRICS_PORT"]) != ports["http"]
 
 
 def test_docker_compose_accepts_the_file(project: Path) -> None:
@@ -465,8 +507,8 @@ def test_each_process_reads_only_its_own_secrets(
 ) -> None:
     objects = rendered[environment]
     expected = {
-        "gateway": {"JWT_SECRET", "REDIS_URL"},
-        "users": {"DATABASE_URL", "JWT_SECRET", "REDIS_URL"},
+        "gateway": {"REDIS_URL"},
+        "users": {"DATABASE_URL", "JWT_PRIVATE_KEY", "JWT_PREVIOUS_PUBLIC_KEYS", "REDIS_URL"},
         "orders": {"DATABASE_URL", "BROKER_URL", "DATABASE_READ_URL", "REDIS_URL"},
         "orders-projector": {"DATABASE_URL", "BROKER_URL"},
     }
@@ -481,7 +523,9 @@ def test_each_process_reads_only_its_own_secrets(
     assert config[f"{PROJECT_NAME}-gateway-config"]["USERS_SERVICE_URL"] == f"http://{PROJECT_NAME}-users"
     assert config[f"{PROJECT_NAME}-gateway-config"]["ORDERS_SERVICE_URL"] == f"http://{PROJECT_NAME}-orders"
     for name in ("JWT_ISSUER", "JWT_AUDIENCE"):
-        assert config[f"{PROJECT_NAME}-gateway-config"][name] == config[f"{PROJECT_NAME}-users-config"][name]
+        for verifier in ("gateway", "orders"):
+            assert config[f"{PROJECT_NAME}-{verifier}-config"][name] == config[f"{PROJECT_NAME}-users-config"][name]
+    assert config[f"{PROJECT_NAME}-orders-config"]["JWKS_URL"] == f"http://{PROJECT_NAME}-users/.well-known/jwks.json"
 
 
 @pytest.mark.parametrize("environment", ENVIRONMENTS)
@@ -500,15 +544,23 @@ def test_only_the_gateway_is_reachable_from_outside(
         sources = [peer for rule in rules for peer in rule["from"]]
         outside = [peer for peer in sources if "ingress-nginx" in json.dumps(peer)]
         assert bool(outside) is (deployment.endswith("-gateway")), deployment
-        assert all(rule["ports"] == [{"port": "http", "protocol": "TCP"}] for rule in rules)
         assert MONITORING in sources, "Prometheus scrapes every process"
-        if deployment.endswith(("-users", "-orders")):
+        for rule in rules:
+            scrape = MONITORING in rule["from"]
+            api = service in ("gateway", "users", "orders") and not deployment.endswith("-projector")
+            port = "metrics" if scrape and api else "http"
+            assert rule["ports"] == [{"port": port, "protocol": "TCP"}], (deployment, rule)
+        if deployment.endswith("-users"):
+            assert sources == [GATEWAY_AND_ORDERS, MONITORING], "the gateway, and orders for the published keys"
+        elif deployment.endswith("-orders"):
             assert sources == [GATEWAY, MONITORING], deployment
         elif not deployment.endswith("-gateway"):
             assert sources == [MONITORING], deployment
         egress = {p["port"] for rule in policy["spec"]["egress"] for p in rule.get("ports", [])}
         if service == "orders":
             assert {5432} | BROKER_PORTS[broker] <= egress
+        if deployment.endswith("-orders"):
+            assert USERS_KEYS in policy["spec"]["egress"], "the users service's published keys"
         if service in ("gateway", "users"):
             assert egress.isdisjoint(BROKER_PORTS[broker]), deployment
 

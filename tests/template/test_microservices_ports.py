@@ -25,11 +25,18 @@ def test_each_process_defaults_to_the_port_the_cli_announces(template_dir: Path,
     expected = {name: dev_port(port, offset) for name, offset in MICROSERVICES_DEV_PORTS.items()}
     services = tmp_path / "services"
 
-    assert _defaults(services / "gateway/src/shared/project.ts") == {"defaultPort": port}
-    assert _defaults(services / "users/src/shared/project.ts") == {"defaultPort": expected["users"]}
+    assert _defaults(services / "gateway/src/shared/project.ts") == {
+        "defaultPort": port,
+        "defaultMetricsPort": expected["gateway_metrics"],
+    }
+    assert _defaults(services / "users/src/shared/project.ts") == {
+        "defaultPort": expected["users"],
+        "defaultMetricsPort": expected["users_metrics"],
+    }
     assert _defaults(services / "orders/src/shared/project.ts") == {
         "defaultPort": expected["orders"],
         "defaultProjectorPort": expected["projector"],
+        "defaultMetricsPort": expected["orders_metrics"],
     }
     assert _defaults(services / "notifications/src/shared/project.ts") == {
         "defaultPort": expected["consumer"],

@@ -68,9 +68,13 @@ def _say_if_renamed(folder: str, project_name: str) -> None:
 
 #: Where each process of the microservices preset listens in development, as offsets from the `port`
 #: answer (the gateway's): on one machine every process needs a port of its own.
-MICROSERVICES_DEV_PORTS = {"users": 1, "orders": 2, "projector": 3, "consumer": 4, "worker": 5}
+MICROSERVICES_DEV_PORTS = {"users": 1, "orders": 2, "projector": 3, "consumer": 4, "worker": 5,
+                           "gateway_metrics": 6, "users_metrics": 7, "orders_metrics": 8}
 #: A generated compose.yaml refuses to start without it: the tokens are signed and verified with it.
 _JWT_SECRET_STEP = 'echo "JWT_SECRET=$(openssl rand -base64 48)" >> .env'
+#: The microservices' compose.yaml refuses to start without the users service's Ed25519 signing key
+#: (written on one line, its line breaks as \n).
+_JWT_PRIVATE_KEY_STEP = "echo \"JWT_PRIVATE_KEY=$(openssl genpkey -algorithm ed25519 | awk 1 ORS='\\\\n')\" >> .env"
 
 
 def dev_port(port: int, offset: int) -> int:
@@ -129,7 +133,7 @@ def _next_steps(options: NewOptions, questions: Mapping[str, Question]) -> str:
         ]
     else:  # microservices: the whole system in compose; each workspace from source comes last
         steps += [
-            _JWT_SECRET_STEP,
+            _JWT_PRIVATE_KEY_STEP,
             "docker compose up --build --wait # the whole system, through the gateway: "
             f"http://localhost:{port}/docs",
         ]

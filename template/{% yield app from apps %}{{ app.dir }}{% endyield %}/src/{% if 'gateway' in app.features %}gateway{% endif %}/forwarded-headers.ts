@@ -2,13 +2,12 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { context, propagation } from '@opentelemetry/api';
 import type { FastifyRequest, RawServerBase, RouteGenericInterface } from 'fastify';
 import { REQUEST_ID_HEADER } from '../infrastructure/http/request-id.js';
-import { encodeIdentity, IDENTITY_HEADER } from './identity.js';
 
 /**
  * The headers a proxied request carries to its service, from the copy of the client's headers
  * that the proxy hands over (changed in place):
- * - never the client's `x-authenticated-user`; the verified caller's instead, and then no
- *   `authorization` either: the token stops at the edge;
+ * - the `authorization` header as it came: each service verifies the token itself (no identity
+ *   travels in a header of the gateway's own);
  * - this request's id, so the service's log lines carry the same one;
  * - the trace context of this request's span (`traceparent`), so the service's spans join the
  *   gateway's trace (with tracing off, a caller's `traceparent` passes on as it came);
@@ -19,11 +18,6 @@ export function forwardedHeaders(
   request: FastifyRequest<RouteGenericInterface, RawServerBase>,
   headers: IncomingHttpHeaders,
 ): IncomingHttpHeaders {
-  Reflect.deleteProperty(headers, IDENTITY_HEADER);
-  if (request.edgeIdentity !== null) {
-    headers[IDENTITY_HEADER] = encodeIdentity(request.edgeIdentity);
-    delete headers.authorization;
-  }
   headers[REQUEST_ID_HEADER] = request.id;
   // The active context is this request's span (telemetry/http-spans.ts); a no-op with tracing off.
   propagation.inject(context.active(), headers);
