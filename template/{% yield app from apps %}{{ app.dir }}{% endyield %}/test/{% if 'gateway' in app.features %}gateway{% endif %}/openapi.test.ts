@@ -3,6 +3,7 @@ import type { App } from '../../src/app.js';
 import { OpenApiAggregator } from '../../src/gateway/openapi-aggregator.js';
 import { upstreamsOf } from '../../src/gateway/upstreams.js';
 import { createLogger } from '../../src/infrastructure/observability/logger.js';
+import { PROJECT } from '../../src/shared/project.js';
 import { FakeUpstream, unusedUrl } from '../helpers/fake-upstream.js';
 import { buildTestGateway } from '../helpers/gateway.js';
 
@@ -62,7 +63,7 @@ describe('the aggregated OpenAPI document', () => {
 
     expect(response.statusCode).toBe(200);
     const document = response.json<Record<string, unknown>>();
-    expect(document).toMatchObject({ openapi: '3.1.0', info: { title: 'shop' } });
+    expect(document).toMatchObject({ openapi: '3.1.0', info: { title: PROJECT.system } });
     expect(Object.keys(document.paths as object).toSorted()).toEqual([
       '/v1/auth/login',
       '/v1/orders',
