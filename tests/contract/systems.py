@@ -2,12 +2,7 @@
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
-import json
 import secrets
-import time
 import uuid
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
@@ -18,6 +13,7 @@ from tests.support.http import free_port, request, wait_until_ok
 from tests.support.processes import LogTail, start
 from tests.support.project import delete_redis_keys
 from tests.support.services import REDIS_URL, fresh_database
+from tests.support.tokens import claims, ed25519_key, sign_eddsa, sign_hs256
 
 BROKER_URL = "amqp://guest:guest@127.0.0.1:5672"
 
@@ -50,6 +46,10 @@ class System:
     jwt_secret: str
     jwt_issuer: str
     processes: dict[str, LogTail] = field(default_factory=dict)
+    #: microservices: the users service's Ed25519 signing key, and where to run jose to sign with it.
+    signing_key: str | None = None
+    users_workspace: Path | None = None
+    node_env: dict[str, str] = field(default_factory=dict)
 
     @property
     def entry(self) -> Service:
@@ -66,24 +66,16 @@ class System:
         return {"authorization": f"Bearer {login.json()['accessToken']}"}
 
     def token_with_subject(self, subject: str) -> str:
-        """A token signed as the services sign theirs (HS256 with the shared secret) for `subject`."""
-        now = int(time.time())
-        claims = {"sub": subject, "email": "mallory@example.com", "name": "Mallory",
-                  "iss": self.jwt_issuer, "aud": self.jwt_issuer, "iat": now, "exp": now + 600}
-        return hs256(claims, self.jwt_secret)
+        """A token signed as the services sign theirs for `subject`: Ed25519 by the users service's key
+        (microservices), HS256 with the API's secret (monolith, extracted)."""
+        payload = claims(subject, issuer=self.jwt_issuer, audience=self.jwt_issuer, email="mallory@example.com",
+                         name="Mallory", lifetime=600)
+        if self.signing_key is not None and self.users_workspace is not None:
+            return sign_eddsa(self.users_workspace, self.node_env, self.signing_key, payload)
+        return sign_hs256(self.jwt_secret, payload)
 
     def dead(self) -> dict[str, str]:
         return {name: tail.output(2000) for name, tail in self.processes.items() if not tail.alive}
-
-
-def hs256(claims: dict[str, object], secret: str) -> str:
-    def part(data: bytes) -> str:
-        return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
-
-    header = json.dumps({"alg": "HS256", "typ": "JWT"}).encode()
-    signing_input = f"{part(header)}.{part(json.dumps(claims).encode())}"
-    signature = hmac.new(secret.encode(), signing_input.encode(), hashlib.sha256).digest()
-    return f"{signing_input}.{part(signature)}"
 
 
 @contextmanager
@@ -91,6 +83,7 @@ def running_system(preset: str, project: Path, node_env: dict[str, str]) -> Iter
     """The preset's HTTP services on fresh databases, a Redis key prefix and broker namespace of their own."""
     key_prefix, namespace = f"contract-{uuid.uuid4().hex[:8]}", f"contract-{uuid.uuid4().hex[:8]}"
     jwt_secret = secrets.token_urlsafe(48)
+    signing_key = ed25519_key() if preset == "microservices" else ""
     issuer = "shop"  # the generated project's name (`scalefold new … shop`), the default issuer and audience
     common = {
         **node_env,
@@ -131,15 +124,20 @@ def running_system(preset: str, project: Path, node_env: dict[str, str]) -> Iter
         else:
             users_db = stack.enter_context(fresh_database("scalefold_contract"))
             orders_db = stack.enter_context(fresh_database("scalefold_contract"))
-            users = {**common, "PORT": str(free_port()), "DATABASE_URL": users_db, "JWT_SECRET": jwt_secret,
+            users = {**common, "PORT": str(free_port()), "METRICS_PORT": str(free_port()),
+                     "DATABASE_URL": users_db, "JWT_PRIVATE_KEY": signing_key,
                      "REDIS_KEY_PREFIX": f"{key_prefix}-users"}
-            orders = {**common, "PORT": str(free_port()), "DATABASE_URL": orders_db, "BROKER_URL": BROKER_URL,
+            jwks = f"http://127.0.0.1:{users['PORT']}/.well-known/jwks.json"
+            orders = {**common, "PORT": str(free_port()), "METRICS_PORT": str(free_port()),
+                      "DATABASE_URL": orders_db, "BROKER_URL": BROKER_URL, "JWKS_URL": jwks,
                       "REDIS_KEY_PREFIX": f"{key_prefix}-orders"}
             launch("users", project / "services" / "users", users)
             launch("orders", project / "services" / "orders", orders)
             launch("gateway", project / "services" / "gateway",
-                   {**common, "PORT": str(free_port()), "JWT_SECRET": jwt_secret,
+                   {**common, "PORT": str(free_port()), "METRICS_PORT": str(free_port()),
                     "REDIS_KEY_PREFIX": f"{key_prefix}-gateway",
                     "USERS_SERVICE_URL": f"http://127.0.0.1:{users['PORT']}",
                     "ORDERS_SERVICE_URL": f"http://127.0.0.1:{orders['PORT']}"})
-        yield System(preset, services, jwt_secret, issuer, processes)
+        yield System(preset, services, jwt_secret, issuer, processes,
+                     signing_key=signing_key if preset == "microservices" else None,
+                     users_workspace=project / "services" / "users", node_env=node_env)

@@ -169,11 +169,7 @@ def test_a_nul_character_in_a_string_field_is_a_client_error(system: System) -> 
     assert not system.dead(), f"a process died: {system.dead()}"
 
 
-def test_a_validly_signed_token_whose_subject_is_not_a_uuid_is_a_401(system: System,
-                                                                     request: pytest.FixtureRequest) -> None:
-    if system.preset in ("monolith", "extracted"):
-        request.applymarker(pytest.mark.xfail(strict=True, reason="issue 13 point 10: the subject reaches "
-                                              "PostgreSQL as a uuid and fails there (500)"))
+def test_a_validly_signed_token_whose_subject_is_not_a_uuid_is_a_401(system: System) -> None:
     document = http_request("GET", system.entry.document_url).json()
     token = {"authorization": f"Bearer {system.token_with_subject('not-a-uuid')}"}
     protected = [(method.upper(), path) for path, item in document["paths"].items()
