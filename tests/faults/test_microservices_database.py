@@ -16,7 +16,8 @@ from tests.faults.lost_connections import (
 )
 from tests.faults.monolith import CLIENT_DEADLINE_S, monolith_system
 from tests.support.built import built_project
-from tests.support.http import request, wait_until_ok
+from tests.support.http import free_port, request, wait_until_ok
+from tests.support.tokens import ed25519_key
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("faults-microservices")]
 
@@ -30,7 +31,9 @@ def users_service(tmp_path_factory: pytest.TempPathFactory, node_env: dict[str, 
 def test_connections_lost_during_sign_ups_fail_only_those_requests(
     users_service: Path, node_env: dict[str, str], services_available: None, fault: str
 ) -> None:
-    with monolith_system(users_service, node_env, with_redis=False) as system:
+    # The users service signs its tokens with its own Ed25519 key, and serves metrics on a port apart.
+    service_env = {"JWT_PRIVATE_KEY": ed25519_key(), "METRICS_PORT": str(free_port())}
+    with monolith_system(users_service, node_env, with_redis=False, extra_env=service_env) as system:
         system.start_api()
         numbers = itertools.count()
 
