@@ -10,7 +10,6 @@ import pytest
 import yaml
 
 from scalefold import __version__
-from scalefold.commands.new import MICROSERVICES_DEV_PORTS, dev_port
 
 
 def run_cli(*args: str, cwd: Path | None = None, stdin: str | None = "") -> subprocess.CompletedProcess[str]:
@@ -219,13 +218,6 @@ def test_missing_npm_is_reported_as_a_failed_step(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert "needs npm, which is not on PATH" in result.stderr
     assert (tmp_path / "x" / ".copier-answers.yml").is_file()  # what was rendered is kept
-
-
-@pytest.mark.parametrize("port", [1, 3000, 65530, 65533, 65535])
-def test_microservices_dev_ports_stay_valid_and_apart(port: int) -> None:
-    ports = [port] + [dev_port(port, offset) for offset in MICROSERVICES_DEV_PORTS.values()]
-    assert all(1 <= p <= 65535 for p in ports)
-    assert len(set(ports)) == len(ports)
 
 
 @pytest.mark.parametrize(

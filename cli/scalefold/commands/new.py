@@ -18,6 +18,7 @@ from scalefold.pinned import PinnedTemplate, pin_template
 from scalefold.presets import load_preset
 from scalefold.progress import step_progress
 from scalefold.project import NewOptions, create_project, slugify
+from scalefold.project_env import env_example
 from scalefold.questions import Question, load_questions, parse_data_pairs, validate_answers
 from scalefold.settings import load_settings
 from scalefold.upgrade.source import TemplateSource
@@ -66,24 +67,11 @@ def _say_if_renamed(folder: str, project_name: str) -> None:
         )
 
 
-#: Where each process of the microservices preset listens in development, as offsets from the `port`
-#: answer (the gateway's): on one machine every process needs a port of its own.
-MICROSERVICES_DEV_PORTS = {"users": 1, "orders": 2, "projector": 3, "consumer": 4, "worker": 5,
-                           "gateway_metrics": 6, "users_metrics": 7, "orders_metrics": 8}
 #: A generated compose.yaml refuses to start without it: the tokens are signed and verified with it.
 _JWT_SECRET_STEP = 'echo "JWT_SECRET=$(openssl rand -base64 48)" >> .env'
 #: The microservices' compose.yaml refuses to start without the users service's Ed25519 signing key
 #: (written on one line, its line breaks as \n).
 _JWT_PRIVATE_KEY_STEP = "echo \"JWT_PRIVATE_KEY=$(openssl genpkey -algorithm ed25519 | awk 1 ORS='\\\\n')\" >> .env"
-
-
-def dev_port(port: int, offset: int) -> int:
-    """The port ``offset`` above ``port``; every one below it when the highest would pass 65535.
-
-    The same rule as copier.yml's ``dev_ports``, which the generated services default to.
-    """
-    above = port + max(MICROSERVICES_DEV_PORTS.values()) <= 65535
-    return port + offset if above else port - offset
 
 
 def _commented(lines: list[tuple[str, str]]) -> list[str]:
@@ -92,22 +80,37 @@ def _commented(lines: list[tuple[str, str]]) -> list[str]:
     return [f"{command:<{width}}# {comment}" for command, comment in lines]
 
 
-def _microservices_from_source(port: int) -> list[str]:
-    """Each workspace from source, on its development port; what a process needs besides is named."""
-    at = {name: dev_port(port, offset) for name, offset in MICROSERVICES_DEV_PORTS.items()}
+def _microservices_from_source(project: Path, port: int) -> list[str]:
+    """Each workspace from source, on the development port its .env.example gives (copier.yml's
+    ``dev_ports`` wrote them); what a process needs besides is named."""
+    users, orders, notifications = (
+        env_example(project / "services" / name) for name in ("users", "orders", "notifications")
+    )
+    url, probes = "http://localhost:", "probes on :"
     return _commented(
         [
             ("npm run dev -w services/gateway", f"http://localhost:{port}/docs, routes to users and orders"),
-            ("npm run dev -w services/users", f"http://localhost:{at['users']}"),
-            ("npm run dev -w services/orders", f"http://localhost:{at['orders']}; events wait in its outbox"),
+            ("npm run dev -w services/users", _at(users, "PORT", url)),
+            ("npm run dev -w services/orders", f"{_at(orders, 'PORT', url)}; events wait in its outbox"),
             (
                 "npm run projector -w services/orders",
-                f"probes on :{at['projector']}; needs BROKER_URL, orders' DATABASE_URL",
+                f"{_at(orders, 'PROJECTOR_PORT', probes)}; needs BROKER_URL, orders' DATABASE_URL",
             ),
-            ("npm run dev -w services/notifications", f"probes on :{at['consumer']}; needs BROKER_URL"),
-            ("npm run worker -w services/notifications", f"probes on :{at['worker']}; needs REDIS_URL"),
+            (
+                "npm run dev -w services/notifications",
+                f"{_at(notifications, 'PORT', probes)}; needs BROKER_URL",
+            ),
+            (
+                "npm run worker -w services/notifications",
+                f"{_at(notifications, 'WORKER_PORT', probes)}; needs REDIS_URL",
+            ),
         ]
     )
+
+
+def _at(variables: Mapping[str, str], name: str, prefix: str) -> str:
+    """Where a process listens, from its .env.example; said so when the file no longer gives it."""
+    return f"{prefix}{variables[name]}" if variables.get(name) else f"{name} in its .env.example"
 
 
 def shell_path(path: Path) -> str:
@@ -143,7 +146,7 @@ def _next_steps(options: NewOptions, questions: Mapping[str, Question]) -> str:
     ]
     if preset == "microservices":
         steps += ["", "Or each workspace from source, each in its own terminal:"]
-        steps += _microservices_from_source(port)
+        steps += _microservices_from_source(options.destination, port)
     return "\n".join(steps)
 
 

@@ -1,0 +1,87 @@
+"""The template's own files stay small enough to read, and compute no port of their own.
+
+A file that has to serve every preset grows into a feature matrix; past 400 lines it is split, into one
+partial per preset or shared partials under template/_includes/ (copier.yml excludes that folder from
+the project). The ports are derived from the `port` answer in copier.yml only (`port_step`, `ports`,
+`dev_ports`): a template file that adds an offset again would drift from the rule.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+TEMPLATE = REPO_ROOT / "template"
+MOST_LINES = 400
+
+#: TypeScript templates still over the limit while they are being split (a file leaves this list once it
+#: is short enough; the test fails if one listed here already is, so the list only shrinks).
+NOT_YET_SPLIT = frozenset({
+    "{% yield app from apps %}{{ app.dir }}{% endyield %}/src/infrastructure/config/config.ts.jinja",
+    "{% yield app from apps %}{{ app.dir }}{% endyield %}/test/unit/config.test.ts.jinja",
+    "{% yield app from apps %}{{ app.dir }}{% endyield %}/test/{% if 'http' in app.features %}api{% endif %}/"
+    "{% if 'users' in app.features %}users.api.test.ts{% endif %}.jinja",
+    "{% yield app from apps %}{{ app.dir }}{% endyield %}/test/{% if 'http' in app.features %}api{% endif %}/"
+    "{% if 'orders' in app.features %}orders.api.test.ts{% endif %}.jinja",
+})
+
+#: Arithmetic or a comparison on a port in a Jinja expression: `port + 1`, `port < 65535`, `ports.worker - 2`.
+PORT_ARITHMETIC = re.compile(r"\b(?:port|ports\.\w+|dev_ports(?:\.\w+|\[[^\]]+\]))\s*[-+*/<>]=?\s*\d")
+
+
+def template_files() -> dict[str, str]:
+    """Every file under template/, by its path relative to it (os.walk: the names hold Jinja and spaces)."""
+    files = {}
+    for folder, _, names in os.walk(TEMPLATE):
+        for name in names:
+            path = Path(folder, name)
+            files[path.relative_to(TEMPLATE).as_posix()] = path.read_text(encoding="utf-8", errors="replace")
+    return files
+
+
+FILES = template_files()
+
+
+def line_count(text: str) -> int:
+    return len(text.splitlines())
+
+
+def test_no_template_file_is_longer_than_400_lines() -> None:
+    too_long = {
+        path: line_count(text)
+        for path, text in FILES.items()
+        if line_count(text) > MOST_LINES and path not in NOT_YET_SPLIT
+    }
+    assert not too_long, f"split these files (at most {MOST_LINES} lines each): {too_long}"
+
+
+@pytest.mark.parametrize("path", sorted(NOT_YET_SPLIT))
+def test_a_file_waiting_to_be_split_leaves_the_list_once_it_is(path: str) -> None:
+    assert path in FILES, f"{path} no longer exists: remove it from NOT_YET_SPLIT"
+    assert line_count(FILES[path]) > MOST_LINES, f"{path} is short enough now: remove it from NOT_YET_SPLIT"
+
+
+def test_the_partials_are_included_and_never_rendered_as_files() -> None:
+    partials = {path for path in FILES if path.startswith("_includes/")}
+    assert partials, "the template/_includes folder moved: update copier.yml's _exclude and this test"
+    copier_yml = (REPO_ROOT / "copier.yml").read_text()
+    assert "\n  - /_includes\n" in copier_yml  # _exclude: the project never receives them
+    included = "\n".join(FILES.values())
+    for partial in partials:
+        by_name = f"template/{partial}"
+        by_preset = f"template/{Path(partial).parent.as_posix()}/' ~"  # '…/compose/' ~ preset ~ '.yaml.jinja'
+        assert by_name in included or by_preset in included, f"{partial} is included by no template file"
+
+
+def test_only_copier_yml_derives_ports() -> None:
+    computing = {
+        path: match.group(0)
+        for path, text in FILES.items()
+        if (match := PORT_ARITHMETIC.search(text))
+    }
+    assert not computing, f"derive ports in copier.yml (port_step, ports, dev_ports), not here: {computing}"
+    assert PORT_ARITHMETIC.search((REPO_ROOT / "copier.yml").read_text())  # the pattern does find them
