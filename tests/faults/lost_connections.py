@@ -4,27 +4,50 @@ resets them all, or PostgreSQL terminates their server processes, six times whil
 from __future__ import annotations
 
 import urllib.parse
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from typing import Protocol
 
-from tests.faults.monolith import Monolith
 from tests.support.http import Response
 from tests.support.load import Load, LoadReport
 from tests.support.services import query
+from tests.support.tcp_proxy import TcpProxy
 
 FAULTS = ["reset", "terminate"]
 
 
-def lose_connections_under_load(system: Monolith, send: Callable[[int], Response], fault: str) -> LoadReport:
+class System(Protocol):
+    def dead(self) -> dict[str, int]: ...
+
+    def death(self) -> str | None: ...
+
+
+class HasOneDatabase(System, Protocol):
+    database: TcpProxy
+    database_url: str
+
+
+def lose_connections(proxy: TcpProxy, database_url: str, fault: str) -> None:
+    """Every connection to the database behind `proxy` is lost at once, the way `fault` says."""
+    if fault == "reset":
+        proxy.reset()  # RST on every connection, mid-transaction for some
+    else:
+        database = urllib.parse.urlparse(database_url).path.lstrip("/")
+        query(database_url, "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                            f"WHERE datname = '{database}' AND pid <> pg_backend_pid()")
+
+
+def lose_connections_under_load(system: HasOneDatabase, send: Callable[[int], Response], fault: str) -> LoadReport:
+    return lose_connections_of(system, [(system.database, system.database_url)], send, fault)
+
+
+def lose_connections_of(system: System, databases: Sequence[tuple[TcpProxy, str]], send: Callable[[int], Response],
+                        fault: str) -> LoadReport:
+    """Load through `send` while every connection to each of `databases` (proxy, direct URL) is lost six times."""
     with Load(send, concurrency=4, max_requests=4000, max_seconds=90) as load:
         load.wait_for_requests(20, failing=system.death)
         for _ in range(6):
-            if fault == "reset":
-                system.database.reset()  # RST on every connection, mid-transaction for some
-            else:
-                database = urllib.parse.urlparse(system.database_url).path.lstrip("/")
-                query(system.database_url,
-                      "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
-                      f"WHERE datname = '{database}' AND pid <> pg_backend_pid()")
+            for proxy, database_url in databases:
+                lose_connections(proxy, database_url, fault)
             load.wait_for_requests(20, failing=system.death)
     return load.report
 
@@ -36,8 +59,8 @@ def assert_acknowledged_are_stored(report: LoadReport, database_url: str, table:
     assert acknowledged == sorted(filter(None, stored.split(","))), f"acknowledged {table} are the stored ones"
 
 
-def assert_failed_cleanly(system: Monolith, report: LoadReport, client_deadline_s: float) -> None:
-    assert system.dead() == {}, "no process died:\n" + system.processes["api"].output()
+def assert_failed_cleanly(system: System, report: LoadReport, client_deadline_s: float) -> None:
+    assert system.dead() == {}, f"no process died: {system.death()}"
     assert report.timeouts == [], f"every request answered within {client_deadline_s} s: {report}"
     assert set(report.statuses) <= {201, 503}, f"a lost connection is a 503, nothing else: {report}"
     assert report.with_status(201), report
