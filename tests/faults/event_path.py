@@ -28,8 +28,8 @@ class Delivery:
 
     def __str__(self) -> str:
         return (f"{self.orders} orders: {self.projected} projected, {self.notified} handled by notifications, "
-                f"{self.jobs} confirmation jobs, {self.seconds:.1f} s after the load; "
-                f"all marked published after {self.marked_after:.1f} s")
+                f"{self.jobs} confirmation jobs, within {self.seconds:.1f} s; "
+                f"all marked published within {self.marked_after:.1f} s")
 
 
 def _handled(system: Microservices, process: str) -> Counter[str]:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
+
 from tests.support.processes import LogTail
 
 
@@ -23,3 +26,13 @@ class ProcessGroup:
 
     def stop_all(self) -> dict[str, int]:
         return {name: tail.stop() for name, tail in self.processes.items() if tail.alive}
+
+
+def seconds_after(since: float, condition: Callable[[], bool], timeout: float = 60) -> float | None:
+    """Seconds from `since` until `condition()` held, polled every 50 ms; None if it did not in `timeout`."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return time.monotonic() - since
+        time.sleep(0.05)
+    return None

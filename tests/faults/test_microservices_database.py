@@ -61,11 +61,6 @@ def test_connections_lost_during_sign_ups_fail_only_those_requests(
         print(f"users service, database {fault}: {report}")
 
 
-@pytest.fixture(scope="module")
-def microservices(tmp_path_factory: pytest.TempPathFactory, node_env: dict[str, str]) -> Path:
-    return built_project(tmp_path_factory, node_env, "microservices")
-
-
 @pytest.mark.parametrize("fault", FAULTS)
 def test_connections_lost_on_the_event_path_fail_only_those_requests_and_lose_no_event(
     microservices: Path, node_env: dict[str, str], services_available: None, fault: str
