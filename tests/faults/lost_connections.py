@@ -36,13 +36,14 @@ def lose_connections(proxy: TcpProxy, database_url: str, fault: str) -> None:
                             f"WHERE datname = '{database}' AND pid <> pg_backend_pid()")
 
 
-def lose_connections_under_load(system: HasOneDatabase, send: Callable[[int], Response], fault: str) -> LoadReport:
+def lose_connections_under_load(system: HasOneDatabase, send: Callable[[int], Response],
+                                fault: str) -> LoadReport:
     return lose_connections_of(system, [(system.database, system.database_url)], send, fault)
 
 
-def lose_connections_of(system: System, databases: Sequence[tuple[TcpProxy, str]], send: Callable[[int], Response],
-                        fault: str) -> LoadReport:
-    """Load through `send` while every connection to each of `databases` (proxy, direct URL) is lost six times."""
+def lose_connections_of(system: System, databases: Sequence[tuple[TcpProxy, str]],
+                        send: Callable[[int], Response], fault: str) -> LoadReport:
+    """Load through `send` while the connections to each of `databases` (proxy, URL) are lost six times."""
     with Load(send, concurrency=4, max_requests=4000, max_seconds=90) as load:
         load.wait_for_requests(20, failing=system.death)
         for _ in range(6):

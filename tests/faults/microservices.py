@@ -59,10 +59,10 @@ class Microservices(ProcessGroup):
             self.processes[service] = start(self.project / "services" / service, self.envs[service], "node",
                                             "dist/server.js")
             wait_until_ok(f"{self.url(service)}/health/ready", process=self.processes[service].process)
-        for name, service, entry, started in [("projector", "orders", "dist/projector.js", "projector started"),
-                                              ("consumer", "notifications", "dist/consumer.js", "consumer started")]:
+        for name, service, entry in [("projector", "orders", "dist/projector.js"),
+                                     ("consumer", "notifications", "dist/consumer.js")]:
             self.processes[name] = start(self.project / "services" / service, self.envs[name], "node", entry)
-            self.processes[name].wait_for(lambda line, started=started: line.get("msg") == started)
+            self.processes[name].wait_for(lambda line, name=name: line.get("msg") == f"{name} started")
 
     def stored_orders(self) -> set[str]:
         return _ids(query(self.orders_database_url, "SELECT string_agg(id::text, ',') FROM orders"))
@@ -77,18 +77,19 @@ class Microservices(ProcessGroup):
 
     def projected_orders(self) -> Counter[str]:
         """The orders in the read model (a primary key: each at most once)."""
-        return Counter(_ids(query(self.orders_database_url, "SELECT string_agg(order_id::text, ',') FROM order_views")))
+        return Counter(_ids(query(self.orders_database_url,
+                                  "SELECT string_agg(order_id::text, ',') FROM order_views")))
 
     def inbox(self, database_url: str) -> Counter[str]:
         """The ids of the messages handled by the consumers writing `database_url`, each with how often."""
-        return Counter(filter(None, query(database_url,
-                                          "SELECT string_agg(message_id::text, ',') FROM processed_messages").split(",")))
+        ids = query(database_url, "SELECT string_agg(message_id::text, ',') FROM processed_messages")
+        return Counter(filter(None, ids.split(",")))
 
     def confirmation_jobs(self) -> tuple[Counter[str], Counter[str]]:
         """The order-confirmation jobs queued by the consumer (stored, waiting), by id."""
         env = self.envs["consumer"]
-        return queued_jobs(self.project / "services" / "notifications", env, REDIS_URL, env["REDIS_KEY_PREFIX"],
-                           "notifications", CONFIRMATION)
+        return queued_jobs(self.project / "services" / "notifications", env, REDIS_URL,
+                           env["REDIS_KEY_PREFIX"], "notifications", CONFIRMATION)
 
 
 def _ids(joined: str) -> set[str]:
@@ -96,7 +97,8 @@ def _ids(joined: str) -> set[str]:
 
 
 @contextmanager
-def microservices_system(project: Path, node_env: dict[str, str], broker: str = "rabbitmq") -> Iterator[Microservices]:
+def microservices_system(project: Path, node_env: dict[str, str],
+                         broker: str = "rabbitmq") -> Iterator[Microservices]:
     """Fresh databases, a broker namespace and Redis key prefixes of their own; processes stopped after."""
     prefix = f"faults-{secrets.token_hex(6)}"
     with ExitStack() as stack:
@@ -118,11 +120,14 @@ def microservices_system(project: Path, node_env: dict[str, str], broker: str = 
             "AUTH_RATE_LIMIT_MAX": "1000000",
         }
         users_port = free_port()
-        users = {**common, "PORT": str(users_port), "METRICS_PORT": str(free_port()), "DATABASE_URL": users_database,
-                 "JWT_PRIVATE_KEY": ed25519_key(), "BCRYPT_COST": "12", "REDIS_KEY_PREFIX": f"{prefix}-users"}
-        on_the_broker = {"BROKER_URL": broker_proxy.url(url), "BROKER_NAMESPACE": f"faults-{uuid.uuid4().hex[:8]}"}
+        users = {**common, "PORT": str(users_port), "METRICS_PORT": str(free_port()),
+                 "DATABASE_URL": users_database, "JWT_PRIVATE_KEY": ed25519_key(), "BCRYPT_COST": "12",
+                 "REDIS_KEY_PREFIX": f"{prefix}-users"}
+        on_the_broker = {"BROKER_URL": broker_proxy.url(url),
+                         "BROKER_NAMESPACE": f"faults-{uuid.uuid4().hex[:8]}"}
         orders = {**common, **on_the_broker, "PORT": str(free_port()), "METRICS_PORT": str(free_port()),
-                  "PROJECTOR_PORT": str(free_port()), "DATABASE_URL": orders_database.url(orders_database_url),
+                  "PROJECTOR_PORT": str(free_port()),
+                  "DATABASE_URL": orders_database.url(orders_database_url),
                   "JWKS_URL": f"http://127.0.0.1:{users_port}/.well-known/jwks.json",
                   "CORS_ORIGINS": "https://app.example.com", "REDIS_KEY_PREFIX": f"{prefix}-orders"}
         consumer = {**common, **on_the_broker, "PORT": str(free_port()), "WORKER_PORT": str(free_port()),
@@ -130,13 +135,15 @@ def microservices_system(project: Path, node_env: dict[str, str], broker: str = 
                     "REDIS_KEY_PREFIX": f"{prefix}-notifications"}
         for service, env, database_url in [("orders", orders, orders_database_url),
                                            ("notifications", consumer, notifications_database_url)]:
-            run(["node", "dist/migrate.js"], project / "services" / service, {**env, "DATABASE_URL": database_url})
-        system = Microservices(project, {"users": users, "orders": orders, "projector": orders, "consumer": consumer},
-                               orders_database_url, notifications_database_url, orders_database,
-                               notifications_database, broker_proxy)
+            direct = {**env, "DATABASE_URL": database_url}
+            run(["node", "dist/migrate.js"], project / "services" / service, direct)
+        envs = {"users": users, "orders": orders, "projector": orders, "consumer": consumer}
+        system = Microservices(project, envs, orders_database_url, notifications_database_url,
+                               orders_database, notifications_database, broker_proxy)
         try:
             yield system
         finally:
             system.stop_all()
             for service, env in [("users", users), ("orders", orders), ("notifications", consumer)]:
-                delete_redis_keys(project / "services" / service, node_env, REDIS_URL, env["REDIS_KEY_PREFIX"])
+                workspace = project / "services" / service
+                delete_redis_keys(workspace, node_env, REDIS_URL, env["REDIS_KEY_PREFIX"])

@@ -9,7 +9,7 @@ from tests.support.processes import LogTail
 
 
 class ProcessGroup:
-    """The processes a test started (`processes`, by name): which exited by themselves, and stopping the rest."""
+    """The processes a test started (`processes`, by name): which died, and stopping the rest."""
 
     processes: dict[str, LogTail]
 

@@ -22,8 +22,9 @@ pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("faults-microservices")]
 
 ORDER = {"items": [{"sku": "BOOK-SRE", "quantity": 1}]}
 OUTAGE_S = 10.0
-#: After the broker is back: the relay publishes again (the broker clients reconnect within a second, and
-#: the relay then publishes at once instead of sitting out its backoff)...
+#: After the broker is back, the first waiting event reaches the notifications consumer: the broker clients
+#: reconnect within a second, and the relay then publishes at once instead of sitting out its backoff.
+#: (Counted at the consumer: the relay marks events published a whole batch at a time.)
 RESUMED_WITHIN_S = 3.0
 #: ...and every waiting event is projected and handled by notifications (the relay publishes one event
 #: at a time, in order, each after the broker's confirm, so the backlog takes longer than the first).
@@ -48,21 +49,22 @@ def test_orders_accepted_during_a_broker_outage_are_projected_and_notified_once_
             system.broker.cut()
             time.sleep(OUTAGE_S)
             pending_at_restore = system.unpublished()
-            published_before = len(system.order_events()) - pending_at_restore
+            notified_before = len(system.inbox(system.notifications_database_url))
             system.broker.restore()
             restored = time.monotonic()
             load.stop()
         report = load.report
         resumed_after = seconds_after(
-            restored, lambda: len(system.order_events()) - system.unpublished() > published_before)
+            restored, lambda: len(system.inbox(system.notifications_database_url)) > notified_before)
         delivery = assert_every_event_delivered_once(system, DELIVERED_WITHIN_S)
+        resumed = "never" if resumed_after is None else f"{resumed_after:.2f} s after it"
         print(f"\nmicroservices, RabbitMQ outage of {OUTAGE_S:.0f} s: {report}; {pending_at_restore} events "
-              f"waiting when it came back; publishing again {resumed_after:.2f} s after it; then {delivery}")
+              f"waiting when it came back; the first delivered {resumed}; then {delivery}")
 
         assert system.dead() == {}, system.death()
         assert report.timeouts == [], f"every request answered within {CLIENT_DEADLINE_S} s: {report}"
         assert set(report.statuses) == {201}, f"the broker is not needed to take an order: {report}"
         assert pending_at_restore > 0, "orders were placed during the outage"
         assert resumed_after is not None and resumed_after < RESUMED_WITHIN_S, (
-            f"the relay published again {resumed_after} s after the broker came back")
+            f"the first waiting event was delivered {resumed_after} s after the broker came back")
         assert set(system.stop_all().values()) == {0}
