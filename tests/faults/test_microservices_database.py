@@ -21,7 +21,6 @@ from tests.faults.lost_connections import (
 from tests.faults.microservices import microservices_system
 from tests.faults.monolith import CLIENT_DEADLINE_S, monolith_system
 from tests.support.accounts import signed_up
-from tests.support.built import built_project
 from tests.support.http import free_port, request, wait_until_ok
 from tests.support.tokens import ed25519_key
 
@@ -33,8 +32,8 @@ DELIVERED_WITHIN_S = 30.0
 
 
 @pytest.fixture(scope="module")
-def users_service(tmp_path_factory: pytest.TempPathFactory, node_env: dict[str, str]) -> Path:
-    return built_project(tmp_path_factory, node_env, "microservices") / "services" / "users"
+def users_service(microservices: Path) -> Path:
+    return microservices / "services" / "users"
 
 
 @pytest.mark.parametrize("fault", FAULTS)
@@ -82,5 +81,8 @@ def test_connections_lost_on_the_event_path_fail_only_those_requests_and_lose_no
         assert_failed_cleanly(system, report, CLIENT_DEADLINE_S)
         assert_acknowledged_are_stored(report, system.orders_database_url, "orders")
         assert_every_event_delivered_once(system, DELIVERED_WITHIN_S)
+        failed = {name: sum(line.get("msg") == "event failed" for line in system.processes[name].lines)
+                  for name in ("projector", "consumer")}
+        print(f"events whose handling failed on a lost connection, then redelivered: {failed}")
         assert system.dead() == {}, system.death()
         assert set(system.stop_all().values()) == {0}
