@@ -44,7 +44,9 @@ def lose_connections_under_load(system: HasOneDatabase, send: Callable[[int], Re
 def lose_connections_of(system: System, databases: Sequence[tuple[TcpProxy, str]],
                         send: Callable[[int], Response], fault: str) -> LoadReport:
     """Load through `send` while the connections to each of `databases` (proxy, URL) are lost six times."""
-    with Load(send, concurrency=4, max_requests=4000, max_seconds=90) as load:
+    # Bounded by count above all; the time bound only stops a runaway loop: a slow machine (sign-ups hash
+    # their password) takes longer to reach the requests each fault waits for, and must not fail for it.
+    with Load(send, concurrency=4, max_requests=4000, max_seconds=300) as load:
         load.wait_for_requests(20, failing=system.death)
         for _ in range(6):
             for proxy, database_url in databases:
