@@ -17,3 +17,9 @@ from tests.support.built import built_project
 @pytest.fixture(scope="module")
 def monolith(tmp_path_factory: pytest.TempPathFactory, node_env: dict[str, str]) -> Path:
     return built_project(tmp_path_factory, node_env, "monolith")
+
+
+@pytest.fixture(scope="module")
+def microservices(tmp_path_factory: pytest.TempPathFactory, node_env: dict[str, str]) -> Path:
+    """The microservices preset with its default broker (RabbitMQ), built."""
+    return built_project(tmp_path_factory, node_env, "microservices")

@@ -11,6 +11,7 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tests.faults.system import ProcessGroup
 from tests.support.http import free_port, wait_until_ok
 from tests.support.processes import LogTail, start
 from tests.support.project import delete_redis_keys
@@ -25,7 +26,7 @@ BROKERS = {
 
 
 @dataclass
-class Extracted:
+class Extracted(ProcessGroup):
     project: Path
     api_env: dict[str, str]
     consumer_env: dict[str, str]
@@ -55,20 +56,6 @@ class Extracted:
         self.processes["consumer"] = consumer
         consumer.wait_for(lambda line: line.get("msg") == "consumer started")
         return consumer
-
-    def dead(self) -> dict[str, int]:
-        """The processes that exited by themselves, with their exit codes."""
-        return {name: tail.process.returncode for name, tail in self.processes.items() if not tail.alive}
-
-    def death(self) -> str | None:
-        """Why the system is broken (a process exited, with its last output), or None."""
-        if dead := self.dead():
-            name = next(iter(dead))
-            return f"{name} exited with {dead[name]}:\n{self.processes[name].output(3000)}"
-        return None
-
-    def stop_all(self) -> dict[str, int]:
-        return {name: tail.stop() for name, tail in self.processes.items() if tail.alive}
 
 
 @contextmanager

@@ -9,6 +9,7 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tests.faults.system import ProcessGroup
 from tests.support.http import free_port, wait_until_ok
 from tests.support.processes import LogTail, start
 from tests.support.project import delete_redis_keys, run
@@ -20,7 +21,7 @@ CLIENT_DEADLINE_S = 15.0
 
 
 @dataclass
-class Monolith:
+class Monolith(ProcessGroup):
     project: Path
     env: dict[str, str]
     database_url: str
@@ -43,20 +44,6 @@ class Monolith:
         self.processes["worker"] = worker
         worker.wait_for(lambda line: line.get("msg") == "worker started")
         return worker
-
-    def dead(self) -> dict[str, int]:
-        """The processes that exited by themselves, with their exit codes."""
-        return {name: tail.process.returncode for name, tail in self.processes.items() if not tail.alive}
-
-    def death(self) -> str | None:
-        """Why the system is broken (a process exited, with its last output), or None."""
-        if dead := self.dead():
-            name = next(iter(dead))
-            return f"{name} exited with {dead[name]}:\n{self.processes[name].output(3000)}"
-        return None
-
-    def stop_all(self) -> dict[str, int]:
-        return {name: tail.stop() for name, tail in self.processes.items() if tail.alive}
 
 
 @contextmanager

@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from tests.faults.extracted import BROKERS, extracted_system
 from tests.faults.monolith import CLIENT_DEADLINE_S
+from tests.faults.system import seconds_after
 from tests.support.accounts import signed_up
 from tests.support.built import built_project
 from tests.support.http import request
@@ -41,16 +41,6 @@ def extracted(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathF
     if not port_open("127.0.0.1", BROKERS[broker][1]):
         pytest.fail(f"{broker} is not answering on 127.0.0.1:{BROKERS[broker][1]}; the fault suite needs it")
     return built_project(tmp_path_factory, node_env, "extracted", broker), broker
-
-
-def _seconds_after(since: float, condition: Callable[[], bool], timeout: float = 60) -> float | None:
-    """Seconds from `since` until `condition()` held, polled every 50 ms; None if it did not in `timeout`."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return time.monotonic() - since
-        time.sleep(0.05)
-    return None
 
 
 def test_events_accepted_during_a_broker_outage_are_delivered_once_soon_after_it_ends(
@@ -89,9 +79,9 @@ def test_events_accepted_during_a_broker_outage_are_delivered_once_soon_after_it
         def applied() -> int:
             return int(query(system.consumer_database, "SELECT count(*) FROM processed_messages"))
 
-        resumed_after = _seconds_after(restored, lambda: published() > published_before)
-        published_after = _seconds_after(restored, lambda: unpublished() == 0)
-        applied_after = _seconds_after(restored, lambda: applied() >= acknowledged)
+        resumed_after = seconds_after(restored, lambda: published() > published_before)
+        published_after = seconds_after(restored, lambda: unpublished() == 0)
+        applied_after = seconds_after(restored, lambda: applied() >= acknowledged)
         print(f"\n{broker}: {report}; {pending_at_restore} events waiting when the broker came back; "
               f"publishing again {resumed_after} s after it, all published {published_after} s "
               f"and applied {applied_after} s after it")

@@ -13,10 +13,16 @@ export function uniqueKeyPrefix(): string {
   return `test-${randomUUID().slice(0, 8)}`;
 }
 
+/** The command deadline of the test connections that do not wait (the default REDIS_COMMAND_TIMEOUT_MS). */
+const TEST_COMMAND_TIMEOUT_MS = 500;
+
 export function connectTestRedis(options: { waitWhileDisconnected?: boolean } = {}): Promise<Redis> {
   if (REDIS_URL === undefined) throw new Error('REDIS_URL is not set');
+  const connection = { url: REDIS_URL, connectionName: 'test' };
   return connectRedis(
-    { url: REDIS_URL, connectionName: 'test', waitWhileDisconnected: options.waitWhileDisconnected ?? false },
+    options.waitWhileDisconnected === true
+      ? { ...connection, waitWhileDisconnected: true }
+      : { ...connection, waitWhileDisconnected: false, commandTimeoutMs: TEST_COMMAND_TIMEOUT_MS },
     createLogger({ level: 'silent' }),
   );
 }

@@ -3,27 +3,30 @@ import type { Logger } from '../observability/logger.js';
 
 export type { Redis } from 'ioredis';
 
-export interface RedisConnectionOptions {
+interface RedisConnection {
   readonly url: string;
   /** Shown by `CLIENT LIST`, to tell the service's connections apart. */
   readonly connectionName: string;
-  /**
-   * true for the job worker: while Redis is unreachable its commands wait and retry (BullMQ
-   * requires it, and its blocking commands wait by design). false for the API: a command fails at
-   * once while Redis is unreachable and after COMMAND_TIMEOUT_MS when it does not answer, so the
-   * cache falls back to the database, the rate limit lets the request through, and a request
-   * never hangs on Redis.
-   */
-  readonly waitWhileDisconnected: boolean;
 }
 
-/** How long the API waits for a Redis reply before the command fails. */
-const COMMAND_TIMEOUT_MS = 500;
 /**
- * A connection on which a command got no byte back for this long is considered dead (Redis stopped
- * answering without closing the socket): ioredis destroys it and connects again.
+ * `waitWhileDisconnected: true` for the job worker: while Redis is unreachable its commands wait and
+ * retry (BullMQ requires it, and its blocking commands wait by design). false for the API: a command
+ * fails at once while Redis is unreachable and after `commandTimeoutMs` (REDIS_COMMAND_TIMEOUT_MS)
+ * when it does not answer, so the cache falls back to the database, the rate limit lets the request
+ * through, and a request never hangs on Redis.
  */
-const DEAD_SOCKET_AFTER_MS = 2 * COMMAND_TIMEOUT_MS;
+export type RedisConnectionOptions = RedisConnection &
+  (
+    | { readonly waitWhileDisconnected: true }
+    | { readonly waitWhileDisconnected: false; readonly commandTimeoutMs: number }
+  );
+
+/**
+ * A connection on which a command got no byte back for this many command timeouts is considered
+ * dead (Redis stopped answering without closing the socket): ioredis destroys it and connects again.
+ */
+const DEAD_SOCKET_AFTER_COMMAND_TIMEOUTS = 2;
 
 /** A connected ioredis client; rejects when Redis cannot be reached at start-up. */
 export async function connectRedis(options: RedisConnectionOptions, logger: Logger): Promise<Redis> {
@@ -35,7 +38,10 @@ export async function connectRedis(options: RedisConnectionOptions, logger: Logg
     enableOfflineQueue: options.waitWhileDisconnected,
     ...(options.waitWhileDisconnected
       ? {}
-      : { commandTimeout: COMMAND_TIMEOUT_MS, socketTimeout: DEAD_SOCKET_AFTER_MS }),
+      : {
+          commandTimeout: options.commandTimeoutMs,
+          socketTimeout: DEAD_SOCKET_AFTER_COMMAND_TIMEOUTS * options.commandTimeoutMs,
+        }),
   });
   // ioredis reconnects by itself; without a listener each failed attempt would be an uncaught error.
   client.on('error', (error: Error) => {
