@@ -181,12 +181,17 @@ export class OutboxRelay {
   /**
    * Takes a lease on the oldest unpublished events nobody holds, in one statement (its own short
    * transaction): the row locks last as long as the statement, not as long as the publishing.
+   *
+   * Rows this relay already holds are claimable again too: batches run one at a time, so an
+   * unpublished row still leased to this relay comes from a batch whose claim committed after its
+   * connection was lost (the reply never arrived) or whose release failed. Waiting for that lease
+   * to expire would hold those events back for the whole lease.
    */
   private async claim(leaseMs: number): Promise<OutboxRow[]> {
     const { rows } = await this.options.database.query<OutboxRow>(
       `WITH claimable AS (
          SELECT id FROM outbox
-          WHERE published_at IS NULL AND (claimed_until IS NULL OR claimed_until < now())
+          WHERE published_at IS NULL AND (claimed_until IS NULL OR claimed_until < now() OR claimed_by = $3)
           ORDER BY position
           LIMIT $1
           FOR UPDATE SKIP LOCKED
