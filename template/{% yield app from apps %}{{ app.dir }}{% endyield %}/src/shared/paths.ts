@@ -4,10 +4,8 @@ import { fileURLToPath } from 'node:url';
 // source this file is src/shared/paths.ts, two folders below the project root; bundled (npm run
 // build), its code is in a file directly in dist/, one folder below.
 const projectRoot = new URL(import.meta.url.endsWith('.ts') ? '../../' : '../', import.meta.url);
-{%- if 'database' in app.features %}
 
-/** Versioned SQL migrations, shipped next to dist/ in the runtime image. */
+/** Versioned SQL migrations (of a deployable with a database), shipped next to dist/ in the runtime image. */
 export const MIGRATIONS_DIR = fileURLToPath(new URL('migrations/', projectRoot));
-{%- endif %}
 
 export const PACKAGE_JSON_PATH = fileURLToPath(new URL('package.json', projectRoot));

@@ -1,4 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
+import type { Cache } from '../../infrastructure/cache/cache.js';
 import { conditionalGet, PRIVATE_REVALIDATE, PUBLIC_FIVE_MINUTES } from '../../infrastructure/http/conditional-get.js';
 import { ErrorResponse } from '../../infrastructure/http/error-response.schema.js';
 import {
@@ -12,16 +14,30 @@ import {
   PlaceOrderBody,
   ProductListResponse,
 } from './orders.schemas.js';
+import { ReleaseConstantBody, ResponseCache } from './orders.response-cache.js';
 import type { OrdersService } from './orders.service.js';
 
 export interface OrdersRoutesOptions {
-  readonly service: OrdersService;
+  /** Places orders for the caller the access token names. */
+  readonly service: OrdersService<FastifyRequest['user']>;
+  /** Where serialized order bodies are kept between reads (Redis, or in memory). */
+  readonly cache: Cache;
+  readonly cacheTtlSeconds: number;
 }
 
-const JSON_TYPE = 'application/json; charset=utf-8';
+/** The cache key names the owner, so a cached order is never served to another user. */
+function orderKey(userId: string, orderId: string): string {
+  return `orders:${orderId}:${userId}`;
+}
 
-/** HTTP only: schemas, status codes and caching headers; the rules live in OrdersService. */
-export const ordersRoutes: FastifyPluginAsyncTypebox<OrdersRoutesOptions> = async (app, { service }) => {
+/**
+ * HTTP only: schemas, status codes, caching headers and the cache of serialized bodies; the rules
+ * live in OrdersService.
+ */
+export const ordersRoutes: FastifyPluginAsyncTypebox<OrdersRoutesOptions> = async (app, options) => {
+  const { service } = options;
+  const orderBodies = new ResponseCache(options.cache, options.cacheTtlSeconds);
+  const productsBody = new ReleaseConstantBody();
   // Authenticated in preValidation, so rate limiting counts anonymous attempts too (see users.routes).
   const protectedRoute = { preValidation: app.authenticate } as const;
   const security = [{ bearerAuth: [] }];
@@ -32,16 +48,14 @@ export const ordersRoutes: FastifyPluginAsyncTypebox<OrdersRoutesOptions> = asyn
   app.get(
     '/products',
     {
-      onSend: conditionalGet(PUBLIC_FIVE_MINUTES),
+      onSend: [productsBody.rememberOnSend, conditionalGet(PUBLIC_FIVE_MINUTES)],
       schema: {
         tags: ['orders'],
         summary: 'The products that can be ordered, with their prices',
         response: { 200: ProductListResponse, 304: NotModified, 429: ErrorResponse },
       },
     },
-    async (_request, reply) =>
-      // Serialized once for the process: sent as it is.
-      reply.type(JSON_TYPE).send(service.productsJson() as unknown as ProductListResponse),
+    async (_request, reply) => (productsBody.send(reply) ? reply : { products: service.products() }),
   );
 
   app.post(
@@ -57,11 +71,7 @@ export const ordersRoutes: FastifyPluginAsyncTypebox<OrdersRoutesOptions> = asyn
       },
     },
     async (request, reply) => {
-      {%- if 'edge-auth' in app.features %}
       const order = await service.place(request.user, request.body.items);
-{%- else %}
-      const order = await service.place(request.user.id, request.body.items);
-{%- endif %}
       return reply
         .status(201)
         .header('location', `${request.routeOptions.url ?? ''}/${order.id}`)
@@ -113,7 +123,8 @@ export const ordersRoutes: FastifyPluginAsyncTypebox<OrdersRoutesOptions> = asyn
   app.get(
     '/orders/:id',
     {
-      ...readRoute,
+      ...protectedRoute,
+      onSend: [orderBodies.storeOnSend, conditionalGet(PRIVATE_REVALIDATE)],
       schema: {
         tags: ['orders'],
         summary: 'One of the caller’s orders',
@@ -129,9 +140,9 @@ export const ordersRoutes: FastifyPluginAsyncTypebox<OrdersRoutesOptions> = asyn
       },
     },
     async (request, reply) => {
-      // Already serialized (and usually straight from the cache): sent as it is.
-      const json = await service.getOrderJson(request.user.id, request.params.id);
-      return reply.type(JSON_TYPE).send(json as unknown as OrderResponse);
+      const key = orderKey(request.user.id, request.params.id);
+      if (await orderBodies.sendCached(reply, key)) return reply;
+      return service.getOrder(request.user.id, request.params.id);
     },
   );
 
@@ -153,6 +164,11 @@ export const ordersRoutes: FastifyPluginAsyncTypebox<OrdersRoutesOptions> = asyn
         },
       },
     },
-    async (request) => service.cancel(request.user.id, request.params.id),
+    async (request) => {
+      const cancelled = await service.cancel(request.user.id, request.params.id);
+      // No reader may get the order as it was.
+      await orderBodies.invalidate(orderKey(request.user.id, request.params.id));
+      return cancelled;
+    },
   );
 };

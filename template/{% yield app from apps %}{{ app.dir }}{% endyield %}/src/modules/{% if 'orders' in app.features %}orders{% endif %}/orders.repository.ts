@@ -1,7 +1,5 @@
 import type { Database, Queryable } from '../../infrastructure/database/database.js';
-{%- if 'outbox' in app.features %}
 import type { OutboxEvent, OutboxWriter } from '../../infrastructure/outbox/outbox.js';
-{%- endif %}
 import type { OrderCursor } from './orders.cursor.js';
 import type { NewOrder, Order, OrderItem, OrderStatus } from './orders.model.js';
 
@@ -13,36 +11,35 @@ export interface ListOptions {
   readonly includeItems: boolean;
 }
 
+/** The events a change raises, computed from the changed order inside its transaction. */
+export type Raises = (order: Order) => readonly OutboxEvent[];
+
 export interface OrdersRepository {
-{%- if 'outbox' in app.features %}
   /** Inserts the order, its items and the events it `raises` (into the outbox) in one transaction. */
-  insert(order: NewOrder, raises: (stored: Order) => readonly OutboxEvent[]): Promise<Order>;
-{%- else %}
-  /** Inserts the order and its items in one transaction. */
-  insert(order: NewOrder): Promise<Order>;
-{%- endif %}
+  insert(order: NewOrder, raises: Raises): Promise<Order>;
   /** The user's order, or null (unknown id, or another user's order). */
   findById(userId: string, orderId: string): Promise<Order | null>;
-{%- if 'read-model' in app.features %}
-  /** The user's orders, newest first, from the read model (a moment behind the commands). */
-{%- else %}
-  /** The user's orders, newest first. */
-{%- endif %}
+  /** The user's orders, newest first (from the list source: a read model is a moment behind). */
   listByUser(userId: string, options: ListOptions): Promise<Order[]>;
-{%- if 'read-model' in app.features %}
   /**
    * Cancels a placed order of the user with the events it `raises`, in one transaction; null when
    * there is no such order still placed (and nothing is raised).
    */
-  cancel(userId: string, orderId: string, raises: (cancelled: Order) => readonly OutboxEvent[]): Promise<Order | null>;
-{%- else %}
-  /** Cancels a placed order of the user; null when there is no such order still placed. */
-  cancel(userId: string, orderId: string): Promise<Order | null>;
-{%- endif %}
+  cancel(userId: string, orderId: string, raises: Raises): Promise<Order | null>;
   /** The current status, read on the primary; null when the user has no such order. */
   statusOf(userId: string, orderId: string): Promise<OrderStatus | null>;
   /** The user's newest orders with their items, as a JSON array in one string (for the export). */
   exportJson(userId: string, maxOrders: number): Promise<string>;
+}
+
+/**
+ * Where lists and exports read orders: a relation aliased `o` with the columns of `orders`
+ * (id, user_id, status, total_cents, currency, created_at), and the SQL of an order's items as
+ * a JSON array.
+ */
+export interface ListSource {
+  readonly from: string;
+  readonly itemsJson: string;
 }
 
 interface OrderRow extends Record<string, unknown> {
@@ -66,36 +63,38 @@ const ITEMS_JSON = `(
   FROM order_items i WHERE i.order_id = o.id
 )`;
 const ITEMS = `${ITEMS_JSON} AS items`;
-{%- if 'read-model' in app.features %}
 
-// The read model's columns under the names of the normalised tables', so both map to an Order.
-const VIEW_COLUMNS = 'v.order_id AS id, v.user_id, v.status, v.total_cents, v.currency, v.placed_at AS created_at';
-{%- endif %}
+/** The orders' own tables: the list joins the items in the same statement. */
+export const ORDERS_TABLES: ListSource = { from: 'orders o', itemsJson: ITEMS_JSON };
 
-{% if 'read-model' in app.features -%}
+export interface SqlOrdersRepositoryOptions {
+  readonly primary: Database;
+  /** Where queries go: a read replica, or the primary again. */
+  readonly replica: Queryable;
+  readonly outbox: OutboxWriter;
+  readonly listSource: ListSource;
+}
+
 /**
- * Commands (insert, cancel) write the normalised tables on the primary. The single-order read and
- * the status check read them too, so a client sees its own order at once; the list and the export
- * read `order_views`, the read model the projector keeps from the events: one row per order with
- * its items, no join. Queries go to `replica`, the primary too unless DATABASE_READ_URL names one.
+ * Commands (insert, cancel) write the orders' tables on the primary; the single-order read and the
+ * status check read them too, so a client sees its own order at once. The list and the export read
+ * the list source (the same tables, or a read model kept from the events). Queries go to the
+ * replica, which is the primary too unless DATABASE_READ_URL names a read replica.
  */
-{%- else -%}
-/**
- * Commands (insert, cancel) go to the primary; queries go to `replica`, which is the primary too
- * unless DATABASE_READ_URL names a read replica.
- */
-{%- endif %}
 export class SqlOrdersRepository implements OrdersRepository {
-  constructor(
-    private readonly primary: Database,
-{%- if 'outbox' in app.features %}
-    private readonly outbox: OutboxWriter,
-{%- endif %}
-    private readonly replica: Queryable = primary,
-  ) {}
-{%- if 'outbox' in app.features %}
+  private readonly primary: Database;
+  private readonly replica: Queryable;
+  private readonly outbox: OutboxWriter;
+  private readonly source: ListSource;
 
-  async insert(order: NewOrder, raises: (stored: Order) => readonly OutboxEvent[]): Promise<Order> {
+  constructor(options: SqlOrdersRepositoryOptions) {
+    this.primary = options.primary;
+    this.replica = options.replica;
+    this.outbox = options.outbox;
+    this.source = options.listSource;
+  }
+
+  async insert(order: NewOrder, raises: Raises): Promise<Order> {
     const stored = await this.primary.transaction(async (tx) => {
       const inserted = await insertOrder(tx, order);
       await this.outbox.append(tx, raises(inserted));
@@ -104,12 +103,6 @@ export class SqlOrdersRepository implements OrdersRepository {
     this.outbox.committed();
     return stored;
   }
-{%- else %}
-
-  async insert(order: NewOrder): Promise<Order> {
-    return this.primary.transaction(async (tx) => insertOrder(tx, order));
-  }
-{%- endif %}
 
   async findById(userId: string, orderId: string): Promise<Order | null> {
     const { rows } = await this.replica.query<OrderRow>(
@@ -118,31 +111,14 @@ export class SqlOrdersRepository implements OrdersRepository {
     );
     return rows[0] === undefined ? null : toOrder(rows[0]);
   }
-{%- if 'read-model' in app.features %}
 
   async listByUser(userId: string, options: ListOptions): Promise<Order[]> {
-    const items = options.includeItems ? 'v.items' : 'NULL AS items';
-    const after = options.after === undefined ? '' : 'AND (v.placed_at, v.order_id) < ($3, $4)';
-    const params: unknown[] = [userId, options.limit];
-    if (options.after !== undefined) params.push(options.after.createdAt, options.after.id);
-    const { rows } = await this.replica.query<OrderRow>(
-      `SELECT ${VIEW_COLUMNS}, ${items} FROM order_views v
-       WHERE v.user_id = $1 ${after}
-       ORDER BY v.placed_at DESC, v.order_id DESC
-       LIMIT $2`,
-      params,
-    );
-    return rows.map(toOrder);
-  }
-{%- else %}
-
-  async listByUser(userId: string, options: ListOptions): Promise<Order[]> {
-    const items = options.includeItems ? ITEMS : 'NULL AS items';
+    const items = options.includeItems ? `${this.source.itemsJson} AS items` : 'NULL AS items';
     const after = options.after === undefined ? '' : 'AND (o.created_at, o.id) < ($3, $4)';
     const params: unknown[] = [userId, options.limit];
     if (options.after !== undefined) params.push(options.after.createdAt, options.after.id);
     const { rows } = await this.replica.query<OrderRow>(
-      `SELECT ${ORDER_COLUMNS}, ${items} FROM orders o
+      `SELECT ${ORDER_COLUMNS}, ${items} FROM ${this.source.from}
        WHERE o.user_id = $1 ${after}
        ORDER BY o.created_at DESC, o.id DESC
        LIMIT $2`,
@@ -150,14 +126,8 @@ export class SqlOrdersRepository implements OrdersRepository {
     );
     return rows.map(toOrder);
   }
-{%- endif %}
-{%- if 'read-model' in app.features %}
 
-  async cancel(
-    userId: string,
-    orderId: string,
-    raises: (cancelled: Order) => readonly OutboxEvent[],
-  ): Promise<Order | null> {
+  async cancel(userId: string, orderId: string, raises: Raises): Promise<Order | null> {
     const cancelled = await this.primary.transaction(async (tx) => {
       const order = await cancelOrder(tx, userId, orderId);
       if (order !== null) await this.outbox.append(tx, raises(order));
@@ -166,12 +136,6 @@ export class SqlOrdersRepository implements OrdersRepository {
     if (cancelled !== null) this.outbox.committed();
     return cancelled;
   }
-{%- else %}
-
-  async cancel(userId: string, orderId: string): Promise<Order | null> {
-    return cancelOrder(this.primary, userId, orderId);
-  }
-{%- endif %}
 
   async statusOf(userId: string, orderId: string): Promise<OrderStatus | null> {
     const { rows } = await this.primary.query<Pick<OrderRow, 'status'>>(
@@ -180,24 +144,6 @@ export class SqlOrdersRepository implements OrdersRepository {
     );
     return rows[0]?.status ?? null;
   }
-{%- if 'read-model' in app.features %}
-
-  async exportJson(userId: string, maxOrders: number): Promise<string> {
-    // PostgreSQL writes the JSON text itself: this process only passes the string on, unparsed.
-    const { rows } = await this.replica.query<{ orders: string }>(
-      `SELECT coalesce(json_agg(json_build_object(
-         'id', v.order_id, 'status', v.status, 'totalCents', v.total_cents, 'currency', v.currency,
-         'createdAt', to_char(v.placed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
-         'items', v.items
-       ) ORDER BY v.placed_at DESC, v.order_id DESC), '[]')::text AS orders
-       FROM (
-         SELECT * FROM order_views WHERE user_id = $1 ORDER BY placed_at DESC, order_id DESC LIMIT $2
-       ) v`,
-      [userId, maxOrders],
-    );
-    return rows[0]?.orders ?? '[]';
-  }
-{%- else %}
 
   async exportJson(userId: string, maxOrders: number): Promise<string> {
     // PostgreSQL writes the JSON text itself: this process only passes the string on, unparsed.
@@ -205,16 +151,15 @@ export class SqlOrdersRepository implements OrdersRepository {
       `SELECT coalesce(json_agg(json_build_object(
          'id', o.id, 'status', o.status, 'totalCents', o.total_cents, 'currency', o.currency,
          'createdAt', to_char(o.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
-         'items', ${ITEMS_JSON}
+         'items', ${this.source.itemsJson}
        ) ORDER BY o.created_at DESC, o.id DESC), '[]')::text AS orders
        FROM (
-         SELECT * FROM orders WHERE user_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2
+         SELECT o.* FROM ${this.source.from} WHERE o.user_id = $1 ORDER BY o.created_at DESC, o.id DESC LIMIT $2
        ) o`,
       [userId, maxOrders],
     );
     return rows[0]?.orders ?? '[]';
   }
-{%- endif %}
 }
 
 function toOrder(row: OrderRow): Order {
