@@ -29,6 +29,6 @@ const LOGGED_PROPERTIES = new Set([
 /** pino's `err` serializer, keeping the LOGGED_PROPERTIES only (message and stack include causes). */
 export function serializeError(error: unknown): Record<string, unknown> {
   if (!(error instanceof Error)) return { type: typeof error, message: 'a non-Error value was thrown' };
-  const serialized = pino.stdSerializers.err(error) as unknown as Record<string, unknown>;
+  const serialized: Record<string, unknown> = pino.stdSerializers.err(error);
   return Object.fromEntries(Object.entries(serialized).filter(([name]) => LOGGED_PROPERTIES.has(name)));
 }

@@ -121,11 +121,14 @@ interface StartedTransaction {
 
 /** BEGIN, and the ids needed to learn the transaction's outcome later, in one round trip. */
 async function begin(client: pg.PoolClient): Promise<StartedTransaction> {
-  // Several statements without parameters: one simple query, answered with one result each.
-  const results = (await client.query(
+  // Several statements without parameters: one simple query, answered with one result each (pg's
+  // types describe a single statement's answer).
+  const results: unknown = await client.query(
     'BEGIN; SELECT pg_current_xact_id()::text AS xid, pg_backend_pid() AS pid',
-  )) as unknown as [pg.QueryResult, pg.QueryResult<StartedTransaction>];
-  const [row] = results[1].rows;
+  );
+  if (!Array.isArray(results) || results.length !== 2) throw new Error('BEGIN returned an unexpected answer');
+  const [, started] = results as [pg.QueryResult, pg.QueryResult<StartedTransaction>];
+  const [row] = started.rows;
   if (row === undefined) throw new Error('BEGIN returned no transaction id');
   return row;
 }
