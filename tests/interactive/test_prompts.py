@@ -22,7 +22,7 @@ from scalefold.interactive import (
     interrupts_end_cleanly,
 )
 from scalefold.presets import builtin_presets
-from scalefold.questions import Question
+from scalefold.questions import Question, default_for, is_asked, load_questions, validate_answers
 
 
 class Keyboard(io.StringIO):
@@ -445,3 +445,15 @@ def test_input_ending_mid_way_is_a_one_line_usage_error() -> None:
     expected = "input ended before every question was answered; nothing was written"
     with pytest.raises(UsageError, match=expected), interrupts_end_cleanly():
         raise EOFError
+
+
+def test_answers_are_judged_by_copiers_own_question() -> None:
+    """Copier's Question decides: its `when` over the earlier answers, its cast, its validator."""
+    questions = load_questions()
+    assert is_asked(questions["broker"], {"preset": "extracted"})
+    assert not is_asked(questions["broker"], {"preset": "monolith"})
+    # Copier renders and parses a computed default: the yaml `apps` comes back as a list.
+    apps = default_for(questions["apps"], {"project_name": "shop", "preset": "monolith"})
+    assert [app["name"] for app in apps] == ["shop"]
+    judged = validate_answers({"project_name": "shop", "preset": "extracted", "port": "8080", "kubernetes": "yes"})
+    assert judged == {"project_name": "shop", "preset": "extracted", "port": 8080, "kubernetes": True}
