@@ -72,7 +72,7 @@ OPTIONS: tuple[Option, ...] = (
     Option(
         "cluster_mode",
         "Cluster mode",
-        "Every HTTP process has it: set WEB_CONCURRENCY to the host's core count.",
+        "Answer cluster_mode=true, then set WEB_CONCURRENCY to the host's core count.",
     ),
     Option("kubernetes", "Kubernetes manifests", "Answer kubernetes=true to have them generated."),
 )
@@ -96,6 +96,8 @@ class TemplateAnswer:
 TEMPLATE_ANSWERS: dict[str, TemplateAnswer] = {
     "kubernetes": TemplateAnswer("kubernetes", off=False),
     "broker": TemplateAnswer("broker"),
+    # Off where an orchestrator or containers run a process per replica (every target but bare metal).
+    "cluster_mode": TemplateAnswer("cluster_mode", off=False),
 }
 
 
