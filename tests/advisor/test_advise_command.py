@@ -154,7 +154,8 @@ def test_an_answers_file_with_flags_overriding_it(tmp_path: Path) -> None:
     answers.write_text("rps: 5000\nteams: 4\nindependent: [orders, notifications]\ntarget: bare-metal\n")
     report = json.loads(advise("--answers", str(answers), "--json").stdout)
     assert report["recommendation"]["preset"] == "microservices"
-    assert "cluster_mode" in [o["id"] for o in report["recommendation"]["advice"]]
+    cluster = next(o for o in report["recommendation"]["template_answers"] if o["id"] == "cluster_mode")
+    assert (cluster["question"], cluster["value"]) == ("cluster_mode", True)  # bare-metal hosts
     overridden = json.loads(advise("--answers", str(answers), "--teams", "2", "--json").stdout)
     assert overridden["answers"]["teams"] == 2
     assert overridden["recommendation"]["rule"] == "few-teams-several-parts"

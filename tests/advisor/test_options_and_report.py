@@ -58,12 +58,14 @@ def test_one_table_entry_wires_an_option_to_a_question() -> None:
 
 
 def test_options_the_template_implements_become_answers_and_the_rest_stay_advice() -> None:
-    # Kubernetes manifests and the broker are template questions; cache, read replica, CQRS and event
-    # sourcing are advice only today. Real-time updates call for NATS JetStream.
+    # Kubernetes manifests, the broker and cluster mode are template questions; cache, read replica, CQRS
+    # and event sourcing are advice. Real-time updates call for NATS JetStream; Kubernetes runs a process
+    # per pod, so no cluster mode.
     assert recommend(ANSWERS).preset == "extracted"
     assert template_answers(recommend(ANSWERS).option_values, load_questions()) == {
         "kubernetes": True,
         "broker": "nats",
+        "cluster_mode": False,
     }
     # without real-time updates the extracted services still need a broker: RabbitMQ
     no_realtime = ScaleAnswers(rps=100, teams=1, independent=("notifications",), target="single-host")
@@ -71,10 +73,20 @@ def test_options_the_template_implements_become_answers_and_the_rest_stay_advice
     assert template_answers(recommend(no_realtime).option_values, load_questions()) == {
         "kubernetes": False,
         "broker": "rabbitmq",
+        "cluster_mode": False,
     }
     # a monolith needs no broker, so the broker question keeps its own default (no answer)
     single_host = ScaleAnswers(rps=100, teams=1, target="single-host")
-    assert template_answers(recommend(single_host).option_values, load_questions()) == {"kubernetes": False}
+    assert template_answers(recommend(single_host).option_values, load_questions()) == {
+        "kubernetes": False,
+        "cluster_mode": False,
+    }
+    # no orchestrator on bare-metal hosts: cluster mode, one process per core
+    bare_metal = ScaleAnswers(rps=100, teams=1, target="bare-metal")
+    assert template_answers(recommend(bare_metal).option_values, load_questions()) == {
+        "kubernetes": False,
+        "cluster_mode": True,
+    }
 
 
 def test_options_the_project_does_not_have_are_advice_apart_from_the_generated_ones() -> None:
