@@ -1,6 +1,7 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyPluginAsync } from 'fastify';
+import { documentSecurityHeaders } from '../infrastructure/http/security-headers.js';
 import type { OpenApiAggregator } from './openapi-aggregator.js';
 
 /**
@@ -19,6 +20,8 @@ export const aggregatedOpenapi: FastifyPluginAsync<{ aggregator: OpenApiAggregat
   await app.register(swaggerUi, {
     routePrefix: '/docs',
     uiHooks: {
+      // HTML pages: helmet's document headers on top of the API's JSON ones.
+      onRequest: documentSecurityHeaders(),
       // The UI's /docs/json answers synchronously: bring the document up to date before it does.
       preHandler: (_request, _reply, done) => {
         aggregator.document().then(() => {
@@ -29,7 +32,7 @@ export const aggregatedOpenapi: FastifyPluginAsync<{ aggregator: OpenApiAggregat
     transformSpecification: () => aggregator.current(),
     transformSpecificationClone: false,
     // Swagger UI's own Content-Security-Policy (with hashes of its inline scripts) replaces
-    // helmet's strict default on these pages only.
+    // helmet's on these pages only.
     staticCSP: true,
   });
 };

@@ -112,6 +112,8 @@ describe('the aggregated OpenAPI document', () => {
 
     expect(page.statusCode).toBe(200);
     expect(page.headers['content-type']).toMatch(/^text\/html/);
+    // An HTML page: helmet's document headers on top of the API's JSON policy.
+    expect(page.headers['referrer-policy']).toBe('no-referrer');
     expect(json.json()).toEqual((await app.inject({ method: 'GET', url: '/openapi.json' })).json());
   });
 });
