@@ -58,14 +58,15 @@ def test_one_table_entry_wires_an_option_to_a_question() -> None:
 
 
 def test_options_the_template_implements_become_answers_and_the_rest_stay_advice() -> None:
-    # Kubernetes manifests, the broker and cluster mode are template questions; cache, read replica, CQRS
-    # and event sourcing are advice. Real-time updates call for NATS JetStream; Kubernetes runs a process
-    # per pod, so no cluster mode.
+    # Kubernetes manifests, the broker, cluster mode and Nginx are template questions; cache, read replica,
+    # CQRS and event sourcing are advice. Real-time updates call for NATS JetStream; Kubernetes runs a
+    # process per pod, so no cluster mode, and balances the pods itself, so no Nginx.
     assert recommend(ANSWERS).preset == "extracted"
     assert template_answers(recommend(ANSWERS).option_values, load_questions()) == {
         "kubernetes": True,
         "broker": "nats",
         "cluster_mode": False,
+        "nginx": False,
     }
     # without real-time updates the extracted services still need a broker: RabbitMQ
     no_realtime = ScaleAnswers(rps=100, teams=1, independent=("notifications",), target="single-host")
@@ -74,18 +75,24 @@ def test_options_the_template_implements_become_answers_and_the_rest_stay_advice
         "kubernetes": False,
         "broker": "rabbitmq",
         "cluster_mode": False,
+        "nginx": False,
     }
     # a monolith needs no broker, so the broker question keeps its own default (no answer)
     single_host = ScaleAnswers(rps=100, teams=1, target="single-host")
     assert template_answers(recommend(single_host).option_values, load_questions()) == {
         "kubernetes": False,
         "cluster_mode": False,
+        "nginx": False,
     }
-    # no orchestrator on bare-metal hosts: cluster mode, one process per core
+    # one host at high traffic runs several instances: Nginx in front of them
+    busy_host = ScaleAnswers(rps=5000, teams=1, target="single-host")
+    assert template_answers(recommend(busy_host).option_values, load_questions())["nginx"] is True
+    # no orchestrator on bare-metal hosts: cluster mode, one process per core, Nginx across the hosts
     bare_metal = ScaleAnswers(rps=100, teams=1, target="bare-metal")
     assert template_answers(recommend(bare_metal).option_values, load_questions()) == {
         "kubernetes": False,
         "cluster_mode": True,
+        "nginx": True,
     }
 
 

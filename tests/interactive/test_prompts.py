@@ -296,7 +296,7 @@ def test_the_whole_flow_records_the_advice(tmp_path: Path) -> None:
     # extracted is recommended and shipped: Enter accepts it; then name, description, Enter takes the
     # advised RabbitMQ (no real-time updates), port, and Enter takes the advised "yes" for the
     # Kubernetes manifests (the target is Kubernetes)
-    prompter, screen = make_prompter(*SCALE_LINES, "", "", "Orders API", "", "4000", "", "")
+    prompter, screen = make_prompter(*SCALE_LINES, "", "", "Orders API", "", "4000", "", "", "")
     project = ask_new_project(tmp_path / "orders-api", {}, prompter=prompter)
     assert project.destination == tmp_path / "orders-api"
     assert project.answers == {
@@ -308,6 +308,8 @@ def test_the_whole_flow_records_the_advice(tmp_path: Path) -> None:
         "kubernetes": True,
         # Kubernetes runs a process per pod: the advisor answers no to cluster mode.
         "cluster_mode": False,
+        # Kubernetes balances the pods: no Nginx.
+        "nginx": False,
     }
     record = yaml.safe_load(project.extra_files[".scalefold/advice.yml"])
     assert record["answers"] == {
@@ -338,7 +340,7 @@ def test_accepting_extracted_asks_the_broker_with_the_advised_default(
 ) -> None:
     scale = ["800", "2", "notifications", "95%", "heavy", realtime, "n", "single-host"]
     # accept extracted, then name, description, Enter at the broker question, port, kubernetes
-    prompter, screen = make_prompter(*scale, "", "", "", "", "", "", "")
+    prompter, screen = make_prompter(*scale, "", "", "", "", "", "", "", "")
     project = ask_new_project(tmp_path / "events-api", {}, prompter=prompter)
     assert (project.answers["preset"], project.answers["broker"]) == ("extracted", broker)
     out = screen.getvalue()
@@ -352,7 +354,7 @@ def test_accepting_extracted_asks_the_broker_with_the_advised_default(
 
 def test_the_advised_broker_is_only_a_default(tmp_path: Path) -> None:
     scale = ["800", "2", "notifications", "95%", "heavy", "y", "n", "single-host"]
-    prompter, screen = make_prompter(*scale, "", "", "", "kafka", "rabbitmq", "", "", "")
+    prompter, screen = make_prompter(*scale, "", "", "", "kafka", "rabbitmq", "", "", "", "")
     project = ask_new_project(tmp_path / "events-api", {}, prompter=prompter)
     assert project.answers["broker"] == "rabbitmq"
     out = screen.getvalue()
@@ -364,7 +366,7 @@ def test_accepting_microservices_asks_the_broker_and_advises_kubernetes(tmp_path
     # microservices is recommended: Enter accepts it; then name, description, Enter takes the advised
     # RabbitMQ (no real-time updates), port, and Enter takes the advised "yes" for the Kubernetes
     # manifests (the target is Kubernetes, and services that deploy on their own need an orchestrator)
-    prompter, screen = make_prompter(*SEVERAL_TEAMS_LINES, "", "", "Shop", "", "4000", "", "")
+    prompter, screen = make_prompter(*SEVERAL_TEAMS_LINES, "", "", "Shop", "", "4000", "", "", "")
     project = ask_new_project(tmp_path / "shop", {}, prompter=prompter)
     assert project.answers == {
         "project_name": "shop",
@@ -374,6 +376,8 @@ def test_accepting_microservices_asks_the_broker_and_advises_kubernetes(tmp_path
         "port": 4000,
         "kubernetes": True,
         "cluster_mode": False,
+        # Kubernetes balances the pods: no Nginx.
+        "nginx": False,
     }
     record = yaml.safe_load(project.extra_files[".scalefold/advice.yml"])
     assert record["answers"]["teams"] == 3
@@ -393,7 +397,7 @@ def test_accepting_microservices_asks_the_broker_and_advises_kubernetes(tmp_path
 def test_another_preset_than_the_recommended_one_is_recorded_as_chosen(tmp_path: Path) -> None:
     # microservices is recommended, the user picks the monolith: then name, description, port, and
     # Enter takes the advised "yes" for the Kubernetes manifests (the target is Kubernetes)
-    prompter, screen = make_prompter(*SEVERAL_TEAMS_LINES, "n", "monolith", "", "Orders API", "4000", "", "")
+    prompter, screen = make_prompter(*SEVERAL_TEAMS_LINES, "n", "monolith", "", "Orders API", "4000", "", "", "")
     project = ask_new_project(tmp_path / "orders-api", {}, prompter=prompter)
     assert project.answers == {
         "project_name": "orders-api",
@@ -402,6 +406,8 @@ def test_another_preset_than_the_recommended_one_is_recorded_as_chosen(tmp_path:
         "port": 4000,
         "kubernetes": True,
         "cluster_mode": False,
+        # Kubernetes balances the pods: no Nginx.
+        "nginx": False,
     }
     record = yaml.safe_load(project.extra_files[".scalefold/advice.yml"])
     assert record["recommendation"]["preset"] == "microservices" and record["chosen_preset"] == "monolith"
@@ -424,7 +430,7 @@ def test_a_busy_destination_is_refused_before_any_question(tmp_path: Path) -> No
 
 
 def test_data_answers_are_not_asked(tmp_path: Path) -> None:
-    prompter, screen = make_prompter(*SCALE_LINES, "", "", "")
+    prompter, screen = make_prompter(*SCALE_LINES, "", "", "", "")
     project = ask_new_project(
         tmp_path / "api", {"port": "5000", "description": "Given", "preset": "monolith"}, prompter=prompter
     )

@@ -108,6 +108,7 @@ def test_answering_and_accepting_the_recommendation_renders_the_project(tmp_path
     answer(child, "HTTP port the service listens on (3000)")
     answer(child, "Generate Kubernetes manifests [y/n] (no)")
     answer(child, "Cluster mode for bare-metal hosts and VMs [y/n] (no)")  # containers on one host: no cluster
+    answer(child, "Generate an Nginx reverse proxy and load balancer for hosts without Kubernetes [y/n] (no)")  # 300 requests a second: one instance, nothing to balance
     child.expect_exact("Created shop-api")
     assert finish(child) == 0, transcript(child)
 
@@ -121,6 +122,7 @@ def test_answering_and_accepting_the_recommendation_renders_the_project(tmp_path
     )
     assert answers["kubernetes"] is False  # a single-host target: no manifests
     assert answers["cluster_mode"] is False  # containers run one process each
+    assert answers["nginx"] is False and not (project / "nginx").exists()
     assert not (project / "src" / "infrastructure" / "process" / "cluster.ts").exists()
     advice = read_yaml(project / ".scalefold" / "advice.yml")
     assert advice["answers"]["rps"] == 300 and advice["answers"]["teams"] == 1
@@ -141,6 +143,7 @@ def test_an_invalid_name_shows_the_reason_and_is_asked_again(tmp_path: Path) -> 
     answer(child, "HTTP port the service listens on", "8080")
     answer(child, "Generate Kubernetes manifests")
     answer(child, "Cluster mode for bare-metal hosts and VMs")
+    answer(child, "Generate an Nginx reverse proxy and load balancer")
     child.expect_exact("Created good-name")
     assert finish(child) == 0, transcript(child)
     assert read_yaml(tmp_path / "good-name" / ".copier-answers.yml")["port"] == 8080
@@ -158,6 +161,7 @@ def test_accepting_microservices_renders_the_services_and_their_manifests(tmp_pa
     answer(child, "HTTP port the service listens on (3000)")
     answer(child, "Generate Kubernetes manifests [y/n] (yes)")  # services that deploy on their own: manifests are advised
     answer(child, "Cluster mode for bare-metal hosts and VMs [y/n] (no)")
+    answer(child, "Generate an Nginx reverse proxy and load balancer for hosts without Kubernetes [y/n] (no)")
     child.expect_exact("Created shop", timeout=180)  # four services and their manifests to render
     child.expect_exact("npm run dev -w services/gateway")
     assert finish(child) == 0, transcript(child)
@@ -184,6 +188,7 @@ def test_accepting_extracted_asks_the_broker_with_the_advised_default(tmp_path: 
     answer(child, "HTTP port the service listens on (3000)")
     answer(child, "Generate Kubernetes manifests [y/n] (no)")
     answer(child, "Cluster mode for bare-metal hosts and VMs [y/n] (no)")
+    answer(child, "Generate an Nginx reverse proxy and load balancer for hosts without Kubernetes [y/n] (no)")
     child.expect_exact("Created notify")
     assert finish(child) == 0, transcript(child)
     answers = read_yaml(tmp_path / "notify" / ".copier-answers.yml")

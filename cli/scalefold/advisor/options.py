@@ -75,6 +75,11 @@ OPTIONS: tuple[Option, ...] = (
         "Answer cluster_mode=true, then set WEB_CONCURRENCY to the host's core count.",
     ),
     Option("kubernetes", "Kubernetes manifests", "Answer kubernetes=true to have them generated."),
+    Option(
+        "nginx",
+        "Nginx load balancer",
+        "Answer nginx=true to have the Nginx configuration generated (nginx/<project>.conf).",
+    ),
 )
 
 OPTIONS_BY_ID: dict[str, Option] = {option.id: option for option in OPTIONS}
@@ -98,6 +103,8 @@ TEMPLATE_ANSWERS: dict[str, TemplateAnswer] = {
     "broker": TemplateAnswer("broker"),
     # Off where an orchestrator or containers run a process per replica (every target but bare metal).
     "cluster_mode": TemplateAnswer("cluster_mode", off=False),
+    # Only where no orchestrator balances the replicas (one host, bare metal).
+    "nginx": TemplateAnswer("nginx", off=False),
 }
 
 

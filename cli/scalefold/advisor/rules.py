@@ -229,6 +229,17 @@ OPTION_RULES: tuple[OptionRule, ...] = (
         ),
     ),
     OptionRule(
+        "nginx-in-front-of-hosts",
+        "nginx",
+        # Bare metal runs several hosts; one host at high traffic runs several instances (the note below).
+        applies=lambda a, _p: a.target == "bare-metal" or (a.target == "single-host" and a.rps >= HIGH_TRAFFIC_RPS),
+        reason=lambda _a, _p: (
+            "Without an orchestrator, something must spread requests over the instances and take a dead "
+            "one out: Nginx balances them, retries idempotent requests on another instance, caches public "
+            "reads and rate-limits sign-in at the edge."
+        ),
+    ),
+    OptionRule(
         "kubernetes-target",
         "kubernetes",
         applies=lambda a, _p: a.target == "kubernetes",
