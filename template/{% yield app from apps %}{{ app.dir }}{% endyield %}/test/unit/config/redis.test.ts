@@ -12,7 +12,9 @@ describe('readRedis', () => {
   });
 
   it('reads the Redis settings', () => {
-    expect(read({ REDIS_URL: 'redis://cache:6379', REDIS_KEY_PREFIX: 'shop', REDIS_COMMAND_TIMEOUT_MS: '2000' })).toEqual({
+    expect(
+      read({ REDIS_URL: 'redis://cache:6379', REDIS_KEY_PREFIX: 'shop', REDIS_COMMAND_TIMEOUT_MS: '2000' }),
+    ).toEqual({
       url: 'redis://cache:6379',
       keyPrefix: 'shop',
       commandTimeoutMs: 2000,
