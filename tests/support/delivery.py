@@ -93,8 +93,12 @@ def kustomize(kubectl: str, directory: Path) -> list[Manifest]:
 
 
 def env_schema_defaults(app_dir: Path) -> dict[str, str | None]:
-    """Every variable a deployable's configuration reads, with its default where it has one."""
-    source = (app_dir / "src" / "infrastructure" / "config" / "env.schema.ts").read_text()
+    """Every variable a deployable's configuration reads, with its default where it has one.
+
+    Each configuration module (src/infrastructure/config/*.ts) declares the variables of its concern.
+    """
+    folder = app_dir / "src" / "infrastructure" / "config"
+    source = "\n".join(path.read_text() for path in sorted(folder.glob("*.ts")))
     variables: dict[str, str | None] = {}
     for match in re.finditer(r"^  ([A-Z][A-Z0-9_]*): (.*)$", source, flags=re.MULTILINE):
         default = re.search(r"default: ([^,}]+)", match[2])

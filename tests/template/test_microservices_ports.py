@@ -62,7 +62,7 @@ def test_each_process_defaults_to_the_port_the_cli_announces(
     assert _defaults(services / "notifications/src/shared/project.ts") == {
         "defaultPort": notifications, "defaultWorkerPort": worker,
     }
-    gateway_config = (services / "gateway/src/infrastructure/config/config.ts").read_text()
+    gateway_config = (services / "gateway/src/shared/project.ts").read_text()
     assert f"users: 'http://127.0.0.1:{users}'" in gateway_config
     assert f"orders: 'http://127.0.0.1:{orders}'" in gateway_config
     # What the services' .env.example files state, which `scalefold new` reads back for its next steps.

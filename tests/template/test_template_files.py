@@ -21,13 +21,55 @@ MOST_LINES = 400
 #: TypeScript templates still over the limit while they are being split (a file leaves this list once it
 #: is short enough; the test fails if one listed here already is, so the list only shrinks).
 NOT_YET_SPLIT = frozenset({
-    "{% yield app from apps %}{{ app.dir }}{% endyield %}/src/infrastructure/config/config.ts.jinja",
-    "{% yield app from apps %}{{ app.dir }}{% endyield %}/test/unit/config.test.ts.jinja",
     "{% yield app from apps %}{{ app.dir }}{% endyield %}/test/{% if 'http' in app.features %}api{% endif %}/"
     "{% if 'users' in app.features %}users.api.test.ts{% endif %}.jinja",
     "{% yield app from apps %}{{ app.dir }}{% endyield %}/test/{% if 'http' in app.features %}api{% endif %}/"
     "{% if 'orders' in app.features %}orders.api.test.ts{% endif %}.jinja",
 })
+
+APP = "{% yield app from apps %}{{ app.dir }}{% endyield %}"
+#: The one TypeScript module rendered by Jinja: the values chosen when the project was generated.
+CONSTANTS_MODULE = f"{APP}/src/shared/project.ts.jinja"
+#: TypeScript templates still rendered by Jinja while their variations move to conditional file names and
+#: CONSTANTS_MODULE (a file leaves this list once it is plain; the test fails if one listed here already is,
+#: so the list only shrinks).
+NOT_YET_PLAIN = frozenset({
+    "{% if workspaces %}packages{% endif %}/contracts/src/events/events.ts.jinja",
+    "{% if workspaces %}packages{% endif %}/contracts/src/index.ts.jinja",
+    "{% if workspaces %}packages{% endif %}/contracts/test/events.test.ts.jinja",
+    f"{APP}/src/healthcheck.ts.jinja",
+    f"{APP}/src/infrastructure/http/{{% if 'edge-auth' in app.features %}}authentication.ts{{% endif %}}.jinja",
+    f"{APP}/src/infrastructure/http/{{% if 'http' in app.features and ('jobs' in app.features"
+    " or 'read-model' in app.features) %}probe-server.ts{% endif %}.jinja",
+    f"{APP}/src/infrastructure/observability/metrics.ts.jinja",
+    f"{APP}/src/infrastructure/telemetry/sdk.ts.jinja",
+    f"{APP}/src/infrastructure/{{% if 'broker' in app.features %}}broker{{% endif %}}/create-broker.ts.jinja",
+    f"{APP}/src/infrastructure/{{% if 'database' in app.features %}}database{{% endif %}}/create-database.ts.jinja",
+    f"{APP}/src/infrastructure/{{% if 'http' in app.features %}}create-infrastructure.ts{{% endif %}}.jinja",
+    f"{APP}/src/shared/{{% if app.kind != 'monolith' and 'gateway' not in app.features %}}events.ts{{% endif %}}.jinja",
+    f"{APP}/src/{{% if 'database' in app.features %}}migrate.ts{{% endif %}}.jinja",
+    f"{APP}/src/{{% if 'http' in app.features %}}api-process.ts{{% endif %}}.jinja",
+    f"{APP}/src/{{% if 'http' in app.features %}}app.ts{{% endif %}}.jinja",
+    f"{APP}/test/architecture/layers.test.ts.jinja",
+    f"{APP}/test/helpers/processes.ts.jinja",
+    f"{APP}/test/helpers/{{% if 'http' in app.features %}}app.ts{{% endif %}}.jinja",
+    f"{APP}/test/integration/{{% if 'database' in app.features %}}migrator.test.ts{{% endif %}}.jinja",
+    f"{APP}/test/integration/{{% if 'http' in app.features %}}process.test.ts{{% endif %}}.jinja",
+    f"{APP}/test/integration/{{% if 'http' in app.features %}}redis.test.ts{{% endif %}}.jinja",
+    f"{APP}/test/integration/{{% if 'http' in app.features %}}telemetry.test.ts{{% endif %}}.jinja",
+    f"{APP}/test/integration/{{% if 'jobs' in app.features %}}worker-process.test.ts{{% endif %}}.jinja",
+    f"{APP}/test/integration/{{% if 'orders' in app.features %}}orders.repository.test.ts{{% endif %}}.jinja",
+    f"{APP}/test/integration/{{% if app.kind == 'notifications' %}}consumer-process.test.ts{{% endif %}}.jinja",
+    f"{APP}/test/unit/{{% if app.kind == 'notifications' %}}broker.test.ts{{% endif %}}.jinja",
+    f"{APP}/test/{{% if 'http' in app.features %}}api{{% endif %}}/platform.api.test.ts.jinja",
+    f"{APP}/test/{{% if 'http' in app.features %}}api{{% endif %}}/"
+    "{% if 'orders' in app.features %}orders.api.test.ts{% endif %}.jinja",
+    f"{APP}/test/{{% if 'http' in app.features %}}api{{% endif %}}/"
+    "{% if 'users' in app.features %}users.api.test.ts{% endif %}.jinja",
+    f"{APP}/vitest.config.ts.jinja",
+})
+#: A TypeScript file Copier renders with Jinja: `x.ts.jinja`, or `{% if … %}x.ts{% endif %}.jinja`.
+JINJA_TYPESCRIPT = re.compile(r"\.ts(?:\{%[^/]*%\})?\.jinja$")
 
 #: Arithmetic or a comparison on a port in a Jinja expression: `port + 1`, `port < 65535`, `ports.worker - 2`.
 PORT_ARITHMETIC = re.compile(r"\b(?:port|ports\.\w+|dev_ports(?:\.\w+|\[[^\]]+\]))\s*[-+*/<>]=?\s*\d")
@@ -63,6 +105,20 @@ def test_no_template_file_is_longer_than_400_lines() -> None:
 def test_a_file_waiting_to_be_split_leaves_the_list_once_it_is(path: str) -> None:
     assert path in FILES, f"{path} no longer exists: remove it from NOT_YET_SPLIT"
     assert line_count(FILES[path]) > MOST_LINES, f"{path} is short enough now: remove it from NOT_YET_SPLIT"
+
+
+def test_typescript_is_plain_but_for_the_constants_module() -> None:
+    # A feature is present because its file is (a conditional file name), not because of `{% if %}` in
+    # code; the values chosen at generation live in one module of constants.
+    rendered = {path for path in FILES if JINJA_TYPESCRIPT.search(path)}
+    assert CONSTANTS_MODULE in rendered
+    new = rendered - NOT_YET_PLAIN - {CONSTANTS_MODULE}
+    assert not new, f"make these plain TypeScript (conditional file names, {CONSTANTS_MODULE}): {sorted(new)}"
+
+
+@pytest.mark.parametrize("path", sorted(NOT_YET_PLAIN))
+def test_a_typescript_file_waiting_to_be_plain_leaves_the_list_once_it_is(path: str) -> None:
+    assert path in FILES, f"{path} no longer exists: remove it from NOT_YET_PLAIN"
 
 
 def test_the_partials_are_included_and_never_rendered_as_files() -> None:
