@@ -1,26 +1,35 @@
-"""The template's questions, read from ``copier.yml``, and validation of answers against them.
+"""The template's questions, read from ``copier.yml``, and answers judged by Copier's own rules.
 
-scalefold validates every answer before Copier renders anything, so bad input gets one clear
-line (naming the question) instead of a half-written project. The validators are the template's
-own Jinja expressions, rendered with the same filters Copier uses.
+scalefold judges every answer before Copier renders anything, so bad input gets one clear line
+(naming the question) instead of a half-written project, or worse, an answer Copier drops without a
+word. The judging is Copier's: its ``Question`` evaluates ``when``, casts to the question's type,
+checks ``choices`` and renders the ``validator``; scalefold only walks the questions in Copier's order
+and words the verdict.
 """
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
-from jinja2 import meta
-from jinja2.sandbox import SandboxedEnvironment
+from jinja2 import Environment, meta
 
 from scalefold.errors import UsageError
 from scalefold.resources import copier_yml
 
-_JINJA_EXTENSIONS = ["jinja2_ansible_filters.AnsibleCoreFiltersExtension"]
+if TYPE_CHECKING:
+    from copier._main import Worker
+    from copier._user_data import Question as CopierQuestion
+
+#: The words Copier reads as a yes or a no; any other text for a yes/no question is refused, where
+#: Copier would take a non-empty word ("maybe") for a yes.
+_BOOL_WORDS = {"true", "yes", "y", "on", "1", "false", "no", "n", "off", "0"}
+_TYPE_NAMES = {"int": "a whole number", "float": "a number", "bool": "true or false"}
 
 
 @dataclass(frozen=True)
@@ -34,32 +43,40 @@ class Question:
     hidden: bool = False
     #: Copier's ``when``: a bool, or a Jinja expression over the earlier answers.
     when: Any = True
+    #: The text of the ``copier.yml`` that declares the question, which Copier reads to judge answers.
+    source: str = field(default="", repr=False, compare=False)
+    #: The question as ``copier.yml`` declares it (every key Copier reads); by default, the fields above.
+    spec: Mapping[str, Any] | None = field(default=None, repr=False, compare=False)
+
+    def copier_spec(self) -> dict[str, Any]:
+        if self.spec is not None:
+            return dict(self.spec)
+        spec: dict[str, Any] = {"type": self.type, "help": self.help, "when": self.when}
+        if self.default is not None:
+            spec["default"] = self.default
+        if self.choices:
+            spec["choices"] = dict(self.choices)
+        if self.validator:
+            spec["validator"] = self.validator
+        return spec
 
     @property
     def choice_values(self) -> list[Any]:
         return list(self.choices.values())
 
     def coerce(self, value: Any) -> Any:
-        """Convert a raw value (``--data`` gives strings) to the question's type."""
-        if self.type == "int":
-            if isinstance(value, bool):
-                raise UsageError(f"{self.name}: expected a whole number, got {value!r}")
-            try:
-                return int(value)
-            except (TypeError, ValueError):
-                raise UsageError(f"{self.name}: expected a whole number, got {value!r}") from None
-        if self.type == "bool":
-            if isinstance(value, bool):
-                return value
-            text = str(value).strip().lower()
-            if text in {"true", "yes", "y", "1", "on"}:
-                return True
-            if text in {"false", "no", "n", "0", "off"}:
-                return False
-            raise UsageError(f"{self.name}: expected true or false, got {value!r}")
-        if self.type == "str":
-            return value if isinstance(value, str) else str(value)
-        return value
+        """Convert a raw value (``--data`` gives strings) to the question's type, as Copier casts it."""
+        from copier.errors import InvalidTypeError
+
+        refused = UsageError(f"{self.name}: expected {_TYPE_NAMES.get(self.type, self.type)}, got {value!r}")
+        if self.type == "bool" and isinstance(value, str) and value.strip().lower() not in _BOOL_WORDS:
+            raise refused
+        if self.type in {"int", "float"} and isinstance(value, bool):
+            raise refused
+        try:
+            return _copier_question(self, {}).cast_answer(value)
+        except (ValueError, InvalidTypeError):
+            raise refused from None
 
 
 def _normalise_choices(raw: Any) -> dict[str, Any]:
@@ -93,50 +110,88 @@ def parse_questions(text: str) -> dict[str, Question]:
             validator=spec.get("validator"),
             hidden=spec.get("when") is False,
             when=spec.get("when", True),
+            source=text,
+            spec=spec,
         )
     return questions
 
 
+# --- Copier's judgement -----------------------------------------------------------------------------
+
+#: The folders Copier reads the questions' ``copier.yml`` from, kept for the life of the process.
+_FOLDERS: list[tempfile.TemporaryDirectory[str]] = []
+
+
 @cache
-def _jinja() -> SandboxedEnvironment:
-    return SandboxedEnvironment(extensions=_JINJA_EXTENSIONS)
+def _copier_worker(text: str) -> Worker:
+    """A Copier worker over ``text`` alone: what Copier asks with, never run.
+
+    The ``copier.yml`` is copied into a folder of its own: read from a git checkout, Copier would
+    clone the checkout's last commit instead of reading the file as it is.
+    """
+    from copier._main import Worker  # imported late: Copier is the slowest import of the tool
+
+    folder = tempfile.TemporaryDirectory(prefix="scalefold-questions-")
+    _FOLDERS.append(folder)
+    (Path(folder.name) / "copier.yml").write_text(text, encoding="utf-8")
+    return Worker(
+        src_path=folder.name,
+        dst_path=Path(folder.name) / "project",
+        defaults=True,
+        quiet=True,
+    )
 
 
-def _render(template: str, answers: Mapping[str, Any]) -> str:
-    return _jinja().from_string(template).render(**answers).strip()
+def _copier_question(question: Question, answers: Mapping[str, Any]) -> CopierQuestion:
+    """Copier's own ``Question`` for ``question``, over the earlier ``answers``."""
+    from copier._user_data import AnswersMap
+    from copier._user_data import Question as CopierQuestion
+
+    worker = _copier_worker(question.source or copier_yml().read_text(encoding="utf-8"))
+    given = {name: value for name, value in answers.items() if not name.startswith("_")}
+    worker.answers = AnswersMap(user=given, metadata=worker.template.metadata)
+    return CopierQuestion(
+        var_name=question.name,
+        answers=worker.answers,
+        context=worker._render_context(),
+        jinja_env=worker.jinja_env,
+        settings=worker.settings,
+        **question.copier_spec(),
+    )
 
 
 def is_asked(question: Question, answers: Mapping[str, Any]) -> bool:
     """Whether Copier would ask ``question`` given the earlier answers (its ``when``)."""
-    if isinstance(question.when, str):
-        return _render(question.when, answers).lower() not in {"", "false", "no", "n", "off", "0", "none"}
-    return bool(question.when)
+    return _copier_question(question, answers).get_when()
 
 
 def default_for(question: Question, answers: Mapping[str, Any]) -> Any:
-    """The question's default, rendered when it is a Jinja template over the earlier answers."""
-    default = question.default
-    if isinstance(default, str) and ("{{" in default or "{%" in default):
-        return _render(default, answers)
-    return default
+    """The question's default as Copier computes it over the earlier answers (``None`` when it has none)."""
+    from copier._types import MISSING
+
+    default = _copier_question(question, answers).get_default()
+    return None if default is MISSING else default
 
 
 def validation_error(question: Question, value: Any, answers: Mapping[str, Any]) -> str | None:
-    """The reason ``value`` is not a valid answer to ``question``, or ``None`` when it is."""
-    if question.choices and value not in question.choice_values:
+    """The reason ``value`` (already of the question's type) is not a valid answer, or ``None``."""
+    asked = _copier_question(question, answers)
+    try:
+        asked.parse_answer(value)
+    except ValueError:
         allowed = ", ".join(str(choice) for choice in question.choice_values)
         return f"{value!r} is not one of: {allowed}"
-    if question.validator:
-        context = {**answers, question.name: value}
-        message = _jinja().from_string(question.validator).render(**context).strip()
-        return message or None
+    try:
+        asked.validate_answer(value)
+    except ValueError as refused:
+        return str(refused).removeprefix(f"Validation error for question '{question.name}': ").strip()
     return None
 
 
 def validate_answers(
     answers: Mapping[str, Any], questions: Mapping[str, Question] | None = None, *, complete: bool = True
 ) -> dict[str, Any]:
-    """Coerce and validate answers; raise :class:`UsageError` on the first bad one.
+    """Answers cast to their questions' types, judged by Copier; :class:`UsageError` on the first bad one.
 
     Unknown keys are refused (a typo would otherwise be silently ignored by Copier). With ``complete``
     (the answers a project is rendered with, the ones not given taking their defaults), an answer to a
@@ -144,39 +199,47 @@ def validate_answers(
     drop it without a word. ``complete=False`` is for answers given before the others are known.
     """
     known = questions if questions is not None else load_questions()
-    unknown = sorted(set(answers) - set(known))
+    # A computed value (``when: false``, such as ``apps``) is no question: an answer would replace it.
+    asked = [name for name, question in known.items() if not question.hidden]
+    unknown = sorted(set(answers) - set(asked))
     if unknown:
-        names = ", ".join(name for name, q in known.items() if not q.hidden)
+        names = ", ".join(asked)
         raise UsageError(f"unknown answer {unknown[0]!r}; the template's questions are: {names}")
-    coerced = {name: known[name].coerce(value) for name, value in answers.items()}
-    for name, value in coerced.items():
-        reason = validation_error(known[name], value, coerced)
-        if reason:
-            raise UsageError(f"invalid {name} {value!r}: {reason}")
-    if complete:
-        _refuse_inapplicable(coerced, known)
-    return coerced
+    if not complete:
+        coerced = {name: known[name].coerce(value) for name, value in answers.items()}
+        for name, value in coerced.items():
+            _refuse_invalid(known[name], value, coerced)
+        return coerced
+    return _judge_in_order(answers, known)
 
 
-def _refuse_inapplicable(answers: Mapping[str, Any], questions: Mapping[str, Question]) -> None:
-    """Refuse an answer to a question whose ``when`` is false, judged as Copier does: in question order,
-    over the earlier answers, a question not given taking its default."""
+def _judge_in_order(answers: Mapping[str, Any], questions: Mapping[str, Question]) -> dict[str, Any]:
+    """Walk the questions as Copier does: in order, each over the earlier answers, a question not
+    given taking its default; an answer to a question Copier would skip (its ``when``) is refused."""
     context: dict[str, Any] = {}
+    judged: dict[str, Any] = {}
     for name, question in questions.items():
-        if question.hidden:
-            continue
         if name in answers:
             if not is_asked(question, context):
                 raise UsageError(f"{name} does not apply to this project: {_condition(question, context)}")
-            context[name] = answers[name]
-        elif question.default is not None:
-            context[name] = question.coerce(default_for(question, context))
+            value = question.coerce(answers[name])
+            _refuse_invalid(question, value, context)
+            context[name] = judged[name] = value
+        elif (default := default_for(question, context)) is not None:
+            context[name] = default
+    return judged
+
+
+def _refuse_invalid(question: Question, value: Any, answers: Mapping[str, Any]) -> None:
+    reason = validation_error(question, value, answers)
+    if reason:
+        raise UsageError(f"invalid {question.name} {value!r}: {reason}")
 
 
 def _condition(question: Question, answers: Mapping[str, Any]) -> str:
     """``the template asks it only when preset != 'monolith' (here preset is 'monolith')``."""
     expression = str(question.when).strip().removeprefix("{{").removesuffix("}}").strip()
-    names = sorted(meta.find_undeclared_variables(_jinja().parse(str(question.when))))
+    names = sorted(meta.find_undeclared_variables(Environment().parse(str(question.when))))
     here = ", ".join(f"{name} is {answers.get(name)!r}" for name in names)
     return f"the template asks it only when {expression}" + (f" (here {here})" if here else "")
 

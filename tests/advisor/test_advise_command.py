@@ -92,18 +92,19 @@ def test_several_teams_get_microservices_with_their_read_model_broker_and_kubern
     recommendation = report["recommendation"]
     assert (recommendation["preset"], recommendation["shipped"]) == ("microservices", True)
     assert report["shipped_presets"] == ["monolith", "extracted", "microservices"]
-    assert {o["id"]: o["rule"] for o in recommendation["options"]} == {
+    assert {o["id"]: o["rule"] for o in recommendation["template_answers"]} == {
         "cqrs_read_model": "read-model-in-microservices",
         "broker": "broker-between-services",
         "kubernetes": "kubernetes-for-microservices",
     }
+    assert recommendation["advice"] == []
 
 
 def test_json_has_the_same_recommendation_and_a_schema_version() -> None:
     result = advise(*FULL, "--json", columns=40)  # narrow: JSON must not be wrapped
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
-    assert report["schema_version"] == 1
+    assert report["schema_version"] == 2
     assert report["answers"] == {
         "rps": 500,
         "teams": 2,
@@ -118,15 +119,16 @@ def test_json_has_the_same_recommendation_and_a_schema_version() -> None:
     recommendation = report["recommendation"]
     assert (recommendation["preset"], recommendation["shipped"]) == ("extracted", True)
     assert report["shipped_presets"] == ["monolith", "extracted", "microservices"]
-    assert [o["id"] for o in recommendation["options"]] == [
+    assert [o["id"] for o in recommendation["template_answers"]] == ["broker", "kubernetes"]
+    assert [o["id"] for o in recommendation["advice"]] == [
         "cache",
         "read_replica",
         "cqrs_read_model",
         "event_sourcing",
-        "broker",
-        "kubernetes",
     ]
-    assert all(o["reason"].endswith(".") for o in recommendation["options"])
+    everything = recommendation["template_answers"] + recommendation["advice"]
+    assert all(o["reason"].endswith(".") for o in everything)
+    assert all(o["advice"].endswith(".") for o in recommendation["advice"])
     assert [n["rule"] for n in recommendation["notes"]] == ["heavy-background-in-worker"]
 
 
@@ -152,7 +154,8 @@ def test_an_answers_file_with_flags_overriding_it(tmp_path: Path) -> None:
     answers.write_text("rps: 5000\nteams: 4\nindependent: [orders, notifications]\ntarget: bare-metal\n")
     report = json.loads(advise("--answers", str(answers), "--json").stdout)
     assert report["recommendation"]["preset"] == "microservices"
-    assert "cluster_mode" in [o["id"] for o in report["recommendation"]["options"]]
+    cluster = next(o for o in report["recommendation"]["template_answers"] if o["id"] == "cluster_mode")
+    assert (cluster["question"], cluster["value"]) == ("cluster_mode", True)  # bare-metal hosts
     overridden = json.loads(advise("--answers", str(answers), "--teams", "2", "--json").stdout)
     assert overridden["answers"]["teams"] == 2
     assert overridden["recommendation"]["rule"] == "few-teams-several-parts"

@@ -152,6 +152,13 @@ def test_renders_the_microservices_preset_and_its_next_steps(tmp_path: Path) -> 
          "broker does not apply to this project: the template asks it only when preset != 'monolith' "
          "(here preset is 'monolith')"),
         (["--defaults", "--data", "broker=rabbitmq"], "broker does not apply to this project"),
+        # A value the template computes is no question: an answer would replace the computed one.
+        (["--preset", "monolith", "--defaults", "--data", "apps=[]"], "unknown answer 'apps'"),
+        # Copier would read any non-empty word as a yes; only yes/no words are taken.
+        (["--preset", "monolith", "--defaults", "--data", "kubernetes=maybe"],
+         "kubernetes: expected true or false, got 'maybe'"),
+        (["--preset", "monolith", "--defaults", "--data", "preset=serverless"],
+         "invalid preset 'serverless': 'serverless' is not one of: monolith, extracted, microservices"),
     ],
 )
 def test_bad_input_is_one_clear_line_and_exit_2(tmp_path: Path, args: list[str], message: str) -> None:

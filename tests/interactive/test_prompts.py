@@ -22,7 +22,7 @@ from scalefold.interactive import (
     interrupts_end_cleanly,
 )
 from scalefold.presets import builtin_presets
-from scalefold.questions import Question
+from scalefold.questions import Question, default_for, is_asked, load_questions, validate_answers
 
 
 class Keyboard(io.StringIO):
@@ -296,7 +296,7 @@ def test_the_whole_flow_records_the_advice(tmp_path: Path) -> None:
     # extracted is recommended and shipped: Enter accepts it; then name, description, Enter takes the
     # advised RabbitMQ (no real-time updates), port, and Enter takes the advised "yes" for the
     # Kubernetes manifests (the target is Kubernetes)
-    prompter, screen = make_prompter(*SCALE_LINES, "", "", "Orders API", "", "4000", "")
+    prompter, screen = make_prompter(*SCALE_LINES, "", "", "Orders API", "", "4000", "", "")
     project = ask_new_project(tmp_path / "orders-api", {}, prompter=prompter)
     assert project.destination == tmp_path / "orders-api"
     assert project.answers == {
@@ -306,6 +306,8 @@ def test_the_whole_flow_records_the_advice(tmp_path: Path) -> None:
         "broker": "rabbitmq",
         "port": 4000,
         "kubernetes": True,
+        # Kubernetes runs a process per pod: the advisor answers no to cluster mode.
+        "cluster_mode": False,
     }
     record = yaml.safe_load(project.extra_files[".scalefold/advice.yml"])
     assert record["answers"] == {
@@ -336,7 +338,7 @@ def test_accepting_extracted_asks_the_broker_with_the_advised_default(
 ) -> None:
     scale = ["800", "2", "notifications", "95%", "heavy", realtime, "n", "single-host"]
     # accept extracted, then name, description, Enter at the broker question, port, kubernetes
-    prompter, screen = make_prompter(*scale, "", "", "", "", "", "")
+    prompter, screen = make_prompter(*scale, "", "", "", "", "", "", "")
     project = ask_new_project(tmp_path / "events-api", {}, prompter=prompter)
     assert (project.answers["preset"], project.answers["broker"]) == ("extracted", broker)
     out = screen.getvalue()
@@ -344,13 +346,13 @@ def test_accepting_extracted_asks_the_broker_with_the_advised_default(
     assert out.count("[rabbitmq/nats]") == 1
     record = yaml.safe_load(project.extra_files[".scalefold/advice.yml"])
     assert record["chosen_preset"] == "extracted"
-    advised = {o["id"]: o["value"] for o in record["recommendation"]["options"]}
+    advised = {o["id"]: o["value"] for o in record["recommendation"]["template_answers"]}
     assert advised["broker"] == broker
 
 
 def test_the_advised_broker_is_only_a_default(tmp_path: Path) -> None:
     scale = ["800", "2", "notifications", "95%", "heavy", "y", "n", "single-host"]
-    prompter, screen = make_prompter(*scale, "", "", "", "kafka", "rabbitmq", "", "")
+    prompter, screen = make_prompter(*scale, "", "", "", "kafka", "rabbitmq", "", "", "")
     project = ask_new_project(tmp_path / "events-api", {}, prompter=prompter)
     assert project.answers["broker"] == "rabbitmq"
     out = screen.getvalue()
@@ -362,7 +364,7 @@ def test_accepting_microservices_asks_the_broker_and_advises_kubernetes(tmp_path
     # microservices is recommended: Enter accepts it; then name, description, Enter takes the advised
     # RabbitMQ (no real-time updates), port, and Enter takes the advised "yes" for the Kubernetes
     # manifests (the target is Kubernetes, and services that deploy on their own need an orchestrator)
-    prompter, screen = make_prompter(*SEVERAL_TEAMS_LINES, "", "", "Shop", "", "4000", "")
+    prompter, screen = make_prompter(*SEVERAL_TEAMS_LINES, "", "", "Shop", "", "4000", "", "")
     project = ask_new_project(tmp_path / "shop", {}, prompter=prompter)
     assert project.answers == {
         "project_name": "shop",
@@ -371,14 +373,15 @@ def test_accepting_microservices_asks_the_broker_and_advises_kubernetes(tmp_path
         "broker": "rabbitmq",
         "port": 4000,
         "kubernetes": True,
+        "cluster_mode": False,
     }
     record = yaml.safe_load(project.extra_files[".scalefold/advice.yml"])
     assert record["answers"]["teams"] == 3
     assert record["answers"]["independent"] == ["orders", "notifications"]
     assert record["recommendation"]["preset"] == record["chosen_preset"] == "microservices"
     assert record["recommendation"]["shipped"] is True
-    advised = {o["id"]: o["value"] for o in record["recommendation"]["options"]}
-    assert advised["cqrs_read_model"] is True and advised["kubernetes"] is True
+    advised = {o["id"]: o["value"] for o in record["recommendation"]["template_answers"]}
+    assert advised["cqrs_read_model"] == "microservices" and advised["kubernetes"] is True
     assert advised["broker"] == "rabbitmq"
     out = " ".join(screen.getvalue().replace("│", " ").split())
     assert "Recommended: microservices" in out
@@ -390,7 +393,7 @@ def test_accepting_microservices_asks_the_broker_and_advises_kubernetes(tmp_path
 def test_another_preset_than_the_recommended_one_is_recorded_as_chosen(tmp_path: Path) -> None:
     # microservices is recommended, the user picks the monolith: then name, description, port, and
     # Enter takes the advised "yes" for the Kubernetes manifests (the target is Kubernetes)
-    prompter, screen = make_prompter(*SEVERAL_TEAMS_LINES, "n", "monolith", "", "Orders API", "4000", "")
+    prompter, screen = make_prompter(*SEVERAL_TEAMS_LINES, "n", "monolith", "", "Orders API", "4000", "", "")
     project = ask_new_project(tmp_path / "orders-api", {}, prompter=prompter)
     assert project.answers == {
         "project_name": "orders-api",
@@ -398,6 +401,7 @@ def test_another_preset_than_the_recommended_one_is_recorded_as_chosen(tmp_path:
         "preset": "monolith",
         "port": 4000,
         "kubernetes": True,
+        "cluster_mode": False,
     }
     record = yaml.safe_load(project.extra_files[".scalefold/advice.yml"])
     assert record["recommendation"]["preset"] == "microservices" and record["chosen_preset"] == "monolith"
@@ -420,7 +424,7 @@ def test_a_busy_destination_is_refused_before_any_question(tmp_path: Path) -> No
 
 
 def test_data_answers_are_not_asked(tmp_path: Path) -> None:
-    prompter, screen = make_prompter(*SCALE_LINES, "", "")
+    prompter, screen = make_prompter(*SCALE_LINES, "", "", "")
     project = ask_new_project(
         tmp_path / "api", {"port": "5000", "description": "Given", "preset": "monolith"}, prompter=prompter
     )
@@ -445,3 +449,15 @@ def test_input_ending_mid_way_is_a_one_line_usage_error() -> None:
     expected = "input ended before every question was answered; nothing was written"
     with pytest.raises(UsageError, match=expected), interrupts_end_cleanly():
         raise EOFError
+
+
+def test_answers_are_judged_by_copiers_own_question() -> None:
+    """Copier's Question decides: its `when` over the earlier answers, its cast, its validator."""
+    questions = load_questions()
+    assert is_asked(questions["broker"], {"preset": "extracted"})
+    assert not is_asked(questions["broker"], {"preset": "monolith"})
+    # Copier renders and parses a computed default: the yaml `apps` comes back as a list.
+    apps = default_for(questions["apps"], {"project_name": "shop", "preset": "monolith"})
+    assert [app["name"] for app in apps] == ["shop"]
+    judged = validate_answers({"project_name": "shop", "preset": "extracted", "port": "8080", "kubernetes": "yes"})
+    assert judged == {"project_name": "shop", "preset": "extracted", "port": 8080, "kubernetes": True}

@@ -107,6 +107,7 @@ def test_answering_and_accepting_the_recommendation_renders_the_project(tmp_path
     answer(child, "One-line description of the service", "Orders for the shop")
     answer(child, "HTTP port the service listens on (3000)")
     answer(child, "Generate Kubernetes manifests [y/n] (no)")
+    answer(child, "Cluster mode for bare-metal hosts and VMs [y/n] (no)")  # containers on one host: no cluster
     child.expect_exact("Created shop-api")
     assert finish(child) == 0, transcript(child)
 
@@ -119,6 +120,8 @@ def test_answering_and_accepting_the_recommendation_renders_the_project(tmp_path
         3000,
     )
     assert answers["kubernetes"] is False  # a single-host target: no manifests
+    assert answers["cluster_mode"] is False  # containers run one process each
+    assert not (project / "src" / "infrastructure" / "process" / "cluster.ts").exists()
     advice = read_yaml(project / ".scalefold" / "advice.yml")
     assert advice["answers"]["rps"] == 300 and advice["answers"]["teams"] == 1
     assert advice["recommendation"]["preset"] == advice["chosen_preset"] == "monolith"
@@ -137,6 +140,7 @@ def test_an_invalid_name_shows_the_reason_and_is_asked_again(tmp_path: Path) -> 
     child.expect_exact("invalid port: must be between 1 and 65535")
     answer(child, "HTTP port the service listens on", "8080")
     answer(child, "Generate Kubernetes manifests")
+    answer(child, "Cluster mode for bare-metal hosts and VMs")
     child.expect_exact("Created good-name")
     assert finish(child) == 0, transcript(child)
     assert read_yaml(tmp_path / "good-name" / ".copier-answers.yml")["port"] == 8080
@@ -153,6 +157,7 @@ def test_accepting_microservices_renders_the_services_and_their_manifests(tmp_pa
     answer(child, f"{BROKER} [rabbitmq/nats] (rabbitmq)")
     answer(child, "HTTP port the service listens on (3000)")
     answer(child, "Generate Kubernetes manifests [y/n] (yes)")  # services that deploy on their own: manifests are advised
+    answer(child, "Cluster mode for bare-metal hosts and VMs [y/n] (no)")
     child.expect_exact("Created shop", timeout=180)  # four services and their manifests to render
     child.expect_exact("npm run dev -w services/gateway")
     assert finish(child) == 0, transcript(child)
@@ -178,6 +183,7 @@ def test_accepting_extracted_asks_the_broker_with_the_advised_default(tmp_path: 
     answer(child, f"{BROKER} [rabbitmq/nats] (nats)")  # real-time updates: NATS JetStream is advised
     answer(child, "HTTP port the service listens on (3000)")
     answer(child, "Generate Kubernetes manifests [y/n] (no)")
+    answer(child, "Cluster mode for bare-metal hosts and VMs [y/n] (no)")
     child.expect_exact("Created notify")
     assert finish(child) == 0, transcript(child)
     answers = read_yaml(tmp_path / "notify" / ".copier-answers.yml")

@@ -285,7 +285,16 @@ def test_npm_jobs_use_the_nvmrc_node_and_the_npm_cache(workflow: dict[str, Any])
     runs = {job: [s.get("run") for s in steps_of(workflow, job)] for job in ("lint", "test", "audit")}
     assert runs["lint"][-3:] == ["npm ci", "npm run lint", "npm run typecheck"]
     assert runs["test"][-2:] == ["npm ci", "npm test"]
-    assert runs["audit"][-1] == "npm audit --audit-level=high"
+    assert runs["audit"][-2] == "npm audit --audit-level=high"
+
+
+def test_snyk_runs_beside_npm_audit_only_when_the_repository_has_a_token(workflow: dict[str, Any]) -> None:
+    job = workflow["jobs"]["audit"]
+    # A secret cannot be tested in a step's `if`: the job exposes it as an environment variable.
+    assert job["env"]["SNYK_TOKEN"] == "${{ secrets.SNYK_TOKEN }}"
+    snyk = job["steps"][-1]
+    assert snyk["if"] == "env.SNYK_TOKEN != ''"
+    assert re.fullmatch(r"npx --yes snyk@\d+\.\d+\.\d+ test --severity-threshold=high", snyk["run"])
 
 
 def test_tests_run_against_a_healthy_postgresql_service(workflow: dict[str, Any]) -> None:

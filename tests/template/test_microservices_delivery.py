@@ -302,10 +302,12 @@ def test_docker_compose_accepts_the_file(project: Path) -> None:
     assert_docker_compose_accepts(project)
 
 
-def test_the_observability_folder_is_rendered_for_this_preset_only(repo_root: Path) -> None:
+def test_the_traces_collector_and_prometheus_are_rendered_for_this_preset_only(repo_root: Path) -> None:
     # Checked on the template rather than by rendering another preset: that costs a render.
-    (folder,) = [p for p in (repo_root / "template").iterdir() if "observability" in p.name]
-    assert folder.name == "{% if preset == 'microservices' %}observability{% endif %}"
+    # (The logs pipeline's files, beside them, are rendered for every preset: tests/template/test_log_shipping.py.)
+    names = {p.name for p in (repo_root / "template" / "observability").iterdir()}
+    assert "{% if preset == 'microservices' %}otel-collector.yaml{% endif %}" in names
+    assert "{% if preset == 'microservices' %}prometheus.yml{% endif %}.jinja" in names
 
 
 # --- CI workflow ------------------------------------------------------------------------------------
@@ -413,7 +415,9 @@ def test_each_changed_workspace_is_tested_against_postgresql_redis_and_the_broke
         "npm run lint",
         "npm run typecheck",
     ]
-    assert jobs["audit"]["steps"][-1]["run"] == "npm audit --audit-level=high"
+    audit, snyk = jobs["audit"]["steps"][-2:]
+    assert audit["run"] == "npm audit --audit-level=high"
+    assert snyk["run"].startswith("npx --yes snyk@") and "--all-projects" in snyk["run"]
     check, upload = jobs["scalefold"]["steps"][-2:]
     assert "scalefold check . --format sarif" in check["run"]
     assert upload["uses"].startswith("github/codeql-action/upload-sarif@")

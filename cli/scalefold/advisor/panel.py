@@ -12,6 +12,10 @@ from scalefold.advisor.recommend import Recommendation
 from scalefold.advisor.rules import PRESET_TITLES
 
 
+def _value(value: object) -> str:
+    return str(value).lower() if isinstance(value, bool) else str(value)
+
+
 def recommendation_panel(answers: ScaleAnswers, recommendation: Recommendation) -> Panel:
     parts: list[RenderableType] = [Text(describe(answers), style="muted"), Text()]
 
@@ -21,18 +25,26 @@ def recommendation_panel(answers: ScaleAnswers, recommendation: Recommendation) 
     why.add_row("Why", recommendation.reason)
     parts.append(why)
 
-    for heading, switched_on in (
-        ("Generated", recommendation.generated),
-        ("Advice: not generated, yours to build when you need it", recommendation.advice),
-    ):
-        if switched_on:
-            parts += [Text(), Text(heading, style="bold")]
-            options = Table.grid(padding=(0, 2))
-            options.add_column(style="accent", no_wrap=True)
-            options.add_column()
-            for switched in switched_on:
-                options.add_row(f"  {switched.title}", switched.reason)
-            parts.append(options)
+    if recommendation.generated:
+        parts += [Text(), Text("Template answers: scalefold new generates them", style="bold")]
+        answers = Table.grid(padding=(0, 2))
+        answers.add_column(style="accent", no_wrap=True)
+        answers.add_column(style="muted", no_wrap=True)
+        answers.add_column()
+        for switched in recommendation.generated:
+            answers.add_row(
+                f"  {switched.title}", f"{switched.question}={_value(switched.value)}", switched.reason
+            )
+        parts.append(answers)
+
+    if recommendation.advice:
+        parts += [Text(), Text("Advice: not generated, yours to set up or build", style="bold")]
+        advice = Table.grid(padding=(0, 2))
+        advice.add_column(style="accent", no_wrap=True)
+        advice.add_column()
+        for switched in recommendation.advice:
+            advice.add_row(f"  {switched.title}", f"{switched.reason} {switched.advice}")
+        parts.append(advice)
 
     if recommendation.notes:
         parts += [Text(), Text("Also", style="bold")]

@@ -2,36 +2,42 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from scalefold.advisor.answers import ScaleAnswers
-from scalefold.advisor.options import OPTIONS, is_generated
+from scalefold.advisor.options import OPTIONS, answered_by
 from scalefold.advisor.rules import NOTE_RULES, OPTION_RULES, PRESET_RULES, NoteRule, OptionRule, PresetRule
+from scalefold.questions import Question, load_questions
 
 
 @dataclass(frozen=True)
 class SwitchedOn:
-    """An option the recommendation switches on, with its value and the one-sentence reason."""
+    """An option the recommendation calls for, with its value and the one-sentence reason.
+
+    With a ``question``, a template answer generates it (``scalefold new`` passes the answer to
+    Copier); without one, it is advice, and ``advice`` says what the team does to have it.
+    """
 
     option: str
     title: str
     value: Any
     reason: str
     rule: str
-    #: The project has it (a template answer or the preset renders it); otherwise it is advice.
-    generated: bool = True
+    #: The template question whose answer generates it (``preset`` for what a preset renders).
+    question: str | None = None
+    advice: str = ""
+
+    @property
+    def generated(self) -> bool:
+        return self.question is not None
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.option,
-            "title": self.title,
-            "value": self.value,
-            "reason": self.reason,
-            "rule": self.rule,
-            "generated": self.generated,
-        }
+        common = {"id": self.option, "title": self.title, "reason": self.reason, "rule": self.rule}
+        if self.question is None:
+            return {**common, "advice": self.advice}
+        return {**common, "question": self.question, "value": self.value}
 
 
 @dataclass(frozen=True)
@@ -58,6 +64,7 @@ class Recommendation:
 
     @property
     def generated(self) -> tuple[SwitchedOn, ...]:
+        """Options a template answer generates."""
         return tuple(switched for switched in self.options if switched.generated)
 
     @property
@@ -70,18 +77,24 @@ class Recommendation:
             "preset": self.preset,
             "reason": self.reason,
             "rule": self.rule,
-            "options": [switched.to_dict() for switched in self.options],
+            "template_answers": [switched.to_dict() for switched in self.generated],
+            "advice": [switched.to_dict() for switched in self.advice],
             "notes": [note.to_dict() for note in self.notes],
         }
 
 
 def options_for(
-    answers: ScaleAnswers, preset: str, option_rules: Sequence[OptionRule] = OPTION_RULES
+    answers: ScaleAnswers,
+    preset: str,
+    option_rules: Sequence[OptionRule] = OPTION_RULES,
+    template_questions: Mapping[str, Question] | None = None,
 ) -> tuple[SwitchedOn, ...]:
-    """The options the answers switch on for ``preset`` (the first applying rule gives each its reason).
+    """The options the answers call for with ``preset`` (the first applying rule gives each its reason),
+    each a template answer when ``template_questions`` (default: this scalefold's) has one for it.
 
     Also used when the user picks another preset than the recommended one.
     """
+    questions = template_questions if template_questions is not None else load_questions()
     first_rule_per_option: dict[str, OptionRule] = {}
     for rule in option_rules:
         if rule.option not in first_rule_per_option and rule.applies(answers, preset):
@@ -90,9 +103,10 @@ def options_for(
     for option in OPTIONS:  # in the catalogue's order, whatever the rules' order
         if (deciding := first_rule_per_option.get(option.id)) is not None:
             reason = deciding.reason(answers, preset)
+            question = answered_by(option.id, preset, questions)
+            value = preset if question == "preset" else option.value(answers)
             switched_on.append(
-                SwitchedOn(option.id, option.title, option.value(answers), reason, deciding.id,
-                           generated=is_generated(option.id, preset))
+                SwitchedOn(option.id, option.title, value, reason, deciding.id, question, option.advice)
             )
     return tuple(switched_on)
 

@@ -14,7 +14,8 @@ from scalefold.advisor.answers import InvalidAnswer, ScaleAnswers
 from scalefold.advisor.recommend import Recommendation
 
 #: Bumped when a key of the report changes meaning or disappears; new keys do not bump it.
-SCHEMA_VERSION = 1
+#: 2: the recommendation's ``options`` became ``template_answers`` and ``advice``, apart.
+SCHEMA_VERSION = 2
 #: Where ``scalefold new`` records the advice inside the project it creates.
 ADVICE_FILE = ".scalefold/advice.yml"
 

@@ -255,7 +255,8 @@ NOTE_RULES: tuple[NoteRule, ...] = (
         applies=lambda a, _p: a.background == "heavy",
         reason=lambda _a, _p: (
             "Heavy background work runs in the separate worker process (npm run worker), which you scale "
-            "apart from the API; CPU-bound jobs go to its worker-thread pool."
+            "apart from the API; CPU-bound work in a request, such as the order export, runs in the API's "
+            "worker-thread pool (CPU_POOL_MAX_THREADS), never on its event loop."
         ),
     ),
     NoteRule(

@@ -78,7 +78,7 @@ def advise(
         help="A YAML or JSON file of answers (flags override it); also reads 'advise --json' output.",
     ),
     as_json: bool = typer.Option(
-        False, "--json", help="Print the recommendation as JSON (schema_version 1)."
+        False, "--json", help="Print the recommendation as JSON (schema_version 2)."
     ),
 ) -> None:
     """Ask the scale questions; recommend a preset and options, each with its reason.

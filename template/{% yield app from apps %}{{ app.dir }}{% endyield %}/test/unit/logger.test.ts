@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { PROJECT } from '../../src/shared/project.js';
 import { captureLogs } from '../helpers/logs.js';
 
 describe('createLogger', () => {
@@ -8,7 +9,16 @@ describe('createLogger', () => {
     logger.info({ orderId: 7 }, 'order placed');
 
     expect(lines[0]).toMatchObject({ level: 'info', msg: 'order placed', orderId: 7 });
-    expect(lines[0]?.time).toMatch(/^\d{4}-\d{2}-\d{2}T/);
+    expect(lines[0]?.time).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
+  });
+
+  it('names the service on every line, for the log backend to group by', () => {
+    const { logger, lines } = captureLogs();
+
+    logger.child({ requestId: 'r-1' }).warn('slow upstream');
+
+    expect(lines[0]).toMatchObject({ service: PROJECT.name, pid: process.pid, level: 'warn' });
+    expect(typeof lines[0]?.hostname).toBe('string');
   });
 
   it('drops lines below the configured level', () => {

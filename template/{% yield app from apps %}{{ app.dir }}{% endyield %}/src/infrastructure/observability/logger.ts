@@ -1,4 +1,6 @@
+import { hostname } from 'node:os';
 import { pino, type DestinationStream, type Logger } from 'pino';
+import { PROJECT } from '../../shared/project.js';
 import type { LogLevel } from '../config/config.js';
 import { serializeError } from './error-serializer.js';
 
@@ -62,6 +64,9 @@ export function createLogger(options: { level: LogLevel }, destination?: Destina
   return pino(
     {
       level: options.level,
+      // On every line: `service` is what a log backend groups by (the collector's logs pipeline
+      // makes it the OpenTelemetry `service.name`, as on this deployable's traces and metrics).
+      base: { service: PROJECT.name, pid: process.pid, hostname: hostname() },
       redact: { paths: REDACTED_PATHS, censor: '[REDACTED]' },
       // Errors are logged without the data drivers attach to them (statement parameters, row values).
       serializers: { err: serializeError },
