@@ -1,5 +1,5 @@
 import type { Logger } from '../infrastructure/observability/logger.js';
-import { mergeOpenApi, type OpenApiDocument } from './openapi-merge.js';
+import { mergeOpenApi, type OpenApiDocument, type ServiceOpenApiDocument } from './openapi-merge.js';
 import type { Upstream } from './upstreams.js';
 
 /** Where each service serves its OpenAPI document (@fastify/swagger-ui under /docs). */
@@ -22,7 +22,7 @@ export interface OpenApiAggregatorOptions {
  */
 export class OpenApiAggregator {
   readonly #options: OpenApiAggregatorOptions;
-  readonly #lastGood = new Map<string, OpenApiDocument>();
+  readonly #lastGood = new Map<string, ServiceOpenApiDocument>();
   #merged: OpenApiDocument;
   #expiresAt = 0;
   #refreshing: Promise<void> | undefined;
@@ -63,7 +63,7 @@ export class OpenApiAggregator {
     this.#expiresAt = Date.now() + this.#options.ttlMs;
   }
 
-  async #fetch(upstream: Upstream): Promise<OpenApiDocument> {
+  async #fetch(upstream: Upstream): Promise<ServiceOpenApiDocument> {
     const response = await fetch(new URL(SERVICE_OPENAPI_PATH, upstream.url), {
       signal: AbortSignal.timeout(this.#options.timeoutMs),
     });
@@ -71,7 +71,7 @@ export class OpenApiAggregator {
       await response.body?.cancel();
       throw new Error(`${upstream.name} answered ${response.status} to ${SERVICE_OPENAPI_PATH}`);
     }
-    return (await response.json()) as OpenApiDocument;
+    return (await response.json()) as ServiceOpenApiDocument;
   }
 
   #merge(): OpenApiDocument {

@@ -1,10 +1,14 @@
+import { isErrorResult, merge, type OpenApiDocument as ServiceOpenApiDocument } from 'openapi-merge';
 import {
   readsBody,
   withSharedErrorResponses,
   type SharedErrorStatus,
 } from '../infrastructure/http/documented-responses.js';
 
-/** The parts of an OpenAPI 3 document the gateway reads and writes; the rest passes through. */
+/** A service's document as it sends it, typed by openapi-merge's model of OpenAPI 3. */
+export type { ServiceOpenApiDocument };
+
+/** The parts of the merged OpenAPI document the gateway writes. */
 export interface OpenApiDocument {
   readonly openapi: string;
   readonly info: { readonly title: string; readonly version: string; readonly description?: string };
@@ -19,57 +23,49 @@ export interface ServiceDocument {
   readonly service: string;
   readonly routes: readonly string[];
   /** Undefined: never fetched (the service has been down since the gateway started). */
-  readonly document: OpenApiDocument | undefined;
+  readonly document: ServiceOpenApiDocument | undefined;
 }
 
 /**
- * One document for the whole API: the paths the gateway routes to each service (a service's own
- * probes and docs are not reachable through it), and the components and tags of all of them. A
- * component or tag defined by several services is taken from the first: the services share their
- * error and security definitions. Services whose document is missing are listed in
- * `x-unavailable-services`, so a reader knows the document is partial.
+ * One document for the whole API, merged by openapi-merge: the paths the gateway routes to each
+ * service (a service's own probes and docs are not reachable through it), and the components and
+ * tags of all of them. Components the services share (their error and security definitions) appear
+ * once; a component or operation id two services define differently is renamed in the second
+ * (`Order1`), references included. Services whose document is missing are listed in
+ * `x-unavailable-services`, so a reader knows the document is partial; a merge that fails (services
+ * on different OpenAPI versions) is reported in `x-merge-error` instead of taking the gateway down.
  */
 export function mergeOpenApi(
   base: Pick<OpenApiDocument, 'openapi' | 'info'>,
   services: readonly ServiceDocument[],
 ): OpenApiDocument {
-  const paths: Record<string, unknown> = {};
-  const components: Record<string, Record<string, unknown>> = {};
-  const tags = new Map<string, { readonly name: string }>();
-  const unavailable: string[] = [];
-
-  for (const { service, routes, document } of services) {
-    if (document === undefined) {
-      unavailable.push(service);
-      continue;
-    }
-    for (const [path, item] of Object.entries(document.paths ?? {})) {
-      if (isRouted(path, routes) && !(path in paths)) paths[path] = withEdgeErrors(item);
-    }
-    for (const [section, entries] of Object.entries(document.components ?? {})) {
-      const merged = (components[section] ??= {});
-      for (const [name, definition] of Object.entries(entries ?? {})) {
-        if (!(name in merged)) merged[name] = definition;
-      }
-    }
-    for (const tag of document.tags ?? []) {
-      if (!tags.has(tag.name)) tags.set(tag.name, tag);
-    }
-  }
+  const available = services.flatMap(({ routes, document }) => (document === undefined ? [] : [{ routes, document }]));
+  const unavailable = services.filter(({ document }) => document === undefined).map(({ service }) => service);
+  const merged =
+    available.length === 0
+      ? undefined
+      : merge(
+          available.map(({ routes, document }) => ({
+            oas: document,
+            // `/v1/orders/*` is a prefix for the proxy; openapi-merge's `*` matches any characters too.
+            operationSelection: { includePaths: routes.map((path) => ({ path })) },
+            duplicatePathHandling: 'skip-later' as const,
+          })),
+        );
+  const output = merged === undefined || isErrorResult(merged) ? undefined : merged.output;
+  const paths = Object.fromEntries(
+    Object.entries(output?.paths ?? {}).map(([path, item]) => [path, withEdgeErrors(item)]),
+  );
 
   return {
     openapi: base.openapi,
     info: base.info,
     paths,
-    components,
-    ...(tags.size > 0 ? { tags: [...tags.values()] } : {}),
+    components: { ...output?.components },
+    ...(output?.tags !== undefined && output.tags.length > 0 ? { tags: output.tags } : {}),
     ...(unavailable.length > 0 ? { 'x-unavailable-services': unavailable } : {}),
+    ...(merged !== undefined && isErrorResult(merged) ? { 'x-merge-error': merged.message } : {}),
   };
-}
-
-/** Whether a document path (`/v1/orders/{id}`) is one of the route patterns (`/v1/orders/*`). */
-function isRouted(path: string, routes: readonly string[]): boolean {
-  return routes.some((route) => (route.endsWith('/*') ? path.startsWith(route.slice(0, -1)) : path === route));
 }
 
 const HTTP_METHODS = new Set(['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace']);

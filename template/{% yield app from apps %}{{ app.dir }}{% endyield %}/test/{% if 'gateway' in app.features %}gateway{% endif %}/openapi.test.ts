@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.js';
 import { OpenApiAggregator } from '../../src/gateway/openapi-aggregator.js';
+import { mergeOpenApi } from '../../src/gateway/openapi-merge.js';
 import { upstreamsOf } from '../../src/gateway/upstreams.js';
 import { createLogger } from '../../src/infrastructure/observability/logger.js';
 import { PROJECT } from '../../src/shared/project.js';
@@ -166,5 +167,40 @@ describe('OpenApiAggregator', () => {
     } finally {
       await users.stop();
     }
+  });
+});
+
+describe('mergeOpenApi', () => {
+  it('renames a component two services define differently, with the references to it', () => {
+    const money = (type: 'integer' | 'string') => ({ schemas: { Money: { type } } });
+    const priced = (path: string) => ({
+      [path]: {
+        get: {
+          responses: {
+            200: {
+              description: 'ok',
+              content: { 'application/json': { schema: { $ref: '#/components/schemas/Money' } } },
+            },
+          },
+        },
+      },
+    });
+    const info = { title: 'shop', version: '1.0.0' };
+    const document = mergeOpenApi({ openapi: '3.1.0', info }, [
+      {
+        service: 'users',
+        routes: ['/v1/users'],
+        document: { openapi: '3.1.0', info, paths: priced('/v1/users'), components: money('integer') },
+      },
+      {
+        service: 'orders',
+        routes: ['/v1/orders'],
+        document: { openapi: '3.1.0', info, paths: priced('/v1/orders'), components: money('string') },
+      },
+    ]);
+
+    expect(document.components).toEqual({ schemas: { Money: { type: 'integer' }, Money1: { type: 'string' } } });
+    expect(JSON.stringify(document.paths?.['/v1/orders'])).toContain('#/components/schemas/Money1');
+    expect(JSON.stringify(document.paths?.['/v1/users'])).not.toContain('Money1');
   });
 });

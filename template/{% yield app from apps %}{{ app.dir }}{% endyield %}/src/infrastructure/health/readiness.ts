@@ -1,3 +1,5 @@
+import pTimeout from 'p-timeout';
+
 /** A dependency the service uses: the database, Redis, the broker. */
 export interface ReadinessCheck {
   readonly name: string;
@@ -45,7 +47,10 @@ export async function checkReadiness(
   const results = await Promise.all(
     checks.map(async (readiness) => {
       try {
-        await withDeadline(readiness.check(), CHECK_TIMEOUT_MS);
+        await pTimeout(readiness.check(), {
+          milliseconds: CHECK_TIMEOUT_MS,
+          message: `no answer within ${CHECK_TIMEOUT_MS} ms`,
+        });
         return [readiness, 'up'] as const;
       } catch (error) {
         onFailure(readiness.name, error);
@@ -57,18 +62,4 @@ export async function checkReadiness(
   const status =
     down.length === 0 ? 'ok' : down.every((readiness) => readiness.optional === true) ? 'degraded' : 'unavailable';
   return { status, checks: Object.fromEntries(results.map(([readiness, state]) => [readiness.name, state])) };
-}
-
-async function withDeadline(check: Promise<void>, timeoutMs: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => {
-      reject(new Error(`no answer within ${timeoutMs} ms`));
-    }, timeoutMs);
-  });
-  try {
-    await Promise.race([check, deadline]);
-  } finally {
-    clearTimeout(timer);
-  }
 }

@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { backoffDelayMs } from '../../shared/backoff.js';
 
 export const DEFAULT_REDELIVERY_DELAY_MS = 1000;
 
@@ -8,7 +9,7 @@ const MAX_REDELIVERY_DELAY_MS = 60_000;
 
 /** Wait before redelivering a message whose handler failed on `failedAttempt` (1, 2…): doubles, capped. */
 export function redeliveryDelayMs(firstDelayMs: number, failedAttempt: number): number {
-  return Math.min(firstDelayMs * 2 ** (failedAttempt - 1), MAX_REDELIVERY_DELAY_MS);
+  return backoffDelayMs({ firstDelayMs, maxDelayMs: MAX_REDELIVERY_DELAY_MS }, failedAttempt);
 }
 
 /** Resolves after `ms`, or at once when `signal` aborts (shutdown); never rejects. */

@@ -1,4 +1,4 @@
-import { withTimeout } from '../../shared/deadline.js';
+import pTimeout from 'p-timeout';
 import { isEventType, parseEvent, type DomainEvents } from '../../shared/events.js';
 import type { EventDestination } from '../outbox/outbox-relay.js';
 import type { EventPublisher } from './event-bus.js';
@@ -19,7 +19,10 @@ export function inProcessDestination(events: EventPublisher<DomainEvents>): Even
     async publish(event) {
       if (!isEventType(event.type)) throw new Error(`no event type ${event.type} in this version`);
       const handled = events.publish(event.type, parseEvent(event.type, event.payload));
-      await withTimeout(handled, DELIVERY_TIMEOUT_MS, `the handlers of ${event.type} did not finish`);
+      await pTimeout(handled, {
+        milliseconds: DELIVERY_TIMEOUT_MS,
+        message: `the handlers of ${event.type} did not finish within ${DELIVERY_TIMEOUT_MS} ms`,
+      });
     },
   };
 }

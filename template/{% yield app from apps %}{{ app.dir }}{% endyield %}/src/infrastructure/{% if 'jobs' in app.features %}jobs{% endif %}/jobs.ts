@@ -1,3 +1,5 @@
+import { backoffDelayMs } from '../../shared/backoff.js';
+
 /**
  * Background jobs, the same interface over BullMQ (REDIS_URL set: queued in Redis, run by the
  * worker process) and over an in-process runner (no Redis: run inside the API process).
@@ -76,5 +78,5 @@ export class PermanentJobError extends Error {
 
 /** Exponential backoff, as BullMQ computes it: backoffMs, 2 × backoffMs, 4 × backoffMs… */
 export function retryDelayMs(policy: RetryPolicy, failedAttempt: number): number {
-  return policy.backoffMs * 2 ** (failedAttempt - 1);
+  return backoffDelayMs({ firstDelayMs: policy.backoffMs }, failedAttempt);
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Database } from '../database/database.js';
 import type { Logger } from '../observability/logger.js';
+import { backoffDelayMs } from '../../shared/backoff.js';
 
 /** An event as the relay hands it on. */
 export interface RelayedEvent {
@@ -259,10 +260,12 @@ export class OutboxRelay {
 
   private backoff(error: unknown): number {
     this.failures += 1;
-    const delay = Math.min(
-      this.options.pollIntervalMs * 2 ** this.failures,
-      this.options.maxBackoffMs ?? DEFAULT_MAX_BACKOFF_MS,
-    );
+    // The first retry waits two poll intervals: one is what a healthy relay waits anyway.
+    const backoff = {
+      firstDelayMs: 2 * this.options.pollIntervalMs,
+      maxDelayMs: this.options.maxBackoffMs ?? DEFAULT_MAX_BACKOFF_MS,
+    };
+    const delay = backoffDelayMs(backoff, this.failures);
     // One warning when the trouble starts, then one per ten attempts: the log is not flooded.
     if (this.failures === 1 || this.failures % 10 === 0) {
       this.options.logger.warn(
