@@ -367,7 +367,9 @@ def test_each_workspace_is_tested_against_postgresql_redis_and_the_broker(
 def test_lint_audit_and_scalefold_check_cover_the_whole_repository(workflow: dict[str, Any]) -> None:
     jobs = workflow["jobs"]
     assert [s.get("run") for s in jobs["lint"]["steps"]][-3:] == ["npm ci", "npm run lint", "npm run typecheck"]
-    assert jobs["audit"]["steps"][-1]["run"] == "npm audit --audit-level=high"
+    audit, snyk = jobs["audit"]["steps"][-2:]
+    assert audit["run"] == "npm audit --audit-level=high"
+    assert snyk["run"].startswith("npx --yes snyk@") and "--all-projects" in snyk["run"]
     check, upload = jobs["scalefold"]["steps"][-2:]
     assert "scalefold check . --format sarif" in check["run"]
     assert upload["uses"].startswith("github/codeql-action/upload-sarif@") and upload["if"].startswith("always()")
