@@ -244,6 +244,14 @@ def test_an_order_placed_at_the_gateway_reaches_the_email_job_and_the_read_model
         email, auth = _signed_up(system.base)
         me = request("GET", f"{system.base}/v1/users/me", headers=auth)
         assert me.status == 200 and me.json()["email"] == email, me.text
+        # Caching headers cross the gateway as the services sent them; its own refusals are not stored.
+        products = request("GET", f"{system.base}/v1/products")
+        public_read = "public, max-age=300, stale-while-revalidate=60, stale-if-error=86400"
+        assert products.headers.get("cache-control") == public_read, products.headers
+        etag = products.headers["etag"]
+        revalidated = request("GET", f"{system.base}/v1/products", headers={"if-none-match": etag})
+        assert revalidated.status == 304 and revalidated.headers.get("etag") == etag
+        assert me.headers.get("cache-control") == forged.headers.get("cache-control") == "private, no-store"
         order = system.place_order(auth)
         order_id = str(order["id"])
 

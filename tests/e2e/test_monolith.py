@@ -111,6 +111,12 @@ def _forged_token(valid: str) -> str:
     return f"{header}.{forged_payload}.{signature}"
 
 
+def _stored_by_no_cache(response) -> bool:
+    """`private, no-store`: neither a shared cache (Nginx, a CDN) nor the browser's may keep it."""
+    directives = {part.strip() for part in response.headers.get("cache-control", "").split(",")}
+    return {"private", "no-store"} <= directives
+
+
 def test_built_service_serves_http_on_real_postgresql(
     monolith: Path, node_env: dict[str, str], database_url: str
 ) -> None:
@@ -134,9 +140,14 @@ def test_built_service_serves_http_on_real_postgresql(
 
         products = request("GET", f"{base}/v1/products")
         assert products.status == 200 and products.json()["products"], products.text
-        assert products.headers.get("cache-control", "").startswith("public")
+        public_read = "public, max-age=300, stale-while-revalidate=60, stale-if-error=86400"
+        assert products.headers.get("cache-control") == public_read
+        assert products.headers.get("surrogate-key") == "products"
         etag = products.headers["etag"]
-        assert request("GET", f"{base}/v1/products", headers={"if-none-match": etag}).status == 304
+        not_modified = request("GET", f"{base}/v1/products", headers={"if-none-match": etag})
+        assert not_modified.status == 304 and not_modified.body == b""
+        assert not_modified.headers.get("etag") == etag
+        assert not_modified.headers.get("cache-control") == public_read
         assert products.headers.get("x-content-type-options") == "nosniff", "API routes keep the security headers"
 
         email, password = f"ada-{secrets.token_hex(4)}@example.com", "correct horse battery staple"
@@ -154,6 +165,9 @@ def test_built_service_serves_http_on_real_postgresql(
 
         me = request("GET", f"{base}/v1/users/me", headers={"authorization": f"Bearer {token}"})
         assert me.status == 200 and me.json()["email"] == email
+        # Nothing personal may be kept by a shared cache: the token, the account, the refusals.
+        for personal in (created, login, wrong, me, request("GET", f"{base}/v1/users/me")):
+            assert _stored_by_no_cache(personal), personal.headers
 
         bad = request("POST", f"{base}/v1/users", json_body={"email": "not-an-email", "password": 42})
         assert bad.status == 400
@@ -285,13 +299,23 @@ def test_built_api_and_worker_send_the_order_confirmation(
         assert ('jobs_processed_total{queue="notifications",job="order-confirmation",outcome="completed"} 1'
                 in worker_metrics)
 
-        # The read routes: cached, with an ETag a client can revalidate.
+        # The read routes: cached in Redis, with an ETag a client can revalidate, and stored by no
+        # HTTP cache (one user's orders).
         first = request("GET", f"{base}/v1/orders/{order['id']}", headers=auth)
         assert first.status == 200 and first.json() == order
         revalidate = {**auth, "if-none-match": first.headers["etag"]}
-        assert request("GET", f"{base}/v1/orders/{order['id']}", headers=revalidate).status == 304
+        again = request("GET", f"{base}/v1/orders/{order['id']}", headers=revalidate)
+        assert again.status == 304 and again.headers.get("etag") == first.headers["etag"]
         page = request("GET", f"{base}/v1/orders?limit=1&fields=id,totalCents", headers=auth)
         assert page.json() == {"orders": [{"id": order["id"], "totalCents": 5490}], "nextCursor": None}
+        assert all(_stored_by_no_cache(answer) for answer in (placed, first, again, page)), "personal answers"
+        # A change shows at once: the old ETag gets the new state and a new ETag, which is then current.
+        assert request("POST", f"{base}/v1/orders/{order['id']}/cancel", headers=auth).status == 200
+        changed = request("GET", f"{base}/v1/orders/{order['id']}", headers=revalidate)
+        assert changed.status == 200 and changed.json()["status"] == "cancelled"
+        assert changed.headers["etag"] != first.headers["etag"]
+        current = {**auth, "if-none-match": changed.headers["etag"]}
+        assert request("GET", f"{base}/v1/orders/{order['id']}", headers=current).status == 304
         assert "jobs_queue_depth" in request("GET", f"{base}/metrics").text
     finally:
         worker_code, api_code = worker.stop(), api.stop()

@@ -234,6 +234,49 @@ describe('the gateway', () => {
       expect(response.headers['strict-transport-security']).toBeDefined();
     });
 
+    it("passes a service's caching headers and its 304 through unchanged", async () => {
+      const caching = {
+        'cache-control': 'public, max-age=300, stale-while-revalidate=60, stale-if-error=86400',
+        etag: '"42-catalogue"',
+        vary: 'Origin',
+        'surrogate-key': 'products',
+      };
+      orders.headers = caching;
+      try {
+        const full = await app.inject({ method: 'GET', url: '/v1/products' });
+        orders.status = 304;
+        const revalidated = await app.inject({
+          method: 'GET',
+          url: '/v1/products',
+          headers: { 'if-none-match': caching.etag },
+        });
+
+        expect(full.headers).toMatchObject(caching);
+        expect(orders.last().headers['if-none-match']).toBe(caching.etag);
+        expect(revalidated.statusCode).toBe(304);
+        expect(revalidated.body).toBe('');
+        expect(revalidated.headers).toMatchObject({ etag: caching.etag, 'cache-control': caching['cache-control'] });
+      } finally {
+        orders.headers = {};
+        orders.status = 200;
+      }
+    });
+
+    it('keeps its own answers out of every cache: a refused token, an unknown route', async () => {
+      const expired = await signToken(ADA, { issuedSecondsAgo: 3600, expiresInSeconds: 900 });
+
+      const refused = await app.inject({
+        method: 'GET',
+        url: '/v1/users/me',
+        headers: { authorization: `Bearer ${expired}` },
+      });
+      const unknown = await app.inject({ method: 'GET', url: '/v2/anything' });
+
+      expect(refused.statusCode).toBe(401);
+      expect(refused.headers['cache-control']).toBe('private, no-store');
+      expect(unknown.headers['cache-control']).toBe('private, no-store');
+    });
+
     it('measures proxied requests by route pattern, served on METRICS_PORT only', async () => {
       await app.inject({ method: 'GET', url: '/v1/orders/0b9c7d4e-1f2a-4b3c-8d5e-6f7a8b9c0d1e' });
 

@@ -32,6 +32,8 @@ describe('when a service fails', () => {
       message: 'The orders service is unavailable',
       requestId: 'req-502',
     });
+    // A stale copy may be served instead (stale-if-error), but this answer itself is never stored.
+    expect(response.headers['cache-control']).toBe('private, no-store');
   });
 
   it('answers 504 when the service takes longer than UPSTREAM_TIMEOUT_MS', async () => {

@@ -1,7 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import type { Cache } from '../../infrastructure/cache/cache.js';
-import { conditionalGet, PRIVATE_REVALIDATE, PUBLIC_FIVE_MINUTES } from '../../infrastructure/http/conditional-get.js';
+import { PERSONAL_READ, publicRead } from '../../infrastructure/http/cache-policy.js';
+import { conditionalGet } from '../../infrastructure/http/conditional-get.js';
 import { ErrorResponse } from '../../infrastructure/http/error-response.schema.js';
 import {
   DEFAULT_PAGE_SIZE,
@@ -25,6 +26,19 @@ export interface OrdersRoutesOptions {
   readonly cacheTtlSeconds: number;
 }
 
+/**
+ * The catalogue changes only with a release (it is code: orders.catalog.ts), and a release purges
+ * it from the CDN by its key (README, "Caching and CDNs"): caches may keep it five minutes, serve
+ * it stale for a minute while refreshing it, and for a day while the service fails (its prices are
+ * for reading: an order is priced here, from the catalogue, never from the client).
+ */
+const CATALOGUE_READ = publicRead({
+  maxAgeSeconds: 300,
+  staleWhileRevalidateSeconds: 60,
+  staleIfErrorSeconds: 86_400,
+  purgeKey: 'products',
+});
+
 /** The cache key names the owner, so a cached order is never served to another user. */
 function orderKey(userId: string, orderId: string): string {
   return `orders:${orderId}:${userId}`;
@@ -41,14 +55,14 @@ export const ordersRoutes: FastifyPluginAsyncTypebox<OrdersRoutesOptions> = asyn
   // Authenticated in preValidation, so rate limiting counts anonymous attempts too (see users.routes).
   const protectedRoute = { preValidation: app.authenticate } as const;
   const security = [{ bearerAuth: [] }];
-  // Read routes: an ETag from the body, Cache-Control, and 304 for a current If-None-Match.
-  const readRoute = { ...protectedRoute, onSend: conditionalGet(PRIVATE_REVALIDATE) } as const;
+  // The caller's own reads: an ETag from the body, stored by no cache, 304 for a current If-None-Match.
+  const readRoute = { ...protectedRoute, onSend: conditionalGet(PERSONAL_READ) } as const;
 
   // Public: no token, the same answer for everyone, cacheable by browsers and shared caches.
   app.get(
     '/products',
     {
-      onSend: [productsBody.rememberOnSend, conditionalGet(PUBLIC_FIVE_MINUTES)],
+      onSend: [productsBody.rememberOnSend, conditionalGet(CATALOGUE_READ)],
       schema: {
         tags: ['orders'],
         summary: 'The products that can be ordered, with their prices',
@@ -124,7 +138,7 @@ export const ordersRoutes: FastifyPluginAsyncTypebox<OrdersRoutesOptions> = asyn
     '/orders/:id',
     {
       ...protectedRoute,
-      onSend: [orderBodies.storeOnSend, conditionalGet(PRIVATE_REVALIDATE)],
+      onSend: [orderBodies.storeOnSend, conditionalGet(PERSONAL_READ)],
       schema: {
         tags: ['orders'],
         summary: 'One of the caller’s orders',
