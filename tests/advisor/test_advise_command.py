@@ -156,6 +156,9 @@ def test_an_answers_file_with_flags_overriding_it(tmp_path: Path) -> None:
     assert report["recommendation"]["preset"] == "microservices"
     cluster = next(o for o in report["recommendation"]["template_answers"] if o["id"] == "cluster_mode")
     assert (cluster["question"], cluster["value"]) == ("cluster_mode", True)  # bare-metal hosts
+    # PM2 runs the processes there: a template answer, asked only with cluster mode, which is advised too
+    pm2 = next(o for o in report["recommendation"]["template_answers"] if o["id"] == "pm2")
+    assert (pm2["question"], pm2["value"], pm2["rule"]) == ("process_manager", "pm2", "pm2-on-bare-metal")
     overridden = json.loads(advise("--answers", str(answers), "--teams", "2", "--json").stdout)
     assert overridden["answers"]["teams"] == 2
     assert overridden["recommendation"]["rule"] == "few-teams-several-parts"

@@ -87,11 +87,13 @@ def test_options_the_template_implements_become_answers_and_the_rest_stay_advice
     # one host at high traffic runs several instances: Nginx in front of them
     busy_host = ScaleAnswers(rps=5000, teams=1, target="single-host")
     assert template_answers(recommend(busy_host).option_values, load_questions())["nginx"] is True
-    # no orchestrator on bare-metal hosts: cluster mode, one process per core, Nginx across the hosts
+    # no orchestrator on bare-metal hosts: cluster mode, one process per core run by PM2 (which reloads
+    # them in place), Nginx across the hosts
     bare_metal = ScaleAnswers(rps=100, teams=1, target="bare-metal")
     assert template_answers(recommend(bare_metal).option_values, load_questions()) == {
         "kubernetes": False,
         "cluster_mode": True,
+        "process_manager": "pm2",
         "nginx": True,
     }
 

@@ -231,6 +231,8 @@ def test_the_deployment_target_picks_cluster_mode_or_kubernetes(
 ) -> None:
     switched = options(answers(target=target))
     assert ("cluster_mode" in switched, "kubernetes" in switched) == (cluster, kubernetes)
+    # PM2 runs the processes where cluster mode is advised, never elsewhere
+    assert ("pm2" in switched) == cluster
 
 
 def test_options_are_listed_in_catalogue_order_whatever_the_rule_order() -> None:

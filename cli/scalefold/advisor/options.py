@@ -74,6 +74,12 @@ OPTIONS: tuple[Option, ...] = (
         "Cluster mode",
         "Answer cluster_mode=true, then set WEB_CONCURRENCY to the host's core count.",
     ),
+    Option(
+        "pm2",
+        "PM2 process manager",
+        "Answer cluster_mode=true and process_manager=pm2 to have PM2's ecosystem file generated.",
+        value=lambda _answers: "pm2",
+    ),
     Option("kubernetes", "Kubernetes manifests", "Answer kubernetes=true to have them generated."),
     Option(
         "nginx",
@@ -103,6 +109,8 @@ TEMPLATE_ANSWERS: dict[str, TemplateAnswer] = {
     "broker": TemplateAnswer("broker"),
     # Off where an orchestrator or containers run a process per replica (every target but bare metal).
     "cluster_mode": TemplateAnswer("cluster_mode", off=False),
+    # PM2 in place of the generated cluster supervisor (bare metal); otherwise the question's default.
+    "pm2": TemplateAnswer("process_manager"),
     # Only where no orchestrator balances the replicas (one host, bare metal).
     "nginx": TemplateAnswer("nginx", off=False),
 }
@@ -115,16 +123,23 @@ RENDERED_BY_PRESET: dict[str, frozenset[str]] = {
 }
 
 
-def answered_by(option_id: str, preset: str, template_questions: Mapping[str, Question]) -> str | None:
+def answered_by(
+    option_id: str,
+    preset: str,
+    template_questions: Mapping[str, Question],
+    other_answers: Mapping[str, Any] | None = None,
+) -> str | None:
     """The template question whose answer generates the option in a ``preset`` project, or ``None``
-    when nothing does (the option is then advice)."""
+    when nothing does (the option is then advice). ``other_answers``: the template answers advised with
+    it, which may decide whether its question is asked (process_manager only with cluster_mode)."""
     if preset in RENDERED_BY_PRESET.get(option_id, frozenset()):
         return "preset"
     wiring = TEMPLATE_ANSWERS.get(option_id)
     if wiring is None or wiring.question not in template_questions:
         return None
     # A question the preset rules out (its `when`) would be refused: the broker of a monolith.
-    return wiring.question if is_asked(template_questions[wiring.question], {"preset": preset}) else None
+    asked = is_asked(template_questions[wiring.question], {**(other_answers or {}), "preset": preset})
+    return wiring.question if asked else None
 
 
 def template_answers(

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from scalefold.advisor.answers import ScaleAnswers
-from scalefold.advisor.options import OPTIONS, answered_by
+from scalefold.advisor.options import OPTIONS, answered_by, template_answers
 from scalefold.advisor.rules import NOTE_RULES, OPTION_RULES, PRESET_RULES, NoteRule, OptionRule, PresetRule
 from scalefold.questions import Question, load_questions
 
@@ -99,11 +99,15 @@ def options_for(
     for rule in option_rules:
         if rule.option not in first_rule_per_option and rule.applies(answers, preset):
             first_rule_per_option[rule.option] = rule
+    advised = template_answers(
+        {option.id: option.value(answers) for option in OPTIONS if option.id in first_rule_per_option},
+        questions,
+    )
     switched_on: list[SwitchedOn] = []
     for option in OPTIONS:  # in the catalogue's order, whatever the rules' order
         if (deciding := first_rule_per_option.get(option.id)) is not None:
             reason = deciding.reason(answers, preset)
-            question = answered_by(option.id, preset, questions)
+            question = answered_by(option.id, preset, questions, advised)
             value = preset if question == "preset" else option.value(answers)
             switched_on.append(
                 SwitchedOn(option.id, option.title, value, reason, deciding.id, question, option.advice)

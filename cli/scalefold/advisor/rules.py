@@ -224,15 +224,27 @@ OPTION_RULES: tuple[OptionRule, ...] = (
         "cluster_mode",
         applies=lambda a, _p: a.target == "bare-metal",
         reason=lambda _a, _p: (
-            "On bare-metal hosts no orchestrator runs a process per core: cluster mode forks one worker per "
-            "core and respawns any that crash."
+            "On bare-metal hosts no orchestrator runs a process per core: cluster mode runs one per core and "
+            "respawns any that crash."
+        ),
+    ),
+    OptionRule(
+        "pm2-on-bare-metal",
+        "pm2",
+        applies=lambda a, _p: a.target == "bare-metal",
+        reason=lambda _a, _p: (
+            "Bare-metal deploys replace the code in place: PM2 runs the processes in place of the generated "
+            "cluster supervisor (one mechanism, not both), reloads them one at a time without dropping a "
+            "request and replaces one that outgrows its memory limit."
         ),
     ),
     OptionRule(
         "nginx-in-front-of-hosts",
         "nginx",
         # Bare metal runs several hosts; one host at high traffic runs several instances (the note below).
-        applies=lambda a, _p: a.target == "bare-metal" or (a.target == "single-host" and a.rps >= HIGH_TRAFFIC_RPS),
+        applies=lambda a, _p: (
+            a.target == "bare-metal" or (a.target == "single-host" and a.rps >= HIGH_TRAFFIC_RPS)
+        ),
         reason=lambda _a, _p: (
             "Without an orchestrator, something must spread requests over the instances and take a dead "
             "one out: Nginx balances them, retries idempotent requests on another instance, caches public "
