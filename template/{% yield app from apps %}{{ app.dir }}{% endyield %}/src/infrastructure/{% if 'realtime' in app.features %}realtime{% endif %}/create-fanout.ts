@@ -1,4 +1,4 @@
-import type { RealtimeConfig } from '../config/realtime.js';
+import type { Config } from '../config/config.js';
 import type { Logger } from '../observability/logger.js';
 import type { ShutdownStep } from '../process/graceful-shutdown.js';
 import type { Redis } from '../redis/redis.js';
@@ -10,7 +10,7 @@ import { createMemoryFanout } from './memory-fanout.js';
  * otherwise. With Redis it opens the subscriber connection, closed by the shutdown step it adds.
  */
 export async function createFanout(
-  config: { readonly realtime: RealtimeConfig; readonly redis: { readonly url: string | undefined; readonly keyPrefix: string } },
+  config: Pick<Config, 'realtime' | 'redis'>,
   redis: Redis | undefined,
   logger: Logger,
   addShutdownStep: (step: ShutdownStep) => void,

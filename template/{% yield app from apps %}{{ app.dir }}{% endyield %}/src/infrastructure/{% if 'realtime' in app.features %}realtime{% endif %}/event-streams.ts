@@ -73,15 +73,17 @@ export class EventStreams {
    * security, CORS), and the reconnection delay. `onClose` runs once, however the stream ends.
    */
   open(reply: FastifyReply, slot: StreamSlot, onClose: () => void): EventStream {
-    const stream = new OpenStream(reply, this.#limits.maxBufferedBytes, () => {
-      this.#open.delete(stream);
-      slot.release();
-      if (this.#open.size === 0) this.#stopHeartbeat();
-      onClose();
+    const stream = new OpenStream(reply, this.#limits.maxBufferedBytes, {
+      onDropped: () => {
+        this.dropped += 1;
+      },
+      onClose: () => {
+        this.#open.delete(stream);
+        slot.release();
+        if (this.#open.size === 0) this.#stopHeartbeat();
+        onClose();
+      },
     });
-    stream.onDropped = () => {
-      this.dropped += 1;
-    };
     this.#open.add(stream);
     this.#startHeartbeat();
     stream.start(this.#limits.retryMs);
@@ -109,23 +111,31 @@ export class EventStreams {
 }
 
 class OpenStream implements EventStream {
-  onDropped: () => void = () => undefined;
   readonly #reply: FastifyReply;
   readonly #maxBufferedBytes: number;
+  readonly #onDropped: () => void;
   #onClose: (() => void) | undefined;
 
-  constructor(reply: FastifyReply, maxBufferedBytes: number, onClose: () => void) {
+  constructor(
+    reply: FastifyReply,
+    maxBufferedBytes: number,
+    callbacks: { readonly onDropped: () => void; readonly onClose: () => void },
+  ) {
     this.#reply = reply;
     this.#maxBufferedBytes = maxBufferedBytes;
-    this.#onClose = onClose;
+    this.#onDropped = callbacks.onDropped;
+    this.#onClose = callbacks.onClose;
     reply.raw.on('close', () => {
       this.#closed();
     });
   }
 
   start(retryMs: number): void {
-    this.#reply.raw.writeHead(200, {
-      ...this.#reply.getHeaders(),
+    const response = this.#reply.raw;
+    for (const [name, value] of Object.entries(this.#reply.getHeaders())) {
+      if (value !== undefined) response.setHeader(name, value);
+    }
+    response.writeHead(200, {
       'content-type': 'text/event-stream; charset=utf-8',
       'cache-control': 'no-store',
       // Nginx (and proxies that honour it) pass each event on at once instead of buffering the response.
@@ -158,7 +168,7 @@ class OpenStream implements EventStream {
     const response = this.#reply.raw;
     if (response.destroyed || response.writableEnded) return;
     if (response.writableLength + Buffer.byteLength(chunk) > this.#maxBufferedBytes) {
-      this.onDropped();
+      this.#onDropped();
       response.destroy();
       return;
     }

@@ -17,6 +17,12 @@ return id
 /** A Redis Stream entry id, the only Last-Event-ID worth asking Redis about. */
 const STREAM_ID = /^\d{1,20}-\d{1,20}$/;
 
+/** The streams of one user in this process, and the subscription to the user's channel they share. */
+interface UserListeners {
+  readonly listeners: Set<StreamListener>;
+  readonly subscribed: Promise<unknown>;
+}
+
 export interface RedisFanoutOptions extends FanoutHistory {
   readonly keyPrefix: string;
 }
@@ -34,7 +40,7 @@ export function createRedisFanout(
   logger: Logger,
 ): Fanout {
   const prefix = `${options.keyPrefix}:realtime:`;
-  const listeners = new Map<string, { readonly listeners: Set<StreamListener>; readonly subscribed: Promise<unknown> }>();
+  const listeners = new Map<string, UserListeners>();
 
   subscriber.on('message', (channel: string, message: string) => {
     const event = parseMessage(message);
