@@ -1,0 +1,24 @@
+import { Counter, Gauge, type Registry } from 'prom-client';
+import type { EventStreams } from './event-streams.js';
+
+/** Open event streams and the slow clients dropped, read when Prometheus scrapes. */
+export function registerEventStreamMetrics(registry: Registry, streams: EventStreams): void {
+  new Gauge({
+    name: 'sse_streams_open',
+    help: 'Server-Sent Events streams open in this process',
+    registers: [registry],
+    collect() {
+      this.set(streams.size);
+    },
+  });
+  let reported = 0;
+  new Counter({
+    name: 'sse_streams_dropped_total',
+    help: 'Event streams closed because their client left more than SSE_MAX_BUFFERED_BYTES unread',
+    registers: [registry],
+    collect() {
+      this.inc(streams.dropped - reported);
+      reported = streams.dropped;
+    },
+  });
+}
