@@ -11,6 +11,14 @@ export function registerEventStreamMetrics(registry: Registry, streams: EventStr
       this.set(streams.size);
     },
   });
+  new Gauge({
+    name: 'sse_streams_buffered_bytes',
+    help: 'Bytes the open event streams hold in memory for clients that have not taken them yet',
+    registers: [registry],
+    collect() {
+      this.set(streams.bufferedBytes);
+    },
+  });
   let reported = 0;
   new Counter({
     name: 'sse_streams_dropped_total',

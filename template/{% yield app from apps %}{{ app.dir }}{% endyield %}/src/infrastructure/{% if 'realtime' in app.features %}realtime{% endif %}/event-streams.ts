@@ -47,6 +47,13 @@ export class EventStreams {
     return this.#open.size;
   }
 
+  /** What the streams hold for their clients in this process's memory (what the kernel took aside). */
+  get bufferedBytes(): number {
+    let bytes = 0;
+    for (const stream of this.#open) bytes += stream.bufferedBytes;
+    return bytes;
+  }
+
   /** A slot for a new stream of `userId`, or why not. */
   take(userId: string): StreamSlot | Refusal {
     if (this.#closing || this.#taken >= this.#limits.maxConnections) return 'process-full';
@@ -128,6 +135,10 @@ class OpenStream implements EventStream {
     reply.raw.on('close', () => {
       this.#closed();
     });
+  }
+
+  get bufferedBytes(): number {
+    return this.#reply.raw.writableLength;
   }
 
   start(retryMs: number): void {
