@@ -18,7 +18,6 @@ const EXTERNAL = [
   // inside the bundle would escape; and the loader hooks that do the patching.
   'pg',
   'ioredis',
-  'pino',
   'import-in-the-middle',
   // They load files of their own package at run time (a native addon, WebAssembly, worker scripts,
   // static assets), which a bundle would not carry.

@@ -2,6 +2,7 @@ import { hostname } from 'node:os';
 import { pino, type DestinationStream, type Logger } from 'pino';
 import { PROJECT } from '../../shared/project.js';
 import type { LogLevel } from '../config/config.js';
+import { logCorrelation } from '../telemetry/log-correlation.js';
 import { serializeError } from './error-serializer.js';
 
 export type { Logger } from 'pino';
@@ -61,8 +62,11 @@ const FLUSH_INTERVAL_MS = 100;
  * line logged just before `process.exit()` is not lost.
  */
 export function createLogger(options: { level: LogLevel }, destination?: DestinationStream): Logger {
+  // With tracing on, a line logged during a sampled request carries its trace id (telemetry/sdk.ts).
+  const traceFields = logCorrelation();
   return pino(
     {
+      ...(traceFields === undefined ? {} : { mixin: traceFields }),
       level: options.level,
       // On every line: `service` is what a log backend groups by (the collector's logs pipeline
       // makes it the OpenTelemetry `service.name`, as on this deployable's traces and metrics).

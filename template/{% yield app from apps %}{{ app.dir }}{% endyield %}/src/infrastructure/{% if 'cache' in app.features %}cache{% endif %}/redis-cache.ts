@@ -3,9 +3,15 @@ import type { Redis } from '../redis/redis.js';
 import type { Cache } from './cache.js';
 
 /** Shared by every process of the service, so an invalidation reaches all of them. */
-export function createRedisCache(redis: Redis, options: { keyPrefix: string }, logger: Logger): Cache {
+export function createRedisCache(
+  redis: Redis,
+  options: { keyPrefix: string },
+  logger: Logger,
+): Cache & { readonly prefix: string } {
   const prefix = `${options.keyPrefix}:cache:`;
   return {
+    /** What every key of this cache starts with in Redis. */
+    prefix,
     async get(key) {
       try {
         return (await redis.get(prefix + key)) ?? undefined;
