@@ -238,7 +238,7 @@ def test_the_deployment_target_picks_cluster_mode_or_kubernetes(
 def test_options_are_listed_in_catalogue_order_whatever_the_rule_order() -> None:
     loud = answers(rps=5_000, read_ratio=0.95, audit_trail=True, realtime=True, target="kubernetes")
     ids = [o.option for o in recommend(loud, option_rules=tuple(reversed(OPTION_RULES))).options]
-    assert ids == ["cache", "read_replica", "cqrs_read_model", "event_sourcing", "broker", "kubernetes"]
+    assert ids == ["cache", "read_replica", "cqrs_read_model", "event_sourcing", "broker", "kubernetes", "realtime"]
 
 
 def test_options_for_another_preset_than_the_recommended_one() -> None:

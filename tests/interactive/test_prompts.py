@@ -396,8 +396,9 @@ def test_accepting_microservices_asks_the_broker_and_advises_kubernetes(tmp_path
 
 def test_another_preset_than_the_recommended_one_is_recorded_as_chosen(tmp_path: Path) -> None:
     # microservices is recommended, the user picks the monolith: then name, description, port, and
-    # Enter takes the advised "yes" for the Kubernetes manifests (the target is Kubernetes)
-    prompter, screen = make_prompter(*SEVERAL_TEAMS_LINES, "n", "monolith", "", "Orders API", "4000", "", "", "")
+    # Enter takes the advised "yes" for the Kubernetes manifests (the target is Kubernetes), then the
+    # advised "no" for cluster mode, Nginx and the real-time stream (a monolith question)
+    prompter, screen = make_prompter(*SEVERAL_TEAMS_LINES, "n", "monolith", "", "Orders API", "4000", "", "", "", "")
     project = ask_new_project(tmp_path / "orders-api", {}, prompter=prompter)
     assert project.answers == {
         "project_name": "orders-api",
@@ -408,6 +409,8 @@ def test_another_preset_than_the_recommended_one_is_recorded_as_chosen(tmp_path:
         "cluster_mode": False,
         # Kubernetes balances the pods: no Nginx.
         "nginx": False,
+        # No real-time updates asked for: no event stream.
+        "realtime": False,
     }
     record = yaml.safe_load(project.extra_files[".scalefold/advice.yml"])
     assert record["recommendation"]["preset"] == "microservices" and record["chosen_preset"] == "monolith"
@@ -430,7 +433,7 @@ def test_a_busy_destination_is_refused_before_any_question(tmp_path: Path) -> No
 
 
 def test_data_answers_are_not_asked(tmp_path: Path) -> None:
-    prompter, screen = make_prompter(*SCALE_LINES, "", "", "", "")
+    prompter, screen = make_prompter(*SCALE_LINES, "", "", "", "", "")
     project = ask_new_project(
         tmp_path / "api", {"port": "5000", "description": "Given", "preset": "monolith"}, prompter=prompter
     )

@@ -109,6 +109,7 @@ def test_answering_and_accepting_the_recommendation_renders_the_project(tmp_path
     answer(child, "Generate Kubernetes manifests [y/n] (no)")
     answer(child, "Cluster mode for bare-metal hosts and VMs [y/n] (no)")  # containers on one host: no cluster
     answer(child, "Generate an Nginx reverse proxy and load balancer for hosts without Kubernetes [y/n] (no)")  # 300 requests a second: one instance, nothing to balance
+    answer(child, "Real-time order status for clients")  # no real-time updates asked for: advised no
     child.expect_exact("Created shop-api")
     assert finish(child) == 0, transcript(child)
 
@@ -123,6 +124,7 @@ def test_answering_and_accepting_the_recommendation_renders_the_project(tmp_path
     assert answers["kubernetes"] is False  # a single-host target: no manifests
     assert answers["cluster_mode"] is False  # containers run one process each
     assert answers["nginx"] is False and not (project / "nginx").exists()
+    assert answers["realtime"] is False and not (project / "src" / "infrastructure" / "realtime").exists()
     assert not (project / "src" / "infrastructure" / "process" / "cluster.ts").exists()
     advice = read_yaml(project / ".scalefold" / "advice.yml")
     assert advice["answers"]["rps"] == 300 and advice["answers"]["teams"] == 1
@@ -144,6 +146,7 @@ def test_an_invalid_name_shows_the_reason_and_is_asked_again(tmp_path: Path) -> 
     answer(child, "Generate Kubernetes manifests")
     answer(child, "Cluster mode for bare-metal hosts and VMs")
     answer(child, "Generate an Nginx reverse proxy and load balancer")
+    answer(child, "Real-time order status for clients")
     child.expect_exact("Created good-name")
     assert finish(child) == 0, transcript(child)
     assert read_yaml(tmp_path / "good-name" / ".copier-answers.yml")["port"] == 8080

@@ -211,6 +211,15 @@ OPTION_RULES: tuple[OptionRule, ...] = (
         ),
     ),
     OptionRule(
+        "event-stream-for-realtime",
+        "realtime",
+        applies=lambda a, _p: a.realtime,
+        reason=lambda _a, _p: (
+            "Clients need real-time updates: a Server-Sent Events route streams each user's order status "
+            "changes, fanned out to every instance through Redis Pub/Sub, resumable with Last-Event-ID."
+        ),
+    ),
+    OptionRule(
         "broker-between-services",
         "broker",
         applies=lambda _a, preset: preset in SERVICE_PRESETS,
