@@ -7,7 +7,8 @@ import { build } from 'esbuild';
 
 // The processes node runs, those of them this service has: src/<name>.ts becomes dist/<name>.js. The
 // telemetry preload is built in the same pass as the service, so the modules they share
-// (telemetry/shutdown.ts) land in one shared chunk: one module instance per process, as from source.
+// (telemetry/shutdown of packages/platform) land in one shared chunk: one module instance per
+// process, as from source.
 const PROCESSES = ['server', 'consumer', 'projector', 'worker', 'migrate', 'healthcheck', 'telemetry'];
 const processes = PROCESSES.filter((name) => existsSync(`src/${name}.ts`));
 

@@ -93,6 +93,16 @@ def test_process_handlers_in_a_library_do_not_count_for_the_app(project) -> None
     assert "apps/api/src/index.ts" in _paths(_result(root, "REL-001"))
 
 
+def test_a_shutdown_library_imported_by_a_shared_workspace_package_counts_for_the_app(project) -> None:
+    root = _monorepo(project, plugin_registers_helmet=True)
+    (root / "packages/base/src/process.ts").write_text(
+        "import closeWithGrace from 'close-with-grace';\n"
+        "export function installGracefulShutdown() { closeWithGrace(async () => {}); }\n"
+    )
+    for rule_id in ("REL-001", "REL-002", "REL-003"):
+        assert "apps/api/src/index.ts" not in _paths(_result(root, rule_id)), rule_id
+
+
 # --------------------------------------------------------------------------- Dockerfiles
 
 

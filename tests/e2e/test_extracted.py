@@ -87,8 +87,8 @@ def test_every_workspace_is_formatted_lints_typechecks_and_passes_its_tests_on_e
     npm("lint", project, env)
     npm("typecheck", project, env)
     result = npm("test", project, env)
-    # The root script ran the three workspaces' suites (Vitest names the folder of each run).
-    for workspace in ("packages/contracts", "apps/api", "services/notifications"):
+    # The root script ran the four workspaces' suites (Vitest names the folder of each run).
+    for workspace in ("packages/platform", "packages/contracts", "apps/api", "services/notifications"):
         assert str(project / workspace) in result.stdout, workspace
 
 

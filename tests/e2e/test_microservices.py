@@ -102,7 +102,7 @@ def test_every_workspace_is_formatted_lints_typechecks_and_passes_its_tests_on_e
     npm("typecheck", project, env)
     result = npm("test", project, env, timeout=1500)
     # The root script ran every workspace's suite (Vitest names the folder of each run).
-    for workspace in ("packages/contracts", *WORKSPACES):
+    for workspace in ("packages/platform", "packages/contracts", *WORKSPACES):
         assert str(project / workspace) in result.stdout, workspace
 
 

@@ -19,10 +19,10 @@ from tests.support.project import npm, scalefold_new
 
 #: What `npm run build` must leave in every preset: (folder, entry point).
 ENTRY_POINTS = {
-    "monolith": [(".", "dist/server.js"), (".", "dist/worker.js"), (".", "dist/migrate.js"), (".", "dist/healthcheck.js")],
-    "extracted": [("packages/contracts", "dist/index.js"), ("apps/api", "dist/server.js"),
+    "monolith": [("packages/platform", "dist/process/graceful-shutdown.js"), (".", "dist/server.js"), (".", "dist/worker.js"), (".", "dist/migrate.js"), (".", "dist/healthcheck.js")],
+    "extracted": [("packages/platform", "dist/process/graceful-shutdown.js"), ("packages/contracts", "dist/index.js"), ("apps/api", "dist/server.js"),
                   ("services/notifications", "dist/consumer.js"), ("services/notifications", "dist/worker.js")],
-    "microservices": [("packages/contracts", "dist/index.js"), ("services/gateway", "dist/server.js"),
+    "microservices": [("packages/platform", "dist/process/graceful-shutdown.js"), ("packages/contracts", "dist/index.js"), ("services/gateway", "dist/server.js"),
                       ("services/users", "dist/server.js"), ("services/orders", "dist/server.js"),
                       ("services/orders", "dist/projector.js"), ("services/notifications", "dist/consumer.js"),
                       ("services/notifications", "dist/worker.js")],

@@ -76,9 +76,14 @@ def test_dockerfile_passes_hadolint(project: Path) -> None:
 
 def test_dockerfile_builds_in_stages_from_a_pinned_node_24_slim_image(project: Path) -> None:
     found = stages(project / "Dockerfile")
-    assert list(found) == ["base", "deps", "build", "prod-deps", "runtime"]
+    assert list(found) == ["base", "manifests", "deps", "build", "prod-deps", "runtime"]
     assert re.fullmatch(r"node:24\.\d+\.\d+-(bookworm|trixie)-slim", found["base"].base)
-    assert found["deps"].base == "base" and found["prod-deps"].base == "base"
+    # npm ci checks the lockfile against the package.json of the service and of its workspace.
+    assert set(found["manifests"].values("COPY")) == {
+        "package.json package-lock.json ./",
+        "packages/platform/package.json packages/platform/",
+    }
+    assert found["deps"].base == "manifests" and found["prod-deps"].base == "manifests"
     assert found["build"].base == "deps", "the build stage compiles with the dev dependencies"
     assert any(v.endswith("npm ci") for v in found["deps"].values("RUN"))
     assert any(v.endswith("npm ci --omit=dev") for v in found["prod-deps"].values("RUN"))
@@ -91,6 +96,7 @@ def test_runtime_stage_carries_only_production_dependencies_and_runs_as_node(pro
     copies = runtime.values("COPY")
     assert "--from=prod-deps /app/node_modules ./node_modules" in copies
     assert "--from=build /app/dist ./dist" in copies
+    assert "--from=build /app/packages/platform/dist ./packages/platform/dist" in copies
     assert "migrations ./migrations" in copies
     assert not any(c.startswith(("--from=deps", "--from=build /app/node_modules")) for c in copies)
     assert not runtime.values("RUN"), "the runtime stage installs nothing"
@@ -115,7 +121,7 @@ def test_healthcheck_runs_node_not_curl(project: Path) -> None:
 
 def test_files_the_image_copies_exist_in_the_generated_project(project: Path) -> None:
     # package-lock.json is written by `npm install` when scalefold creates the project.
-    for path in ("package.json", "migrations", ".nvmrc"):
+    for path in ("package.json", "packages/platform/package.json", "migrations", ".nvmrc"):
         assert (project / path).exists(), f"the Dockerfile or the workflow needs {path}"
 
 
@@ -631,7 +637,9 @@ def test_runtime_stage_layout_migrates_serves_and_reports_health(
     npm("build", context, node_env)
     prod_deps = tmp_path / "prod-deps"
     prod_deps.mkdir()
-    for name in ("package.json", "package-lock.json"):
+    # The manifests stage: the lockfile and the package.json files it covers, the workspace's included.
+    for name in ("package.json", "package-lock.json", "packages/platform/package.json"):
+        (prod_deps / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(context / name, prod_deps / name)
     run(["npm", "ci", "--omit=dev", "--no-audit", "--no-fund"], prod_deps, node_env)
     stage_roots = {"prod-deps": prod_deps, "build": context}
@@ -646,6 +654,7 @@ def test_runtime_stage_layout_migrates_serves_and_reports_health(
         for source in sources:
             origin = root / source.removeprefix("/app/")
             destination = app / target if not target.endswith("/") else app / target / origin.name
+            destination.parent.mkdir(parents=True, exist_ok=True)
             if origin.is_dir():
                 shutil.copytree(origin, destination, symlinks=True)
             else:
@@ -656,6 +665,7 @@ def test_runtime_stage_layout_migrates_serves_and_reports_health(
         "node_modules",
         "package-lock.json",
         "package.json",
+        "packages",
     ]
     assert not (app / "node_modules" / "typescript").exists(), "dev dependencies stay out of the image"
 

@@ -52,7 +52,7 @@ APPS = {
     "api": ("apps/api", "dist/server.js", PORT),
     "notifications": ("services/notifications", "dist/consumer.js", CONSUMER_PORT),
 }
-WORKSPACES = ["packages/contracts", *(folder for folder, _, _ in APPS.values())]
+WORKSPACES = ["packages/platform", "packages/contracts", *(folder for folder, _, _ in APPS.values())]
 # Each Deployment, and the name of its main container.
 DEPLOYMENTS = {
     f"{PROJECT_NAME}-api": "api",
@@ -115,14 +115,15 @@ def test_each_image_installs_only_its_workspace_and_the_contracts(project: Path,
     manifests = found["manifests"].values("COPY")
     assert "package.json package-lock.json ./" in manifests
     assert {f"{w}/package.json {w}/" for w in WORKSPACES} <= set(manifests)
-    scope = f"--workspace=packages/contracts --workspace={folder}"
+    scope = f"--workspace=packages/platform --workspace=packages/contracts --workspace={folder}"
     (install,) = found["deps"].values("RUN")
     assert install.endswith(f"npm ci {scope}")
     (production,) = found["prod-deps"].values("RUN")
     assert production.endswith(f"npm ci --omit=dev {scope}")
     assert found["prod-deps"].base == "manifests" and found["build"].base == "deps"
-    # The contracts are compiled before the deployable that imports their dist/.
+    # The platform and the contracts are compiled before the deployable that imports their dist/.
     (build,) = found["build"].values("RUN")
+    assert build.index("--workspace=packages/platform") < build.index(f"--workspace={folder}")
     assert build.index("--workspace=packages/contracts") < build.index(f"--workspace={folder}")
 
 

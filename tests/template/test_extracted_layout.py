@@ -36,7 +36,7 @@ def _files(root: Path) -> set[str]:
 
 def test_the_root_is_an_npm_workspace_of_the_contracts_and_both_deployables(project: Path) -> None:
     root = json.loads((project / "package.json").read_text())
-    assert root["workspaces"] == ["packages/contracts", "apps/api", "services/notifications"]
+    assert root["workspaces"] == ["packages/platform", "packages/contracts", "apps/api", "services/notifications"]
     assert root["private"] is True
     assert not (project / "src").exists(), "no code at the root: it lives in the workspaces"
     assert {name: _package(project, path)["name"] for name, path in

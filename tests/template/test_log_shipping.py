@@ -34,8 +34,8 @@ KNOWN_TYPES = {
     "extensions": {"health_check", "file_storage"},
 }
 KNOWN_OPERATORS = {"container", "json_parser", "filter", "trace_parser", "move", "remove"}
-# What every line of the generated logger carries (src/infrastructure/observability/logger.ts), and
-# what the logger adds to the lines written inside a sampled span (src/infrastructure/telemetry/sdk.ts).
+# What every line of the generated logger carries (packages/platform/src/observability/logger.ts), and
+# what it adds to the lines written inside a sampled span (src/infrastructure/telemetry/sdk.ts).
 LOGGER_FIELDS = {"level", "time", "service", "pid", "hostname", "msg"}
 TRACE_FIELDS = {"trace_id", "span_id", "trace_flags"}
 ENV_PLACEHOLDER = re.compile(r"\$\{env:([A-Z_]+)(?::-[^}]*)?\}")
@@ -146,8 +146,12 @@ def test_the_pipeline_reads_only_fields_the_generated_logger_writes(project: Pat
     assert read <= LOGGER_FIELDS | TRACE_FIELDS, read - LOGGER_FIELDS - TRACE_FIELDS
     assert {"service", "level", "time", "msg"} | TRACE_FIELDS <= read
 
-    logger = next(project.rglob("src/infrastructure/observability/logger.ts")).read_text()
-    assert re.search(r"base: \{ service: PROJECT\.name, pid: process\.pid, hostname: hostname\(\) \}", logger)
+    logger = (project / "packages/platform/src/observability/logger.ts").read_text()
+    assert re.search(r"base: \{ service: options\.service, pid: process\.pid, hostname: hostname\(\) \}", logger)
+    # Every process names its deployable: the entry points pass the service name to the logger.
+    for entry_point in project.rglob("src/*.ts"):
+        if "createLogger(" in entry_point.read_text():
+            assert "createLogger({ ...config.log, service: PROJECT.name })" in entry_point.read_text(), entry_point
     assert "formatters: { level: (label) => ({ level: label }) }" in logger
 
     (moved,) = [op for op in operators if op["type"] == "move" and op["from"] == "attributes.service"]

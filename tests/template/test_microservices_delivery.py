@@ -392,7 +392,7 @@ def test_only_the_changed_services_are_tested_built_and_deployed(
     outputs = changed_services(workflow, project, files)
     assert outputs["services"] == expected
     assert outputs["workspaces"] == (
-        ["packages/contracts", *(f"services/{s}" for s in expected)] if expected else []
+        ["packages/platform", "packages/contracts", *(f"services/{s}" for s in expected)] if expected else []
     )
 
 

@@ -51,7 +51,6 @@ NOT_YET_PLAIN = frozenset({
     f"{APP}/src/{{% if 'http' in app.features %}}api-process.ts{{% endif %}}.jinja",
     f"{APP}/src/{{% if 'http' in app.features %}}app.ts{{% endif %}}.jinja",
     f"{APP}/test/architecture/layers.test.ts.jinja",
-    f"{APP}/test/helpers/processes.ts.jinja",
     f"{APP}/test/helpers/{{% if 'http' in app.features %}}app.ts{{% endif %}}.jinja",
     f"{APP}/test/integration/{{% if 'database' in app.features %}}migrator.test.ts{{% endif %}}.jinja",
     f"{APP}/test/integration/{{% if 'http' in app.features %}}process.test.ts{{% endif %}}.jinja",

@@ -1,4 +1,4 @@
-import type { Logger } from '../infrastructure/observability/logger.js';
+import type { Logger } from '#platform/observability/logger';
 import { mergeOpenApi, type OpenApiDocument, type ServiceOpenApiDocument } from './openapi-merge.js';
 import type { Upstream } from './upstreams.js';
 

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { ReadinessCheck } from '../infrastructure/health/readiness.js';
+import type { ReadinessCheck } from '#platform/health/readiness';
 import { answerReadiness, probeRoute, ReadyResponse } from '../infrastructure/http/health.routes.js';
 import type { Upstream } from './upstreams.js';
 

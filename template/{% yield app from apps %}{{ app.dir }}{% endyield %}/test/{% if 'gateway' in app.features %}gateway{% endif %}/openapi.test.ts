@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger } from '#platform/observability/logger';
 import type { App } from '../../src/app.js';
 import { OpenApiAggregator } from '../../src/gateway/openapi-aggregator.js';
 import { mergeOpenApi } from '../../src/gateway/openapi-merge.js';
 import { upstreamsOf } from '../../src/gateway/upstreams.js';
-import { createLogger } from '../../src/infrastructure/observability/logger.js';
 import { PROJECT } from '../../src/shared/project.js';
 import { FakeUpstream, unusedUrl } from '../helpers/fake-upstream.js';
 import { buildTestGateway } from '../helpers/gateway.js';

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Redis } from '#platform/redis/redis';
+import { connectTestRedis, deleteKeysAndClose, REDIS_URL, uniqueKeyPrefix } from '#platform/testing/redis';
 import type { App } from '../../src/app.js';
-import type { Redis } from '../../src/infrastructure/redis/redis.js';
 import { FakeUpstream } from '../helpers/fake-upstream.js';
 import { buildTestGateway } from '../helpers/gateway.js';
-import { connectTestRedis, deleteKeysAndClose, REDIS_URL, uniqueKeyPrefix } from '../helpers/redis.js';
 
 describe('rate limiting', () => {
   const users = new FakeUpstream('users');

@@ -14,8 +14,8 @@ from scalefold.audit.rule import Rule
 from scalefold.audit.rules.common import missing
 from scalefold.audit.rules.reliability.process_events import (
     LISTENER_METHODS,
-    PROCESS_EVENTS,
     SIGTERM,
+    handled,
     process_event,
 )
 
@@ -80,7 +80,7 @@ def _sigterm_handler(file: JsFile, call: Call) -> Iterator[Hit]:
 
 def check(project: Project, rule: Rule) -> Iterator[Hit | Unchecked]:
     for pkg in project.require_services():
-        if project.mark(PROCESS_EVENTS, pkg, SIGTERM) is None:
+        if handled(project, pkg, SIGTERM) is None:
             yield missing(
                 project,
                 pkg,

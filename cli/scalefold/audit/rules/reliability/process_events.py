@@ -8,11 +8,17 @@ application (close-with-grace, terminus, http-terminator, …).
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from scalefold.audit.js.facts import Import, Mark
 from scalefold.audit.js.syntax import Call, JsFile
 from scalefold.audit.js.visitors import on_call, on_import
 from scalefold.audit.rule import Detector
+
+if TYPE_CHECKING:
+    from scalefold.audit.model import Location
+    from scalefold.audit.packages import NodePackage
+    from scalefold.audit.project import Project
 
 UNHANDLED_REJECTION = "unhandledRejection"
 UNCAUGHT_EXCEPTION = "uncaughtException"
@@ -31,6 +37,10 @@ _GRACEFUL_LIBS = {
 }
 # close-with-grace also logs and exits on uncaughtException and unhandledRejection.
 _CRASH_HANDLING_LIBS = {"close-with-grace"}
+# The same events, marked where a library handles them: a workspace package the service builds on that
+# imports one (a shared platform package) handles them for the service. A bare `process.on` in such a
+# package does not count: it may be a helper nobody calls.
+VIA_LIBRARY = "library:"
 
 
 def process_event(file: JsFile, call: Call) -> str | None:
@@ -45,11 +55,12 @@ def process_event(file: JsFile, call: Call) -> str | None:
 def _library_imported(file: JsFile, imp: Import) -> Iterator[Mark]:
     module = imp.spec.removeprefix("node:")
     where = file.location_at(imp.line, f"import {module}")
-    if module in _GRACEFUL_LIBS:
-        yield Mark(SIGTERM, where)
-    if module in _CRASH_HANDLING_LIBS:
-        yield Mark(UNCAUGHT_EXCEPTION, where)
-        yield Mark(UNHANDLED_REJECTION, where)
+    events = ([SIGTERM] if module in _GRACEFUL_LIBS else []) + (
+        [UNCAUGHT_EXCEPTION, UNHANDLED_REJECTION] if module in _CRASH_HANDLING_LIBS else []
+    )
+    for event in events:
+        yield Mark(event, where)
+        yield Mark(VIA_LIBRARY + event, where)
 
 
 @on_call(*LISTENER_METHODS)
@@ -60,3 +71,11 @@ def _listener(file: JsFile, call: Call) -> Iterator[Mark]:
 
 
 PROCESS_EVENTS = Detector("process-events", (_library_imported, _listener))
+
+
+def handled(project: Project, pkg: NodePackage, event: str) -> Location | None:
+    """Where the service handles ``event``: in its own code, else through a shutdown library imported by
+    a workspace package it builds on."""
+    return project.mark(PROCESS_EVENTS, pkg, event) or project.mark(
+        PROCESS_EVENTS, pkg, VIA_LIBRARY + event, follow=True
+    )

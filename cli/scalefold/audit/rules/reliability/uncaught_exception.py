@@ -8,12 +8,12 @@ from scalefold.audit.model import Category, Hit, Severity, Unchecked
 from scalefold.audit.project import Project
 from scalefold.audit.rule import Rule
 from scalefold.audit.rules.common import missing
-from scalefold.audit.rules.reliability.process_events import PROCESS_EVENTS, UNCAUGHT_EXCEPTION
+from scalefold.audit.rules.reliability.process_events import UNCAUGHT_EXCEPTION, handled
 
 
 def check(project: Project, rule: Rule) -> Iterator[Hit | Unchecked]:
     for pkg in project.require_services():
-        if project.mark(PROCESS_EVENTS, pkg, UNCAUGHT_EXCEPTION) is None:
+        if handled(project, pkg, UNCAUGHT_EXCEPTION) is None:
             yield missing(
                 project,
                 pkg,

@@ -8,12 +8,12 @@ from scalefold.audit.model import Category, Hit, Severity, Unchecked
 from scalefold.audit.project import Project
 from scalefold.audit.rule import Rule
 from scalefold.audit.rules.common import missing
-from scalefold.audit.rules.reliability.process_events import PROCESS_EVENTS, UNHANDLED_REJECTION
+from scalefold.audit.rules.reliability.process_events import UNHANDLED_REJECTION, handled
 
 
 def check(project: Project, rule: Rule) -> Iterator[Hit | Unchecked]:
     for pkg in project.require_services():
-        if project.mark(PROCESS_EVENTS, pkg, UNHANDLED_REJECTION) is None:
+        if handled(project, pkg, UNHANDLED_REJECTION) is None:
             yield missing(
                 project,
                 pkg,

@@ -1,4 +1,4 @@
-import type { Logger } from '../observability/logger.js';
+import type { Logger } from '#platform/observability/logger';
 
 /**
  * Events between deployables, over RabbitMQ or NATS JetStream behind one interface. Delivery is at

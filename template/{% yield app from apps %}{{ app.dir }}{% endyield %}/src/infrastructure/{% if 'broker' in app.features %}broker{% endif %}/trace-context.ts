@@ -14,7 +14,7 @@ import type { BrokerMessage } from './broker.js';
  * W3C trace context (traceparent, tracestate) carried in message headers, so that a consumer's work
  * joins the trace of the request that produced the event. Without an OpenTelemetry SDK registered
  * (tests, telemetry switched off) the API is a no-op: nothing is injected, nothing is traced. The
- * publishing side stores the headers with the event: telemetry/trace-headers.ts.
+ * publishing side stores the headers with the event: packages/platform telemetry/trace-headers.ts.
  */
 
 /**

@@ -1,7 +1,7 @@
-import type { ShutdownStep } from '../process/graceful-shutdown.js';
+import type { Logger } from '#platform/observability/logger';
+import type { ShutdownStep } from '#platform/process/graceful-shutdown';
+import type { Redis } from '#platform/redis/redis';
 import type { Config } from '../config/config.js';
-import type { Logger } from '../observability/logger.js';
-import type { Redis } from '../redis/redis.js';
 import type { Cache } from './cache.js';
 import { createMemoryCache } from './memory-cache.js';
 import { withNearCache } from './near-cache.js';

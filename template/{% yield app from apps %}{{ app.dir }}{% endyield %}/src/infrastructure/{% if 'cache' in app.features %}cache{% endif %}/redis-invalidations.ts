@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis';
-import type { Logger } from '../observability/logger.js';
+import type { Logger } from '#platform/observability/logger';
 
 /**
  * What Redis reports of changes to the cache's keys. `live` is true only while the report is

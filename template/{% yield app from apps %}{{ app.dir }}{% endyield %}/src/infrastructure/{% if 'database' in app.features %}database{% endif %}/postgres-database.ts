@@ -1,6 +1,6 @@
 import pg from 'pg';
+import type { Logger } from '#platform/observability/logger';
 import { PROJECT } from '../../shared/project.js';
-import type { Logger } from '../observability/logger.js';
 import type { Database, Queryable, QueryResult, Row } from './database.js';
 import { DatabaseUnavailableError, isDatabaseUnavailable } from './database-unavailable.js';
 

@@ -1,4 +1,4 @@
-import type { Logger } from '../observability/logger.js';
+import type { Logger } from '#platform/observability/logger';
 
 export type EventHandler<Payload> = (payload: Payload) => Promise<void>;
 

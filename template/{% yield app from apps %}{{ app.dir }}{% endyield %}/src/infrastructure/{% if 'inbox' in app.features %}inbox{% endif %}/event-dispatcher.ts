@@ -1,8 +1,8 @@
 import { Counter, type Registry } from 'prom-client';
+import type { Logger } from '#platform/observability/logger';
 import { isEventType, parseEvent, type DomainEvents, type EventType } from '../../shared/events.js';
 import type { MessageHandler } from '../broker/broker.js';
 import type { Queryable } from '../database/database.js';
-import type { Logger } from '../observability/logger.js';
 import type { IdempotentConsumer } from './idempotent-consumer.js';
 
 /**

@@ -1,8 +1,8 @@
 import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
 import { BullMQOtel } from 'bullmq-otel';
+import type { Logger } from '#platform/observability/logger';
+import type { Redis } from '#platform/redis/redis';
 import { PROJECT } from '../../shared/project.js';
-import type { Logger } from '../observability/logger.js';
-import type { Redis } from '../redis/redis.js';
 import { PermanentJobError, type JobHandler, type JobOutcome, type JobRuntime, type RetryPolicy } from './jobs.js';
 
 export interface BullmqOptions extends RetryPolicy {

@@ -1,6 +1,6 @@
+import type { Logger } from '#platform/observability/logger';
+import type { Redis } from '#platform/redis/redis';
 import type { Config } from '../config/config.js';
-import type { Logger } from '../observability/logger.js';
-import type { Redis } from '../redis/redis.js';
 import { createInProcessJobRuntime } from './in-process-jobs.js';
 import type { JobRuntime } from './jobs.js';
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Logger } from '../observability/logger.js';
+import type { Logger } from '#platform/observability/logger';
 import {
   PermanentJobError,
   retryDelayMs,

@@ -1,4 +1,4 @@
-import { backoffDelayMs } from '../../shared/backoff.js';
+import { backoffDelayMs } from '#platform/retry/backoff';
 
 /**
  * Background jobs, the same interface over BullMQ (REDIS_URL set: queued in Redis, run by the

@@ -1,6 +1,6 @@
 import { createTransport } from 'nodemailer';
+import type { Logger } from '#platform/observability/logger';
 import type { Config } from '../config/config.js';
-import type { Logger } from '../observability/logger.js';
 import { MailRejectedError, type Mailer } from './mailer.js';
 
 /**

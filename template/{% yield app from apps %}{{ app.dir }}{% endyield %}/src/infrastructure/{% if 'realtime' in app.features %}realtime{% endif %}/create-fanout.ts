@@ -1,7 +1,7 @@
 import type { Config } from '../config/config.js';
-import type { Logger } from '../observability/logger.js';
-import type { ShutdownStep } from '../process/graceful-shutdown.js';
-import type { Redis } from '../redis/redis.js';
+import type { Logger } from '#platform/observability/logger';
+import type { ShutdownStep } from '#platform/process/graceful-shutdown';
+import type { Redis } from '#platform/redis/redis';
 import type { Fanout } from './fanout.js';
 import { createMemoryFanout } from './memory-fanout.js';
 
@@ -20,7 +20,7 @@ export async function createFanout(
     return createMemoryFanout(config.realtime);
   }
   const [{ closeRedis, connectRedis }, { createRedisFanout }] = await Promise.all([
-    import('../redis/redis.js'),
+    import('#platform/redis/redis'),
     import('./redis-fanout.js'),
   ]);
   // Subscribed channels wait through an outage rather than fail: ioredis subscribes them again on

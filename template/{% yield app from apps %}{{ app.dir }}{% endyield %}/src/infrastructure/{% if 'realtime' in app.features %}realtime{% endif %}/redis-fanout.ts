@@ -1,5 +1,5 @@
-import type { Logger } from '../observability/logger.js';
-import type { Redis } from '../redis/redis.js';
+import type { Logger } from '#platform/observability/logger';
+import type { Redis } from '#platform/redis/redis';
 import type { Fanout, FanoutHistory, StreamEvent, StreamListener } from './fanout.js';
 
 /**

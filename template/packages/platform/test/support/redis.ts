@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { createLogger } from '../../src/infrastructure/observability/logger.js';
-import { closeRedis, connectRedis, type Redis } from '../../src/infrastructure/redis/redis.js';
+import { createLogger } from '../../src/observability/logger.js';
+import { closeRedis, connectRedis, type Redis } from '../../src/redis/redis.js';
 
 /**
  * The Redis of REDIS_URL, when it is set: tests that need one run only then (`it.runIf`). Each

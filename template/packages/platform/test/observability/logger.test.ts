@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PROJECT } from '../../src/shared/project.js';
-import { captureLogs } from '../helpers/logs.js';
+import { CAPTURED_SERVICE, captureLogs } from '../support/logs.js';
 
 describe('createLogger', () => {
   it('writes JSON lines with a level name and an ISO timestamp', () => {
@@ -17,7 +16,7 @@ describe('createLogger', () => {
 
     logger.child({ requestId: 'r-1' }).warn('slow upstream');
 
-    expect(lines[0]).toMatchObject({ service: PROJECT.name, pid: process.pid, level: 'warn' });
+    expect(lines[0]).toMatchObject({ service: CAPTURED_SERVICE, pid: process.pid, level: 'warn' });
     expect(typeof lines[0]?.hostname).toBe('string');
   });
 

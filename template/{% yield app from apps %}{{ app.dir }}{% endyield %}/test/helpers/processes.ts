@@ -28,12 +28,8 @@ export interface StartedProcess {
  * environment given (and PATH). Its stdout must be JSON log lines.
  */
 export function startProcess(entry: string, env: Record<string, string>, nodeOptions: string[] = []): StartedProcess {
-{%- if workspaces %}
   // --conditions=source: the workspace packages from their sources, as in `npm run dev`.
   const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', ...nodeOptions, entry], {
-{%- else %}
-  const child = spawn(process.execPath, ['--import', 'tsx', ...nodeOptions, entry], {
-{%- endif %}
     // Test processes run side by side: each serving /metrics on a port of its own takes a free one
     // (the others ignore METRICS_PORT).
     env: { PATH: process.env.PATH ?? '', METRICS_PORT: '0', ...env },

@@ -1,5 +1,8 @@
 import { Writable } from 'node:stream';
-import { createLogger, type Logger } from '../../src/infrastructure/observability/logger.js';
+import { createLogger, type Logger } from '../../src/observability/logger.js';
+
+/** The service name captured loggers write on every line. */
+export const CAPTURED_SERVICE = 'captured-service';
 
 /** The application's logger writing into an array, to assert on the JSON lines it produces. */
 export function captureLogs(level: 'info' | 'debug' = 'info'): { logger: Logger; lines: Record<string, unknown>[] } {
@@ -10,5 +13,5 @@ export function captureLogs(level: 'info' | 'debug' = 'info'): { logger: Logger;
       done();
     },
   });
-  return { logger: createLogger({ level }, stream), lines };
+  return { logger: createLogger({ level, service: CAPTURED_SERVICE }, stream), lines };
 }

@@ -1,7 +1,5 @@
 import { hostname } from 'node:os';
-import { pino, type DestinationStream, type Logger } from 'pino';
-import { PROJECT } from '../../shared/project.js';
-import type { LogLevel } from '../config/config.js';
+import { pino, type DestinationStream, type LevelWithSilent, type Logger } from 'pino';
 import { logCorrelation } from '../telemetry/log-correlation.js';
 import { serializeError } from './error-serializer.js';
 
@@ -51,6 +49,12 @@ const BUFFER_CHARS = 4096;
 /** A quiet process still writes what it buffered within this delay. */
 const FLUSH_INTERVAL_MS = 100;
 
+export interface LoggerOptions {
+  readonly level: LevelWithSilent;
+  /** The deployable's name, on every line; loggers that write nothing (tests) may leave it out. */
+  readonly service?: string;
+}
+
 /**
  * JSON logs on stdout, one object per line, for the platform's log collector. `destination`
  * exists for tests.
@@ -61,8 +65,9 @@ const FLUSH_INTERVAL_MS = 100;
  * written at the latest after FLUSH_INTERVAL_MS, and at once when the process exits, so a fatal
  * line logged just before `process.exit()` is not lost.
  */
-export function createLogger(options: { level: LogLevel }, destination?: DestinationStream): Logger {
-  // With tracing on, a line logged during a sampled request carries its trace id (telemetry/sdk.ts).
+export function createLogger(options: LoggerOptions, destination?: DestinationStream): Logger {
+  // With tracing on, a line logged during a sampled request carries its trace id (the deployable's
+  // telemetry/sdk.ts registers how to find it).
   const traceFields = logCorrelation();
   return pino(
     {
@@ -70,7 +75,7 @@ export function createLogger(options: { level: LogLevel }, destination?: Destina
       level: options.level,
       // On every line: `service` is what a log backend groups by (the collector's logs pipeline
       // makes it the OpenTelemetry `service.name`, as on this deployable's traces and metrics).
-      base: { service: PROJECT.name, pid: process.pid, hostname: hostname() },
+      base: { service: options.service, pid: process.pid, hostname: hostname() },
       redact: { paths: REDACTED_PATHS, censor: '[REDACTED]' },
       // Errors are logged without the data drivers attach to them (statement parameters, row values).
       serializers: { err: serializeError },

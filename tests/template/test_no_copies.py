@@ -1,0 +1,216 @@
+"""No deployable carries a copy of another's code: what two deployables both need lives once, in a
+workspace package (packages/platform, packages/contracts).
+
+Every preset is rendered (not installed), each broker of the multi-deployable ones; the source and test
+files of its deployables (TypeScript, JavaScript, SQL) over 10 lines are compared byte for byte. A
+shorter file (a re-export, a one-line wiring) may coincide without being a copy worth sharing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+from copier import run_copy
+
+MOST_LINES_OF_A_COINCIDENCE = 10
+SOURCE_SUFFIXES = (".ts", ".js", ".mjs", ".sql")
+VARIANTS = {
+    "monolith": {"preset": "monolith"},
+    "extracted-rabbitmq": {"preset": "extracted", "broker": "rabbitmq"},
+    "extracted-nats": {"preset": "extracted", "broker": "nats"},
+    "microservices-rabbitmq": {"preset": "microservices", "broker": "rabbitmq"},
+    "microservices-nats": {"preset": "microservices", "broker": "nats"},
+}
+
+#: Files (path inside the deployable) still repeated across deployables while their concern moves to
+#: packages/platform. A file leaves this list when it moves; the test fails if one listed here is no
+#: longer repeated anywhere, so the list only shrinks, and it must reach empty.
+NOT_YET_SHARED = frozenset(
+    {
+        ".dependency-cruiser.js",
+        "build.ts",
+        "migrations/0001_create_processed_messages.sql",
+        "src/healthcheck.ts",
+        "src/infrastructure/broker/broker.ts",
+        "src/infrastructure/broker/create-broker.ts",
+        "src/infrastructure/broker/names.ts",
+        "src/infrastructure/broker/nats-broker.ts",
+        "src/infrastructure/broker/nats-message.ts",
+        "src/infrastructure/broker/nats-streams.ts",
+        "src/infrastructure/broker/rabbitmq-broker.ts",
+        "src/infrastructure/broker/rabbitmq-message.ts",
+        "src/infrastructure/broker/rabbitmq-topology.ts",
+        "src/infrastructure/broker/redelivery.ts",
+        "src/infrastructure/broker/trace-context.ts",
+        "src/infrastructure/config/broker.ts",
+        "src/infrastructure/config/database-read-replica.ts",
+        "src/infrastructure/config/database.ts",
+        "src/infrastructure/config/http-server.ts",
+        "src/infrastructure/config/inbox.ts",
+        "src/infrastructure/config/listen-address.ts",
+        "src/infrastructure/config/metrics-port.ts",
+        "src/infrastructure/config/parse-env.ts",
+        "src/infrastructure/config/read-config.ts",
+        "src/infrastructure/config/redis.ts",
+        "src/infrastructure/config/runtime.ts",
+        "src/infrastructure/config/token-verification.ts",
+        "src/infrastructure/config/web-concurrency.ts",
+        "src/infrastructure/database/create-database.ts",
+        "src/infrastructure/database/database-unavailable.ts",
+        "src/infrastructure/database/database.ts",
+        "src/infrastructure/database/migrator.ts",
+        "src/infrastructure/database/pglite-database.ts",
+        "src/infrastructure/database/postgres-database.ts",
+        "src/infrastructure/http/access-tokens.ts",
+        "src/infrastructure/http/conditional-get.ts",
+        "src/infrastructure/http/deferred-compilation.ts",
+        "src/infrastructure/http/documented-responses.ts",
+        "src/infrastructure/http/error-handler.ts",
+        "src/infrastructure/http/error-response.schema.ts",
+        "src/infrastructure/http/health.routes.ts",
+        "src/infrastructure/http/load-shedding.ts",
+        "src/infrastructure/http/metrics-server.ts",
+        "src/infrastructure/http/openapi.ts",
+        "src/infrastructure/http/plain-text.schema.ts",
+        "src/infrastructure/http/redis-rate-limit-store.ts",
+        "src/infrastructure/http/request-id.ts",
+        "src/infrastructure/http/security-headers.ts",
+        "src/infrastructure/http/security.ts",
+        "src/infrastructure/http/serialization.ts",
+        "src/infrastructure/http/server-timeouts.ts",
+        "src/infrastructure/http/unavailable-while-closing.ts",
+        "src/infrastructure/http/validation.ts",
+        "src/infrastructure/http/wedge-watchdog.ts",
+        "src/infrastructure/inbox/event-dispatcher.ts",
+        "src/infrastructure/inbox/idempotent-consumer.ts",
+        "src/infrastructure/inbox/inbox-sweeper.ts",
+        "src/infrastructure/observability/access-log.ts",
+        "src/infrastructure/observability/lazy-child-logger.ts",
+        "src/infrastructure/observability/metrics.ts",
+        "src/infrastructure/telemetry/http-spans.ts",
+        "src/infrastructure/telemetry/sdk.ts",
+        "src/migrate.ts",
+        "src/server.ts",
+        "src/shared/errors.ts",
+        "src/shared/paths.ts",
+        "src/telemetry.ts",
+        "test/helpers/access-tokens.ts",
+        "test/helpers/broker-contract.ts",
+        "test/helpers/brokers.ts",
+        "test/helpers/config.ts",
+        "test/helpers/database.ts",
+        "test/helpers/nats.ts",
+        "test/helpers/processes.ts",
+        "test/helpers/rabbitmq.ts",
+        "test/helpers/tcp-proxy.ts",
+        "test/helpers/test-env.ts",
+        "test/integration/cluster.test.ts",
+        "test/integration/migrator.test.ts",
+        "test/integration/redis-rate-limit-store.test.ts",
+        "test/unit/config/broker.test.ts",
+        "test/unit/config/database-read-replica.test.ts",
+        "test/unit/config/database.test.ts",
+        "test/unit/config/http-server.test.ts",
+        "test/unit/config/inbox.test.ts",
+        "test/unit/config/issues.ts",
+        "test/unit/config/listen-address.test.ts",
+        "test/unit/config/metrics-port.test.ts",
+        "test/unit/config/parse-env.test.ts",
+        "test/unit/config/redis.test.ts",
+        "test/unit/config/runtime.test.ts",
+        "test/unit/config/token-verification.test.ts",
+        "test/unit/config/web-concurrency.test.ts",
+        "test/unit/database-error-logging.test.ts",
+        "test/unit/deferred-compilation.test.ts",
+        "test/unit/telemetry.test.ts",
+        "vitest.config.ts",
+    }
+)
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory: pytest.TempPathFactory, template_dir: Path) -> dict[str, Path]:
+    projects = {}
+    for name, answers in VARIANTS.items():
+        dest = tmp_path_factory.mktemp(name) / "shop"
+        run_copy(
+            str(template_dir),
+            dest,
+            data={"project_name": "shop", **answers},
+            defaults=True,
+            unsafe=True,
+            quiet=True,
+        )
+        projects[name] = dest
+    return projects
+
+
+def _deployables(project: Path) -> list[Path]:
+    """The folders of the deployables: the root of a monolith, else the workspaces outside packages/."""
+    manifest = json.loads((project / "package.json").read_text())
+    if "imports" in manifest:  # a deployable at the root: the monolith
+        return [project]
+    return [
+        project / workspace for workspace in manifest["workspaces"] if not workspace.startswith("packages/")
+    ]
+
+
+def _sources(deployable: Path) -> dict[str, bytes]:
+    files = {}
+    for path in deployable.rglob("*"):
+        relative = path.relative_to(deployable)
+        if relative.parts[0] in {"node_modules", "dist", "packages"} or not path.is_file():
+            continue
+        if path.suffix in SOURCE_SUFFIXES:
+            content = path.read_bytes()
+            if content.count(b"\n") > MOST_LINES_OF_A_COINCIDENCE:
+                files[relative.as_posix()] = content
+    return files
+
+
+def _copies(project: Path) -> dict[str, list[str]]:
+    """Each repeated file's path inside a deployable, with the deployables that carry it."""
+    holders: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for deployable in _deployables(project):
+        for relative, content in _sources(deployable).items():
+            holders[hashlib.sha256(content).hexdigest()].append(
+                (deployable.relative_to(project).as_posix(), relative)
+            )
+    copies: dict[str, list[str]] = defaultdict(list)
+    for found in holders.values():
+        if len({deployable for deployable, _ in found}) > 1:
+            for deployable, relative in found:
+                copies[relative].append(deployable)
+    return copies
+
+
+def test_every_preset_renders_its_deployables(rendered: dict[str, Path]) -> None:
+    counts = {name: len(_deployables(project)) for name, project in rendered.items()}
+    assert counts == {
+        "monolith": 1,
+        "extracted-rabbitmq": 2,
+        "extracted-nats": 2,
+        "microservices-rabbitmq": 4,
+        "microservices-nats": 4,
+    }
+
+
+def test_no_file_is_repeated_across_deployables(rendered: dict[str, Path]) -> None:
+    repeated = {
+        f"{name}: {relative} in {', '.join(sorted(set(where)))}"
+        for name, project in rendered.items()
+        for relative, where in _copies(project).items()
+        if relative not in NOT_YET_SHARED
+    }
+    assert not repeated, "move these to a workspace package:\n" + "\n".join(sorted(repeated))
+
+
+def test_the_files_not_yet_shared_are_still_repeated(rendered: dict[str, Path]) -> None:
+    still = {relative for project in rendered.values() for relative in _copies(project)}
+    assert not NOT_YET_SHARED - still, (
+        f"shared now, take them off NOT_YET_SHARED: {sorted(NOT_YET_SHARED - still)}"
+    )
