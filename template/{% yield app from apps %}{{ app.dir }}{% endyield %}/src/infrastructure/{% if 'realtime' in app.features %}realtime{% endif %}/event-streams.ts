@@ -1,6 +1,7 @@
 import type { FastifyReply } from 'fastify';
 import type { RealtimeConfig } from '../config/realtime.js';
 import type { StreamEvent } from './fanout.js';
+import { NOT_STORED } from '../http/cache-policy.js';
 
 export type EventStreamLimits = Pick<
   RealtimeConfig,
@@ -148,7 +149,7 @@ class OpenStream implements EventStream {
     }
     response.writeHead(200, {
       'content-type': 'text/event-stream; charset=utf-8',
-      'cache-control': 'no-store',
+      'cache-control': NOT_STORED,
       // Nginx (and proxies that honour it) pass each event on at once instead of buffering the response.
       'x-accel-buffering': 'no',
     });
