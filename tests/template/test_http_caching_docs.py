@@ -53,4 +53,4 @@ def test_no_module_spells_a_cache_control_of_its_own(template_dir: Path, tmp_pat
     modules = [path for path in project.glob("**/src/modules/**/*.ts") if "node_modules" not in path.parts]
     assert modules
     spelled = [str(path) for path in modules if "cache-control" in path.read_text().lower()]
-    assert spelled == [], "routes name a policy from src/infrastructure/http/cache-policy.ts"
+    assert spelled == [], "routes name a policy from packages/platform/src/http/cache-policy.ts"

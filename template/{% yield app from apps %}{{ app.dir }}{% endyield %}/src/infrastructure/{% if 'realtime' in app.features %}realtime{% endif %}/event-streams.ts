@@ -1,7 +1,7 @@
 import type { FastifyReply } from 'fastify';
 import type { RealtimeConfig } from '../config/realtime.js';
 import type { StreamEvent } from './fanout.js';
-import { NOT_STORED } from '../http/cache-policy.js';
+import { NOT_STORED } from '#platform/http/cache-policy';
 
 export type EventStreamLimits = Pick<
   RealtimeConfig,

@@ -8,18 +8,18 @@
  * Every answer no route declares cacheable: personal data (an account, a user's orders, a token),
  * writes, errors. `no-store`: no cache keeps it, not even the browser's on a shared computer;
  * `private`: it is one user's answer, for caches and CDN rules that look for that directive only.
- * The security headers set it on every response (security-headers.ts), so a new route is
- * uncacheable until it says otherwise.
+ * Each deployable's security headers (src/infrastructure/http/security-headers.ts) set it on every
+ * response, so a new route is uncacheable until it says otherwise.
  */
 export const NOT_STORED = 'private, no-store';
 
-/** The headers a cacheable read's 200 and 304 answers carry (see conditional-get.ts). */
+/** The headers a cacheable read's 200 and 304 answers carry (the deployable's http/conditional-get.ts). */
 export interface CachePolicy {
   readonly headers: Readonly<Record<string, string>>;
 }
 
 /**
- * A personal read: stored by no cache, but still tagged (conditional-get.ts), so a client that
+ * A personal read: stored by no cache, but still tagged (http/conditional-get.ts), so a client that
  * keeps the body in its own state (a mobile app) can ask whether it changed and get a 304.
  */
 export const PERSONAL_READ: CachePolicy = { headers: { 'cache-control': NOT_STORED } };
