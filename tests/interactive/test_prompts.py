@@ -478,8 +478,8 @@ BARE_METAL_LINES = ["300", "1", "none", "80%", "light", "n", "n", "bare-metal"]
 
 def test_bare_metal_hosts_are_advised_pm2_and_asked_it_only_with_cluster_mode(tmp_path: Path) -> None:
     # accept the monolith, then Enter at name, description, port, kubernetes, cluster mode (advised yes),
-    # the process manager (advised pm2) and Nginx (advised yes)
-    prompter, screen = make_prompter(*BARE_METAL_LINES, "", "", "", "", "", "", "", "")
+    # the process manager (advised pm2), Nginx (advised yes) and real-time updates
+    prompter, screen = make_prompter(*BARE_METAL_LINES, "", "", "", "", "", "", "", "", "")
     project = ask_new_project(tmp_path / "shop", {}, prompter=prompter)
     assert (project.answers["cluster_mode"], project.answers["process_manager"]) == (True, "pm2")
     assert project.answers["nginx"] is True
@@ -488,7 +488,7 @@ def test_bare_metal_hosts_are_advised_pm2_and_asked_it_only_with_cluster_mode(tm
     assert "PM2 process manager" in out  # the panel names it among the template answers
 
     # No cluster mode: one process per container, nothing to manage, the question is not asked.
-    prompter, screen = make_prompter(*BARE_METAL_LINES, "", "", "", "", "", "n", "")
+    prompter, screen = make_prompter(*BARE_METAL_LINES, "", "", "", "", "", "n", "", "")
     project = ask_new_project(tmp_path / "single", {}, prompter=prompter)
     assert project.answers["cluster_mode"] is False and "process_manager" not in project.answers
     assert "What runs the API processes" not in screen.getvalue()

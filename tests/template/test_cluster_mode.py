@@ -10,10 +10,10 @@ from copier import run_copy
 
 #: What cluster mode adds to a deployable that serves HTTP.
 CLUSTER_FILES = (
-    "src/infrastructure/process/cluster.ts",
-    "src/infrastructure/process/restart-policy.ts",
+    "packages/platform/src/process/cluster.ts",
+    "packages/platform/src/process/restart-policy.ts",
+    "packages/platform/test/process/restart-policy.test.ts",
     "test/integration/cluster.test.ts",
-    "test/unit/restart-policy.test.ts",
 )
 
 
