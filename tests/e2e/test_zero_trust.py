@@ -26,7 +26,7 @@ import pytest
 
 from tests.e2e.test_monolith import _signed_up
 from tests.support.built import built_project
-from tests.support.http import free_port, request, wait_until_ok
+from tests.support.http import Response, free_port, request, wait_until_ok
 from tests.support.processes import LogTail
 from tests.support.processes import start as _start
 from tests.support.services import REDIS_URL, fresh_database, port_open
@@ -73,14 +73,17 @@ class Services:
     def kid(self, private_pem: str) -> str:
         return kid_of(self.project / "services" / "users", self.node_env, private_pem)
 
-    def statuses(self, token: str | None = None, headers: dict[str, str] | None = None) -> dict[str, int]:
-        """The status of each protected route, at each service directly and through the gateway."""
+    def answers(self, token: str | None = None, headers: dict[str, str] | None = None) -> dict[str, Response]:
+        """The answer of each protected route, at each service directly and through the gateway."""
         sent = {**(headers or {}), **({} if token is None else {"authorization": f"Bearer {token}"})}
         answers = {}
         for service, path in PROTECTED.items():
-            answers[service] = request("GET", f"{self.url(service)}{path}", headers=sent).status
-            answers[f"gateway→{service}"] = request("GET", f"{self.url('gateway')}{path}", headers=sent).status
+            answers[service] = request("GET", f"{self.url(service)}{path}", headers=sent)
+            answers[f"gateway→{service}"] = request("GET", f"{self.url('gateway')}{path}", headers=sent)
         return answers
+
+    def statuses(self, token: str | None = None, headers: dict[str, str] | None = None) -> dict[str, int]:
+        return {where: answer.status for where, answer in self.answers(token, headers).items()}
 
 
 @pytest.fixture(scope="module")
@@ -166,7 +169,9 @@ def test_a_validly_signed_token_whose_subject_is_not_a_user_id_gets_401(services
         "users": 404, "gateway→users": 404, "orders": 200, "gateway→orders": 200,
     }, "the same token with a user id verifies (no such account: 404 at users)"
     for subject in ("not-a-uuid", "1 OR 1=1", ""):
-        assert services.statuses(services.sign(key, subject)) == ALL_401, subject
+        answers = services.answers(services.sign(key, subject))
+        assert {where: answer.status for where, answer in answers.items()} == ALL_401, (
+            subject, {where: answer.text[:300] for where, answer in answers.items()})
 
 
 @MICROSERVICES

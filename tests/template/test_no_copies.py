@@ -16,6 +16,9 @@ from pathlib import Path
 import pytest
 from copier import run_copy
 
+#: The five renders are made once, on one worker.
+pytestmark = pytest.mark.xdist_group("no-copies")
+
 MOST_LINES_OF_A_COINCIDENCE = 10
 SOURCE_SUFFIXES = (".ts", ".js", ".mjs", ".sql")
 VARIANTS = {
