@@ -11,19 +11,17 @@ from __future__ import annotations
 
 import re
 import secrets
-import shutil
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from copier import run_copy
 
-from tests.support.built import built_project
+from tests.support.built import built_variant
 from tests.support.http import free_port, request, wait_until_ok
 from tests.support.load import Load
 from tests.support.pm2 import Pm2Runtime, start_pm2_runtime
-from tests.support.project import npm, run
+from tests.support.project import run
 from tests.support.services import fresh_database
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("pm2")]
@@ -35,24 +33,10 @@ PM2_LINE = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d: PM2 (log|error|warn|inf
 
 
 @pytest.fixture(scope="module")
-def monolith(tmp_path_factory: pytest.TempPathFactory, node_env: dict[str, str], template_dir: Path) -> Path:
-    """The PM2 variant of the shared built monolith: rendered from the template, built on the shared
-    project's installed dependencies (its package.json is the same: PM2 is installed on the host)."""
-    shared = built_project(tmp_path_factory, node_env, "monolith")
-    project = tmp_path_factory.mktemp("pm2") / "shop"
-    run_copy(
-        str(template_dir),
-        project,
-        data={"project_name": "shop", "preset": "monolith", "process_manager": "pm2"},
-        defaults=True,
-        unsafe=True,
-        quiet=True,
-    )
-    assert (project / "package.json").read_text() == (shared / "package.json").read_text()
-    (project / "node_modules").symlink_to(shared / "node_modules")
-    shutil.copy(shared / "package-lock.json", project / "package-lock.json")
-    npm("build", project, node_env)
-    return project
+def monolith(tmp_path_factory: pytest.TempPathFactory, node_env: dict[str, str]) -> Path:
+    """The PM2 variant of the monolith, built (on the shared monolith's installed dependencies: PM2 is
+    installed on the host, not in the project)."""
+    return built_variant(tmp_path_factory, node_env, "monolith", {"process_manager": "pm2"})
 
 
 @pytest.fixture(scope="module")

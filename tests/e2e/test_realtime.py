@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 
 from tests.support.accounts import signed_up
-from tests.support.built import built_project
+from tests.support.built import built_variant
 from tests.support.http import free_port, request, wait_until_ok
 from tests.support.processes import LogTail, start
 from tests.support.project import delete_redis_keys, run
@@ -43,7 +43,7 @@ MEMORY_GROWTH_BOUND = 64 * 1024 * 1024
 
 @pytest.fixture(scope="module")
 def monolith(tmp_path_factory: pytest.TempPathFactory, node_env: dict[str, str]) -> Path:
-    return built_project(tmp_path_factory, node_env, "monolith", answers={"realtime": "true"})
+    return built_variant(tmp_path_factory, node_env, "monolith", {"realtime": "true"})
 
 
 @pytest.fixture(scope="module")

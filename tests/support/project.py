@@ -32,6 +32,10 @@ def npm(script: str, cwd: Path, env: dict[str, str], timeout: float = 900) -> su
     return run(["npm", "run", "--silent", script], cwd, env, timeout)
 
 
+def npm_install(cwd: Path, env: dict[str, str], timeout: float = 900) -> subprocess.CompletedProcess[str]:
+    return run(["npm", "install", "--no-audit", "--no-fund"], cwd, env, timeout)
+
+
 def scalefold_new(dest: Path, env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
     return run([sys.executable, "-m", "scalefold", "new", str(dest), *args], dest.parent, env)
 
