@@ -1,7 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { context, propagation } from '@opentelemetry/api';
 import type { FastifyRequest, RawServerBase, RouteGenericInterface } from 'fastify';
-import { REQUEST_ID_HEADER } from '../infrastructure/http/request-id.js';
+import { REQUEST_ID_HEADER } from '#platform/http/request-id';
 
 /**
  * The headers a proxied request carries to its service, from the copy of the client's headers

@@ -1,7 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.js';
-import { remoteKeySet } from '../../src/infrastructure/http/access-tokens.js';
+import { remoteKeySet } from '#platform/http/access-tokens';
 import { signToken, signWithSharedSecret } from '../helpers/access-tokens.js';
 import { FakeUpstream } from '../helpers/fake-upstream.js';
 import { buildTestGateway, scrape } from '../helpers/gateway.js';
