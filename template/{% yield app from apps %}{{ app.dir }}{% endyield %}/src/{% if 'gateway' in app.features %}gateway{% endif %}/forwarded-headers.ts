@@ -19,7 +19,7 @@ export function forwardedHeaders(
   headers: IncomingHttpHeaders,
 ): IncomingHttpHeaders {
   headers[REQUEST_ID_HEADER] = request.id;
-  // The active context is this request's span (telemetry/http-spans.ts); a no-op with tracing off.
+  // The active context is this request's span (#platform/telemetry/http-spans); a no-op with tracing off.
   propagation.inject(context.active(), headers);
   const address = request.socket.remoteAddress;
   if (address !== undefined) {
