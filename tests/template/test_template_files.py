@@ -41,7 +41,6 @@ NOT_YET_PLAIN = frozenset({
     f"{APP}/src/infrastructure/http/{{% if 'edge-auth' in app.features %}}authentication.ts{{% endif %}}.jinja",
     f"{APP}/src/infrastructure/http/{{% if 'http' in app.features and ('jobs' in app.features"
     " or 'read-model' in app.features) %}probe-server.ts{% endif %}.jinja",
-    f"{APP}/src/infrastructure/observability/metrics.ts.jinja",
     f"{APP}/src/infrastructure/telemetry/sdk.ts.jinja",
     f"{APP}/src/infrastructure/{{% if 'broker' in app.features %}}broker{{% endif %}}/create-broker.ts.jinja",
     f"{APP}/src/infrastructure/{{% if 'database' in app.features %}}database{{% endif %}}/create-database.ts.jinja",

@@ -1,7 +1,7 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyPluginAsync } from 'fastify';
-import { documentSecurityHeaders } from '../infrastructure/http/security-headers.js';
+import { documentSecurityHeaders } from '#platform/http/security-headers';
 import type { OpenApiAggregator } from './openapi-aggregator.js';
 
 /**

@@ -6,7 +6,7 @@ import {
   verificationError,
   type AccessTokenVerifierOptions,
   type AuthenticatedUser,
-} from '../infrastructure/http/access-tokens.js';
+} from '#platform/http/access-tokens';
 
 declare module 'fastify' {
   interface FastifyRequest {

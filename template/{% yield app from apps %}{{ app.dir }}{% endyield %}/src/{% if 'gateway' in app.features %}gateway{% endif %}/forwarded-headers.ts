@@ -1,7 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { context, propagation } from '@opentelemetry/api';
 import type { FastifyRequest, RawServerBase, RouteGenericInterface } from 'fastify';
-import { REQUEST_ID_HEADER } from '../infrastructure/http/request-id.js';
+import { REQUEST_ID_HEADER } from '#platform/http/request-id';
 
 /**
  * The headers a proxied request carries to its service, from the copy of the client's headers
@@ -19,7 +19,7 @@ export function forwardedHeaders(
   headers: IncomingHttpHeaders,
 ): IncomingHttpHeaders {
   headers[REQUEST_ID_HEADER] = request.id;
-  // The active context is this request's span (telemetry/http-spans.ts); a no-op with tracing off.
+  // The active context is this request's span (#platform/telemetry/http-spans); a no-op with tracing off.
   propagation.inject(context.active(), headers);
   const address = request.socket.remoteAddress;
   if (address !== undefined) {

@@ -3,7 +3,7 @@ import {
   readsBody,
   withSharedErrorResponses,
   type SharedErrorStatus,
-} from '../infrastructure/http/documented-responses.js';
+} from '#platform/http/documented-responses';
 
 /** A service's document as it sends it, typed by openapi-merge's model of OpenAPI 3. */
 export type { ServiceOpenApiDocument };

@@ -1,6 +1,6 @@
 import { STATUS_CODES } from 'node:http';
 import type { FastifyReply, RawServerBase, RouteGenericInterface } from 'fastify';
-import type { ErrorBody } from '../infrastructure/http/error-response.schema.js';
+import type { ErrorBody } from '#platform/http/error-response.schema';
 
 // @fastify/reply-from's codes for a service that did not answer in time (connecting or answering).
 const TIMEOUT_CODES = new Set(['FST_REPLY_FROM_GATEWAY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT']);

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { ReadinessCheck } from '#platform/health/readiness';
-import { answerReadiness, probeRoute, ReadyResponse } from '../infrastructure/http/health.routes.js';
+import { answerReadiness, probeRoute, ReadyResponse } from '#platform/http/health.routes';
 import type { Upstream } from './upstreams.js';
 
 /** Shorter than a caller's own deadline, so a slow service is reported down rather than stall it. */

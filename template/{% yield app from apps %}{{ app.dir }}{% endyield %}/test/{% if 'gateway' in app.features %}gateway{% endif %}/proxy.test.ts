@@ -1,11 +1,13 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.js';
-import { remoteKeySet } from '../../src/infrastructure/http/access-tokens.js';
-import { signToken, signWithSharedSecret } from '../helpers/access-tokens.js';
+import { remoteKeySet } from '#platform/http/access-tokens';
+import { testTokenSigner } from '#platform/testing/access-tokens';
 import { FakeUpstream } from '../helpers/fake-upstream.js';
 import { buildTestGateway, scrape } from '../helpers/gateway.js';
+import { PROJECT } from '../../src/shared/project.js';
 
+const { signToken, signWithSharedSecret } = testTokenSigner(PROJECT.system);
 const ADA = { sub: '6f1c1b7e-8a39-4f55-9d3e-0c7c2f1a9b10', email: 'ada@example.com', name: 'Ada Lovelace' };
 const BODY_LIMIT_BYTES = 2048;
 

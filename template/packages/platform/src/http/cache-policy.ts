@@ -8,12 +8,12 @@
  * Every answer no route declares cacheable: personal data (an account, a user's orders, a token),
  * writes, errors. `no-store`: no cache keeps it, not even the browser's on a shared computer;
  * `private`: it is one user's answer, for caches and CDN rules that look for that directive only.
- * Each deployable's security headers (src/infrastructure/http/security-headers.ts) set it on every
+ * The security headers (http/security-headers.ts) set it on every
  * response, so a new route is uncacheable until it says otherwise.
  */
 export const NOT_STORED = 'private, no-store';
 
-/** The headers a cacheable read's 200 and 304 answers carry (the deployable's http/conditional-get.ts). */
+/** The headers a cacheable read's 200 and 304 answers carry (http/conditional-get.ts). */
 export interface CachePolicy {
   readonly headers: Readonly<Record<string, string>>;
 }

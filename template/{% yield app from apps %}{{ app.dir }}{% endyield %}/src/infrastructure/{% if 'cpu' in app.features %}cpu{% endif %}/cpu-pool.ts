@@ -1,5 +1,5 @@
 import { Piscina } from 'piscina';
-import { DomainError } from '../../shared/errors.js';
+import { DomainError } from '#platform/errors/domain-error';
 
 /**
  * A task a worker thread runs: a module whose default export takes `Input` and returns `Output`

@@ -1,4 +1,4 @@
-import type { PoolStats } from '../observability/metrics.js';
+import type { PoolStats } from '#platform/observability/pool-metrics';
 
 export type Row = Record<string, unknown>;
 

@@ -1,4 +1,4 @@
-import { DomainError } from '../../shared/errors.js';
+import { DomainError } from '#platform/errors/domain-error';
 
 /** Also the answer for another user's order: whether an id exists is nobody else's business. */
 export class OrderNotFoundError extends DomainError {

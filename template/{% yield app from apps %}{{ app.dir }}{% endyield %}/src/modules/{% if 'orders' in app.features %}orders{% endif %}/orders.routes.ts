@@ -2,8 +2,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import type { Cache } from '../../infrastructure/cache/cache.js';
 import { PERSONAL_READ, publicRead } from '#platform/http/cache-policy';
-import { conditionalGet } from '../../infrastructure/http/conditional-get.js';
-import { ErrorResponse } from '../../infrastructure/http/error-response.schema.js';
+import { conditionalGet } from '#platform/http/conditional-get';
+import { ErrorResponse } from '#platform/http/error-response.schema';
 import {
   DEFAULT_PAGE_SIZE,
   ListOrdersQuery,

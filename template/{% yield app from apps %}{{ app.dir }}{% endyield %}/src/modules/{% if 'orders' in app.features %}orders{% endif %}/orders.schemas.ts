@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { PlainText } from '../../infrastructure/http/plain-text.schema.js';
+import { PlainText } from '#platform/http/plain-text.schema';
 import { ORDER_FIELDS } from './orders.model.js';
 
 // HTTP contract of the orders module. Amounts are integer cents in the order's currency.

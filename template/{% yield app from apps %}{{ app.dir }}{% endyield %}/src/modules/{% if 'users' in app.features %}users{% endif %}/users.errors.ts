@@ -1,4 +1,4 @@
-import { DomainError } from '../../shared/errors.js';
+import { DomainError } from '#platform/errors/domain-error';
 
 export class EmailAlreadyRegisteredError extends DomainError {
   constructor() {

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { ErrorResponse } from '../../infrastructure/http/error-response.schema.js';
+import { ErrorResponse } from '#platform/http/error-response.schema';
 import type { User } from './users.model.js';
 import {
   LoginBody,

@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { PlainText } from '../../infrastructure/http/plain-text.schema.js';
+import { PlainText } from '#platform/http/plain-text.schema';
 
 // HTTP contract of the users module: what clients send and receive. Request schemas validate
 // every input; response schemas let Fastify serialize quickly and never send an unlisted field.
