@@ -4,7 +4,9 @@ import { Type, type Static } from 'typebox';
 export function redisEnv(defaultKeyPrefix: string) {
   return Type.Object({
     // Unset: what would be shared through Redis stays in this process (see the deployable's Config).
-    REDIS_URL: Type.Optional(Type.String({ pattern: '^rediss?://', expected: 'a redis:// or rediss:// connection URL' })),
+    REDIS_URL: Type.Optional(
+      Type.String({ pattern: '^rediss?://', expected: 'a redis:// or rediss:// connection URL' }),
+    ),
     // Every key this service writes starts with it, so services (or test runs) can share one Redis.
     REDIS_KEY_PREFIX: Type.String({
       pattern: '^[A-Za-z0-9_.-]{1,64}$',

@@ -4,11 +4,10 @@ import { parseEnv } from '../../src/config/parse-env.js';
 import { issuesOf } from '../support/config-issues.js';
 
 const DEFAULT_PORT = 3000;
-const read = (source: Record<string, string>) =>
-  readListenAddress(parseEnv(listenAddressEnv(DEFAULT_PORT), source));
+const read = (source: Record<string, string>) => readListenAddress(parseEnv(listenAddressEnv(DEFAULT_PORT), source));
 
 describe('readListenAddress', () => {
-  it('listens on every interface, on the process's default port, by default', () => {
+  it('listens on every interface, on the given default port, by default', () => {
     expect(read({})).toEqual({ host: '0.0.0.0', port: DEFAULT_PORT });
   });
 
