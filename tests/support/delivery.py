@@ -95,12 +95,17 @@ def kustomize(kubectl: str, directory: Path) -> list[Manifest]:
 def env_schema_defaults(app_dir: Path) -> dict[str, str | None]:
     """Every variable a deployable's configuration reads, with its default where it has one.
 
-    Each configuration module (src/infrastructure/config/*.ts) declares the variables of its concern.
+    Each configuration module declares the variables of its concern: the deployable's own in
+    src/infrastructure/config/*.ts, the shared ones in packages/platform/src/config/, those it imports.
     """
     folder = app_dir / "src" / "infrastructure" / "config"
-    source = "\n".join(path.read_text() for path in sorted(folder.glob("*.ts")))
+    modules = sorted(folder.glob("*.ts"))
+    platform = next(p / "packages" / "platform" for p in (app_dir, *app_dir.parents) if (p / "packages").is_dir())
+    shared = {m for path in modules for m in re.findall(r"'#platform/config/([a-z-]+)'", path.read_text())}
+    modules += [platform / "src" / "config" / f"{name}.ts" for name in sorted(shared)]
+    source = "\n".join(path.read_text() for path in modules)
     variables: dict[str, str | None] = {}
-    for match in re.finditer(r"^  ([A-Z][A-Z0-9_]*): (.*)$", source, flags=re.MULTILINE):
+    for match in re.finditer(r"^(?:  |    )([A-Z][A-Z0-9_]*): (.*)$", source, flags=re.MULTILINE):
         default = re.search(r"default: ([^,}]+)", match[2])
         variables[match[1]] = default[1].strip().strip("'") if default else None
     return variables

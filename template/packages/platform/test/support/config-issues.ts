@@ -1,4 +1,4 @@
-import { ConfigError } from '../../../src/infrastructure/config/config-error.js';
+import { ConfigError } from '../../src/config/config-error.js';
 
 /**
  * What a configuration is refused for: the ConfigError's issues if `read` throws one (the schema's

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { parseEnv } from '../../../src/infrastructure/config/parse-env.js';
-import { readRuntime, RuntimeEnv } from '../../../src/infrastructure/config/runtime.js';
-import { issuesOf } from './issues.js';
+import { parseEnv } from '../../src/config/parse-env.js';
+import { readRuntime, RuntimeEnv } from '../../src/config/runtime.js';
+import { issuesOf } from '../support/config-issues.js';
 
 describe('readRuntime', () => {
   it('runs in development, logging at info, with nothing set', () => {

@@ -1,7 +1,7 @@
 import { Type } from 'typebox';
 import { describe, expect, it } from 'vitest';
-import { parseEnv } from '../../../src/infrastructure/config/parse-env.js';
-import { issuesOf } from './issues.js';
+import { parseEnv } from '../../src/config/parse-env.js';
+import { issuesOf } from '../support/config-issues.js';
 
 const Schema = Type.Object({
   LEVEL: Type.Enum(['low', 'high'], { default: 'low' }),

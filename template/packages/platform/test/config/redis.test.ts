@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { parseEnv } from '../../../src/infrastructure/config/parse-env.js';
-import { readRedis, RedisEnv } from '../../../src/infrastructure/config/redis.js';
-import { PROJECT } from '../../../src/shared/project.js';
-import { issuesOf } from './issues.js';
+import { parseEnv } from '../../src/config/parse-env.js';
+import { readRedis, redisEnv } from '../../src/config/redis.js';
+import { issuesOf } from '../support/config-issues.js';
 
-const read = (source: Record<string, string>) => readRedis(parseEnv(RedisEnv, source));
+const DEFAULT_KEY_PREFIX = 'shop-orders';
+const read = (source: Record<string, string>) => readRedis(parseEnv(redisEnv(DEFAULT_KEY_PREFIX), source));
 
 describe('readRedis', () => {
-  it('defaults to no Redis, keys named after the project', () => {
-    expect(read({})).toEqual({ url: undefined, keyPrefix: PROJECT.name, commandTimeoutMs: 500 });
+  it('defaults to no Redis, keys named after the deployable', () => {
+    expect(read({})).toEqual({ url: undefined, keyPrefix: DEFAULT_KEY_PREFIX, commandTimeoutMs: 500 });
   });
 
   it('reads the Redis settings', () => {
