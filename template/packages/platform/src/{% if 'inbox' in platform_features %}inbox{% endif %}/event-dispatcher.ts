@@ -1,21 +1,31 @@
 import { Counter, type Registry } from 'prom-client';
-import type { Logger } from '#platform/observability/logger';
-import { isEventType, parseEvent, type DomainEvents, type EventType } from '../../shared/events.js';
 import type { MessageHandler } from '../broker/broker.js';
-import type { Queryable } from '../database/database.js';
-import type { IdempotentConsumer } from './idempotent-consumer.js';
+import type { Logger } from '../observability/logger.js';
+import type { IdempotentConsumer, InboxStatement } from './idempotent-consumer.js';
+
+/**
+ * The events a deployable knows (`Events` maps each type to its payload), from its contracts: which
+ * types exist, and each payload checked against its type's contract.
+ */
+export interface EventContracts<Events> {
+  isEventType(type: string): type is keyof Events & string;
+  /** The payload of `type`, checked; throws when it breaks the contract. */
+  parseEvent<T extends keyof Events & string>(type: T, payload: unknown): Events[T];
+}
 
 /**
  * What a module does with each event type it consumes. `tx` is the inbox's transaction: what a
  * handler writes through it commits together with the record that the message was handled.
  */
-export type EventHandlers = {
-  readonly [T in EventType]?: (event: DomainEvents[T], tx: Queryable) => Promise<void>;
+export type EventHandlers<Events, Tx> = {
+  readonly [T in keyof Events]?: (event: Events[T], tx: Tx) => Promise<void>;
 };
 
-export interface EventDispatcherOptions {
-  readonly handlers: EventHandlers;
-  readonly inbox: IdempotentConsumer;
+export interface EventDispatcherOptions<Events, Tx extends InboxStatement> {
+  readonly contracts: EventContracts<Events>;
+  // The handlers' keys are checked against the contracts, not taken as the list of events.
+  readonly handlers: NoInfer<EventHandlers<Events, Tx>>;
+  readonly inbox: IdempotentConsumer<Tx>;
   readonly logger: Logger;
   readonly registry: Registry;
 }
@@ -28,8 +38,10 @@ export type DispatchOutcome = 'handled' | 'duplicate' | 'ignored';
  * throws leaves the message unacknowledged: the broker redelivers it, and dead-letters it after
  * too many attempts (a payload that breaks its contract ends there too).
  */
-export function createEventDispatcher(options: EventDispatcherOptions): MessageHandler {
-  const { handlers, inbox, logger } = options;
+export function createEventDispatcher<Events, Tx extends InboxStatement>(
+  options: EventDispatcherOptions<Events, Tx>,
+): MessageHandler {
+  const { contracts, handlers, inbox, logger } = options;
   const consumed = new Counter({
     name: 'events_consumed_total',
     help: 'Events taken from the broker, by type and outcome (handled, duplicate, ignored, failed)',
@@ -40,7 +52,7 @@ export function createEventDispatcher(options: EventDispatcherOptions): MessageH
   return async (message, delivery) => {
     const context = { messageId: message.id, type: message.type, attempt: delivery.attempt };
     try {
-      const outcome = await dispatch(handlers, inbox, message.type, message.id, message.payload);
+      const outcome = await dispatch(contracts, handlers, inbox, message.type, message.id, message.payload);
       consumed.inc({ type: message.type, outcome });
       logger.info({ ...context, outcome }, 'event consumed');
     } catch (error) {
@@ -51,25 +63,18 @@ export function createEventDispatcher(options: EventDispatcherOptions): MessageH
   };
 }
 
-async function dispatch(
-  handlers: EventHandlers,
-  inbox: IdempotentConsumer,
+async function dispatch<Events, Tx extends InboxStatement>(
+  contracts: EventContracts<Events>,
+  handlers: EventHandlers<Events, Tx>,
+  inbox: IdempotentConsumer<Tx>,
   type: string,
   id: string,
   payload: unknown,
 ): Promise<DispatchOutcome> {
   // An event this service has no use for (or does not know yet): acknowledged, nothing to do.
-  if (!isEventType(type)) return 'ignored';
-  const handler = handlerOf(handlers, type);
+  if (!contracts.isEventType(type)) return 'ignored';
+  const handler = handlers[type];
   if (handler === undefined) return 'ignored';
-  const event = parseEvent(type, payload);
+  const event = contracts.parseEvent(type, payload);
   return inbox.handleOnce(id, (tx) => handler(event, tx));
-}
-
-/** The handler of `type`, typed for that type's payload. */
-function handlerOf<T extends EventType>(
-  handlers: EventHandlers,
-  type: T,
-): ((event: DomainEvents[T], tx: Queryable) => Promise<void>) | undefined {
-  return handlers[type];
 }
