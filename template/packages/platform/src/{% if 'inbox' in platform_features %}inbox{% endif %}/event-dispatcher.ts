@@ -23,7 +23,7 @@ export type EventHandlers<Events, Tx> = {
 
 export interface EventDispatcherOptions<Events, Tx extends InboxStatement> {
   readonly contracts: EventContracts<Events>;
-  // The handlers' keys are checked against the contracts, not taken as the list of events.
+  // Checked against the events named, never taken as their list.
   readonly handlers: NoInfer<EventHandlers<Events, Tx>>;
   readonly inbox: IdempotentConsumer<Tx>;
   readonly logger: Logger;
@@ -36,7 +36,9 @@ export type DispatchOutcome = 'handled' | 'duplicate' | 'ignored';
  * The broker's message handler: checks each message against its contract and applies it once
  * (the inbox). The broker runs it inside a span continuing the publisher's trace. A handler that
  * throws leaves the message unacknowledged: the broker redelivers it, and dead-letters it after
- * too many attempts (a payload that breaks its contract ends there too).
+ * too many attempts (a payload that breaks its contract ends there too). The caller names its events
+ * and its transaction type, which TypeScript cannot read off the contracts' generic functions:
+ * `createEventDispatcher<DomainEvents, Queryable>({ … })`.
  */
 export function createEventDispatcher<Events, Tx extends InboxStatement>(
   options: EventDispatcherOptions<Events, Tx>,
