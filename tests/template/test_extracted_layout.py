@@ -16,6 +16,7 @@ from copier import run_copy
 API = Path("apps/api")
 NOTIFICATIONS = Path("services/notifications")
 CONTRACTS = Path("packages/contracts")
+PLATFORM = Path("packages/platform")
 
 
 @pytest.fixture(scope="module", params=["rabbitmq", "nats"])
@@ -68,7 +69,10 @@ def test_the_api_is_the_monolith_without_notifications_and_with_an_outbox(projec
 def test_the_notifications_service_consumes_events_and_serves_no_api(project: Path) -> None:
     src = _files(project / NOTIFICATIONS / "src")
     assert {"consumer.ts", "worker.ts", "modules/notifications/notifications.service.ts",
-            "infrastructure/inbox/idempotent-consumer.ts", "infrastructure/http/probe-server.ts"} <= src
+            "infrastructure/http/probe-server.ts"} <= src
+    # The inbox is the platform's: the service wires it, it does not carry a copy.
+    assert "inbox/idempotent-consumer.ts" in _files(project / PLATFORM / "src")
+    assert "#platform/inbox/idempotent-consumer" in (project / NOTIFICATIONS / "src" / "consumer.ts").read_text()
     assert not any(path.startswith(("modules/users/", "modules/orders/", "infrastructure/outbox/",
                                     "infrastructure/cache/")) for path in src)
     assert "server.ts" not in src and "app.ts" not in src
@@ -84,8 +88,10 @@ def test_the_notifications_service_consumes_events_and_serves_no_api(project: Pa
 def test_only_the_chosen_brokers_client_and_adapter_are_generated(project: Path) -> None:
     answers = (project / ".copier-answers.yml").read_text()
     broker = "nats" if "broker: nats" in answers else "rabbitmq"
-    for workspace in (API, NOTIFICATIONS):
-        adapters = {p.name for p in (project / workspace / "src" / "infrastructure" / "broker").iterdir()}
+    # The adapters live once, in the platform package, which depends on the chosen broker's client.
+    adapters = {p.name for p in (project / PLATFORM / "src" / "broker").iterdir()}
+    for workspace in (API, NOTIFICATIONS, PLATFORM):
+        assert not (project / workspace / "src" / "infrastructure" / "broker").exists()
         dependencies = _package(project, workspace)["dependencies"]
         if broker == "nats":
             assert "nats-broker.ts" in adapters and "rabbitmq-broker.ts" not in adapters

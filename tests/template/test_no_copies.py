@@ -38,26 +38,12 @@ NOT_YET_SHARED = frozenset(
         "build.ts",
         "migrations/0001_create_processed_messages.sql",
         "src/healthcheck.ts",
-        "src/infrastructure/broker/broker.ts",
-        "src/infrastructure/broker/create-broker.ts",
-        "src/infrastructure/broker/names.ts",
-        "src/infrastructure/broker/nats-broker.ts",
-        "src/infrastructure/broker/nats-message.ts",
-        "src/infrastructure/broker/nats-streams.ts",
-        "src/infrastructure/broker/rabbitmq-broker.ts",
-        "src/infrastructure/broker/rabbitmq-message.ts",
-        "src/infrastructure/broker/rabbitmq-topology.ts",
-        "src/infrastructure/broker/redelivery.ts",
-        "src/infrastructure/broker/trace-context.ts",
         "src/infrastructure/database/create-database.ts",
         "src/infrastructure/database/database-unavailable.ts",
         "src/infrastructure/database/database.ts",
         "src/infrastructure/database/migrator.ts",
         "src/infrastructure/database/pglite-database.ts",
         "src/infrastructure/database/postgres-database.ts",
-        "src/infrastructure/inbox/event-dispatcher.ts",
-        "src/infrastructure/inbox/idempotent-consumer.ts",
-        "src/infrastructure/inbox/inbox-sweeper.ts",
         "src/infrastructure/telemetry/sdk.ts",
         "src/migrate.ts",
         "src/server.ts",
@@ -65,14 +51,9 @@ NOT_YET_SHARED = frozenset(
         "src/telemetry.ts",
         # The route walk of HTTP caching (users and orders services): to become a platform test helper.
         "test/api/cache-policy.api.test.ts",
-        "test/helpers/broker-contract.ts",
-        "test/helpers/brokers.ts",
         "test/helpers/config.ts",
         "test/helpers/database.ts",
-        "test/helpers/nats.ts",
         "test/helpers/processes.ts",
-        "test/helpers/rabbitmq.ts",
-        "test/helpers/tcp-proxy.ts",
         "test/integration/cluster.test.ts",
         "test/integration/migrator.test.ts",
         "test/unit/database-error-logging.test.ts",
@@ -164,3 +145,16 @@ def test_the_files_not_yet_shared_are_still_repeated(rendered: dict[str, Path]) 
     assert not NOT_YET_SHARED - still, (
         f"shared now, take them off NOT_YET_SHARED: {sorted(NOT_YET_SHARED - still)}"
     )
+
+
+def test_the_platform_package_carries_only_what_the_deployables_use(rendered: dict[str, Path]) -> None:
+    """The messaging infrastructure is in the package of the presets whose deployables use a broker only."""
+    for name, project in rendered.items():
+        platform = project / "packages" / "platform"
+        dependencies = json.loads((platform / "package.json").read_text())["dependencies"]
+        messaging = name != "monolith"
+        assert (platform / "src" / "broker").is_dir() == messaging, name
+        assert (platform / "src" / "inbox").is_dir() == messaging, name
+        assert ("amqplib" in dependencies) == name.endswith("rabbitmq"), name
+        assert ("@nats-io/jetstream" in dependencies) == name.endswith("nats"), name
+        assert ("p-queue" in dependencies) == messaging, name

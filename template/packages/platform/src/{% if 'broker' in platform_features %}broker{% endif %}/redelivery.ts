@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { backoffDelayMs } from '#platform/retry/backoff';
+import { backoffDelayMs } from '../retry/backoff.js';
 
 export const DEFAULT_REDELIVERY_DELAY_MS = 1000;
 

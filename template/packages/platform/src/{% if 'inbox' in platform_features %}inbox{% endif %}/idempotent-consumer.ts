@@ -1,6 +1,17 @@
-import type { Database, Queryable } from '../database/database.js';
-
 export type Outcome = 'handled' | 'duplicate';
+
+/** A statement's effect: how many rows it changed. */
+export interface InboxStatement {
+  query(sql: string, params?: readonly unknown[]): Promise<{ readonly rowCount: number }>;
+}
+
+/**
+ * What the inbox needs of the deployable's database: statements, and a transaction whose handle
+ * (`Tx`, the deployable's own type) is passed on to the handlers, so they write through it.
+ */
+export interface InboxDatabase<Tx extends InboxStatement> extends InboxStatement {
+  transaction<T>(work: (tx: Tx) => Promise<T>): Promise<T>;
+}
 
 /**
  * Applies each message at most once per consumer, however often the broker delivers it.
@@ -11,13 +22,13 @@ export type Outcome = 'handled' | 'duplicate';
  * committed, every later delivery is a duplicate. A second delivery arriving while the first is
  * still running waits on the primary key, then finds it taken.
  */
-export class IdempotentConsumer {
+export class IdempotentConsumer<Tx extends InboxStatement = InboxStatement> {
   constructor(
-    private readonly database: Database,
+    private readonly database: InboxDatabase<Tx>,
     private readonly consumer: string,
   ) {}
 
-  async handleOnce(messageId: string, work: (tx: Queryable) => Promise<void>): Promise<Outcome> {
+  async handleOnce(messageId: string, work: (tx: Tx) => Promise<void>): Promise<Outcome> {
     return this.database.transaction(async (tx) => {
       const { rowCount } = await tx.query(
         'INSERT INTO processed_messages (consumer, message_id) VALUES ($1, $2) ON CONFLICT DO NOTHING',

@@ -1,4 +1,4 @@
-import type { Logger } from '#platform/observability/logger';
+import type { Logger } from '../observability/logger.js';
 
 /**
  * Events between deployables, over RabbitMQ or NATS JetStream behind one interface. Delivery is at

@@ -1,4 +1,4 @@
-import type { Logger } from '#platform/observability/logger';
+import type { Logger } from '../observability/logger.js';
 import type { IdempotentConsumer } from './idempotent-consumer.js';
 
 const SWEEP_INTERVAL_MS = 60 * 60_000;
