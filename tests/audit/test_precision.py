@@ -103,6 +103,26 @@ def test_a_shutdown_library_imported_by_a_shared_workspace_package_counts_for_th
         assert "apps/api/src/index.ts" not in _paths(_result(root, rule_id)), rule_id
 
 
+def test_rate_limit_metrics_and_health_routes_of_a_shared_workspace_package_count_for_the_app(project) -> None:
+    root = _monorepo(project, plugin_registers_helmet=True)
+    assert "apps/api/src/index.ts" in _paths(_result(root, "SEC-003"))  # without them, the app is flagged
+    (root / "packages/base/src/platform.ts").write_text(
+        "import rateLimit from '@fastify/rate-limit';\n"
+        "import { collectDefaultMetrics, Registry } from 'prom-client';\n"
+        "import type { FastifyInstance } from 'fastify';\n"
+        "export async function setupPlatform(app: FastifyInstance) {\n"
+        "  await app.register(rateLimit, { max: 100 });\n"
+        "  const registry = new Registry();\n"
+        "  collectDefaultMetrics({ register: registry });\n"
+        "  app.get('/health/live', async () => ({ status: 'ok' }));\n"
+        "  app.get('/health/ready', async () => ({ status: 'ok' }));\n"
+        "  app.get('/metrics', async () => registry.metrics());\n"
+        "}\n"
+    )
+    for rule_id in ("SEC-003", "OBS-004", "REL-004"):
+        assert "apps/api/src/index.ts" not in _paths(_result(root, rule_id)), rule_id
+
+
 # --------------------------------------------------------------------------- Dockerfiles
 
 

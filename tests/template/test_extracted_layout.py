@@ -99,7 +99,7 @@ def test_only_the_chosen_brokers_client_and_adapter_are_generated(project: Path)
         else:
             assert "rabbitmq-broker.ts" in adapters and "nats-broker.ts" not in adapters
             assert "amqplib" in dependencies and "@nats-io/jetstream" not in dependencies
-    schema = (project / API / "src" / "infrastructure" / "config" / "broker-url.ts").read_text()
+    schema = (project / PLATFORM / "src" / "config" / "broker-url.ts").read_text()
     assert ("'^nats://'" in schema) == (broker == "nats")
     assert ("'^amqps?://'" in schema) == (broker == "rabbitmq")
 

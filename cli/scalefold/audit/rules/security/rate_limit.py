@@ -39,6 +39,7 @@ def check(project: Project, rule: Rule) -> Iterator[Hit | Unchecked]:
         PRESENT,
         "No rate limiting: register `@fastify/rate-limit` (Express: `express-rate-limit`)",
         "no rate limit",
+        follow=True,  # a shared base-app package registering the limit protects every app built on it
     )
 
 
