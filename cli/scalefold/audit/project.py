@@ -380,6 +380,11 @@ class Project:
         self.consult(Input.SOURCE)
         return self._sources_by_package.get(pkg.dir, [])
 
+    def sources_built_on(self, pkg: NodePackage) -> list[JsFacts]:
+        """Source facts of ``pkg`` and of the workspace packages it builds on, nearest first: the routes
+        and plugins a shared package registers on every app (a platform's health routes) are the app's."""
+        return [facts for source in (pkg, *self._builds_on.get(pkg.dir, [])) for facts in self.package_sources(source)]
+
     def unread_sources(self, pkg: NodePackage) -> list[str]:
         """Source files of ``pkg`` that could not be analysed (so something may hide in them)."""
         return [facts.path for facts in self.package_sources(pkg) if facts.unread is not None]

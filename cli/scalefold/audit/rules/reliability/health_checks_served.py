@@ -38,7 +38,7 @@ def _served(project: Project) -> list[str]:
         {
             route.path.rstrip("/") or "/"
             for pkg in project.services
-            for facts in project.package_sources(pkg)
+            for facts in project.sources_built_on(pkg)
             for route in facts.routes
             if route.method in {"GET", "ALL", "HEAD"} or "GET" in route.method
         }

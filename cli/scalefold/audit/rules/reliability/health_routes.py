@@ -63,11 +63,9 @@ def _needs_readiness(project: Project, pkg) -> bool:
 
 def check(project: Project, rule: Rule) -> Iterator[Hit | Unchecked]:
     for pkg in project.require_services():
-        # The routes of a shared package the service builds on (a platform's health plugin) are its own.
         paths = [
             route.path.rstrip("/")
-            for source in (pkg, *workspace_dependencies(pkg, project.packages))
-            for facts in project.package_sources(source)
+            for facts in project.sources_built_on(pkg)
             for route in facts.routes
             if route.method in {"GET", "ALL", "HEAD"} or "GET" in route.method
         ]
