@@ -237,7 +237,7 @@ def test_liveness_and_readiness_ask_different_questions(
     port_names = {p["name"] for p in api["ports"]}
     assert {api[probe]["httpGet"]["port"] for probe in paths} <= port_names
     # The routes exist in the application.
-    routes = (project / "src" / "infrastructure" / "http" / "health.routes.ts").read_text()
+    routes = (project / "packages" / "platform" / "src" / "http" / "health.routes.ts").read_text()
     assert "'/health/live'" in routes and "'/health/ready'" in routes
     # The worker's probe server serves the same routes.
     probe_server = (project / "src" / "infrastructure" / "http" / "probe-server.ts").read_text()
