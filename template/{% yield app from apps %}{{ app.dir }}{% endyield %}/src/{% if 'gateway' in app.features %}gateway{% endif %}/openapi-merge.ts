@@ -1,9 +1,5 @@
 import { isErrorResult, merge, type OpenApiDocument as ServiceOpenApiDocument } from 'openapi-merge';
-import {
-  readsBody,
-  withSharedErrorResponses,
-  type SharedErrorStatus,
-} from '#platform/http/documented-responses';
+import { readsBody, withSharedErrorResponses, type SharedErrorStatus } from '#platform/http/documented-responses';
 
 /** A service's document as it sends it, typed by openapi-merge's model of OpenAPI 3. */
 export type { ServiceOpenApiDocument };
