@@ -75,11 +75,13 @@ def _sink() -> Iterator[int]:
                 continue
             threading.Thread(target=drain, args=(connection,), daemon=True).start()
 
-    threading.Thread(target=accept, daemon=True).start()
+    acceptor = threading.Thread(target=accept, daemon=True)
+    acceptor.start()
     try:
         yield server.getsockname()[1]
     finally:
         stop.set()
+        acceptor.join()  # within its 0.2 s accept timeout: the socket is closed once nothing waits on it
         server.close()
 
 
