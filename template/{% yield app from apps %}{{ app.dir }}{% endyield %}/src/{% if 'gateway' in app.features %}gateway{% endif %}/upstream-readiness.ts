@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { ReadinessCheck } from '#platform/health/readiness';
-import { answerReadiness, probeRoute, ReadyResponse } from '#platform/http/health.routes';
+import { answerReadiness, probeRoute, probeUnavailable, ReadyResponse } from '#platform/http/health.routes';
 import type { Upstream } from './upstreams.js';
 
 /** Shorter than a caller's own deadline, so a slow service is reported down rather than stall it. */
@@ -38,7 +38,7 @@ export const upstreamHealth: FastifyPluginAsyncTypebox<{ upstreams: readonly Ups
       schema: {
         tags: ['health'],
         summary: 'Readiness of every service behind the gateway: 503 when one is not ready',
-        response: { 200: ReadyResponse, 503: ReadyResponse },
+        response: { 200: ReadyResponse, 503: probeUnavailable(ReadyResponse) },
       },
     },
     answerUpstreams,
