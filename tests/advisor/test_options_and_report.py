@@ -59,18 +59,19 @@ def test_one_table_entry_wires_an_option_to_a_question() -> None:
 
 def test_options_the_template_implements_become_answers_and_the_rest_stay_advice() -> None:
     # Kubernetes manifests, the broker, cluster mode and Nginx are template questions; cache, read replica,
-    # CQRS and event sourcing are advice. Real-time updates call for NATS JetStream; Kubernetes runs a
-    # process per pod, so no cluster mode, and balances the pods itself, so no Nginx.
+    # CQRS and event sourcing are advice. The broker is RabbitMQ, real-time updates or not (they reach every
+    # replica through Redis); Kubernetes runs a process per pod, so no cluster mode, and balances the pods
+    # itself, so no Nginx.
     assert recommend(ANSWERS).preset == "extracted"
     # (the realtime answer is set whatever the preset; Copier's `when` drops it outside the monolith)
     assert template_answers(recommend(ANSWERS).option_values, load_questions()) == {
         "kubernetes": True,
-        "broker": "nats",
+        "broker": "rabbitmq",
         "cluster_mode": False,
         "nginx": False,
         "realtime": True,
     }
-    # without real-time updates the extracted services still need a broker: RabbitMQ
+    # without real-time updates the extracted services need the same broker
     no_realtime = ScaleAnswers(rps=100, teams=1, independent=("notifications",), target="single-host")
     assert recommend(no_realtime).preset == "extracted"
     assert template_answers(recommend(no_realtime).option_values, load_questions()) == {
@@ -129,15 +130,16 @@ def test_options_the_project_does_not_have_are_advice_apart_from_the_generated_o
 
 
 def test_an_answer_the_preset_rules_out_is_advice_not_an_answer() -> None:
-    # Real-time updates call for a broker, but a monolith has no broker question (its `when`): advice.
-    monolith = ScaleAnswers(rps=100, teams=1, realtime=True)
-    recommendation = recommend(monolith)
-    assert recommendation.preset == "monolith"
-    broker = next(s for s in recommendation.advice if s.option == "broker")
-    assert "extracted and microservices presets" in broker.advice
-    assert "broker" not in {s.option for s in recommendation.generated}
+    # Only the monolith has the real-time question (its `when`): for extracted services it is advice.
+    extracted = recommend(ScaleAnswers(rps=100, teams=1, independent=("notifications",), realtime=True))
+    assert extracted.preset == "extracted"
+    realtime = next(s for s in extracted.advice if s.option == "realtime")
+    assert "monolith preset only" in realtime.advice
+    assert "realtime" not in {s.option for s in extracted.generated}
     # The monolith generates the real-time stream itself: a template answer, not advice.
-    realtime = next(s for s in recommendation.generated if s.option == "realtime")
+    monolith = recommend(ScaleAnswers(rps=100, teams=1, realtime=True))
+    assert monolith.preset == "monolith"
+    realtime = next(s for s in monolith.generated if s.option == "realtime")
     assert (realtime.question, realtime.value) == ("realtime", True)
 
 
@@ -150,7 +152,7 @@ def test_the_panel_shows_advice_under_its_own_heading() -> None:
     console.print(recommendation_panel(ANSWERS, recommend(ANSWERS)))
     text = console.export_text()
     answers_at, advice_at = text.index("Template answers: scalefold new generates them"), text.index("Advice: not")
-    assert answers_at < text.index("Message broker") < text.index("broker=nats") < advice_at
+    assert answers_at < text.index("Message broker") < text.index("broker=rabbitmq") < advice_at
     assert answers_at < text.index("kubernetes=true") < advice_at
     for title in ("Redis cache", "Read replica", "CQRS read model", "Event sourcing"):
         assert text.index(title) > advice_at
@@ -168,8 +170,8 @@ def test_report_shape() -> None:
     assert report["recommendation"]["shipped"] is False
     assert report["shipped_presets"] == ["monolith"]
     broker = next(o for o in report["recommendation"]["template_answers"] if o["id"] == "broker")
-    assert (broker["question"], broker["value"]) == ("broker", "nats")
-    assert broker["reason"] and broker["rule"] == "broker-for-realtime"
+    assert (broker["question"], broker["value"]) == ("broker", "rabbitmq")
+    assert broker["reason"] and broker["rule"] == "broker-between-services"
     assert "chosen_preset" not in report
     # shipped is read from the presets this scalefold ships, whatever they are
     both = build_report(ANSWERS, recommendation, shipped_presets=["monolith", "extracted"])

@@ -211,15 +211,15 @@ def test_an_extracted_service_gets_a_broker_with_an_outbox() -> None:
     assert "broker" not in options(QUIET)  # the monolith's events stay in process
 
 
-def test_real_time_needs_nats_even_in_the_monolith() -> None:
+def test_real_time_needs_no_broker_in_the_monolith_and_no_particular_one_between_services() -> None:
+    """The event stream reaches every replica through Redis Pub/Sub: a broker adds nothing to it."""
     recommendation = recommend(answers(realtime=True))
     assert recommendation.preset == "monolith"
-    broker = next(o for o in recommendation.options if o.option == "broker")
-    assert (broker.value, broker.rule) == ("nats", "broker-for-realtime")
+    assert "broker" not in {o.option for o in recommendation.options}
     extracted = next(
         o for o in recommend(answers(realtime=True, independent=("orders",))).options if o.option == "broker"
     )
-    assert extracted.value == "nats"
+    assert (extracted.value, extracted.rule) == ("rabbitmq", "broker-between-services")
 
 
 @pytest.mark.parametrize(
@@ -238,7 +238,7 @@ def test_the_deployment_target_picks_cluster_mode_or_kubernetes(
 def test_options_are_listed_in_catalogue_order_whatever_the_rule_order() -> None:
     loud = answers(rps=5_000, read_ratio=0.95, audit_trail=True, realtime=True, target="kubernetes")
     ids = [o.option for o in recommend(loud, option_rules=tuple(reversed(OPTION_RULES))).options]
-    assert ids == ["cache", "read_replica", "cqrs_read_model", "event_sourcing", "broker", "kubernetes", "realtime"]
+    assert ids == ["cache", "read_replica", "cqrs_read_model", "event_sourcing", "kubernetes", "realtime"]
 
 
 def test_options_for_another_preset_than_the_recommended_one() -> None:

@@ -187,7 +187,7 @@ def test_accepting_extracted_asks_the_broker_with_the_advised_default(tmp_path: 
     answer(child, "Use the recommended preset 'extracted'? [y/n] (yes)")
     answer(child, "Project name (notify)")
     answer(child, "One-line description of the service")
-    answer(child, f"{BROKER} [rabbitmq/nats] (nats)")  # real-time updates: NATS JetStream is advised
+    answer(child, f"{BROKER} [rabbitmq/nats] (rabbitmq)", "nats")  # the advised default, overridden
     answer(child, "HTTP port the service listens on (3000)")
     answer(child, "Generate Kubernetes manifests [y/n] (no)")
     answer(child, "Cluster mode for bare-metal hosts and VMs [y/n] (no)")

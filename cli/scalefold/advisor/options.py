@@ -22,9 +22,10 @@ from scalefold.questions import Question, is_asked
 BROKER_NAMES = {"rabbitmq": "RabbitMQ", "nats": "NATS JetStream"}
 
 
-def broker_for(answers: ScaleAnswers) -> str:
-    """NATS JetStream fans events out to every replica, which real-time pushes need; RabbitMQ otherwise."""
-    return "nats" if answers.realtime else "rabbitmq"
+def broker_for(_answers: ScaleAnswers) -> str:
+    """RabbitMQ, the template's default: no answer makes NATS JetStream the better carrier of the events
+    between services (real-time pushes reach every replica through Redis Pub/Sub, whatever the broker)."""
+    return "rabbitmq"
 
 
 @dataclass(frozen=True)

@@ -202,15 +202,6 @@ OPTION_RULES: tuple[OptionRule, ...] = (
         ),
     ),
     OptionRule(
-        "broker-for-realtime",
-        "broker",
-        applies=lambda a, _p: a.realtime,
-        reason=lambda _a, _p: (
-            "Real-time updates must reach clients connected to any replica: NATS JetStream fans each event "
-            "out to every instance."
-        ),
-    ),
-    OptionRule(
         "event-stream-for-realtime",
         "realtime",
         applies=lambda a, _p: a.realtime,
