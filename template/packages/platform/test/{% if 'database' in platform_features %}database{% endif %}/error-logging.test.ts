@@ -1,6 +1,6 @@
 import { PGlite } from '@electric-sql/pglite';
 import { describe, expect, it } from 'vitest';
-import { captureLogs } from '#platform/testing/logs';
+import { captureLogs } from '../support/logs.js';
 
 describe('a failed query in the logs', () => {
   it('has neither its parameters nor the values of the row', async () => {
