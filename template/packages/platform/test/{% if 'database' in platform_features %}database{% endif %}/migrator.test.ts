@@ -8,6 +8,8 @@ import { createPgliteDatabase } from '../../src/database/pglite-database.js';
 import { createLogger } from '../../src/observability/logger.js';
 
 const logger = createLogger({ level: 'silent' });
+// PGlite takes a couple of seconds to start, more on a busy machine.
+const PGLITE_START_MS = 30_000;
 
 // Written in this order on purpose: the migrator sorts them by version.
 const MIGRATIONS = {
@@ -25,7 +27,7 @@ describe('migrations', () => {
     directory = await mkdtemp(join(tmpdir(), 'migrations-'));
     for (const [file, sql] of Object.entries(MIGRATIONS)) await writeFile(join(directory, file), sql);
     database = await createPgliteDatabase({ dataDir: undefined });
-  });
+  }, PGLITE_START_MS);
 
   afterAll(async () => {
     await database.close();
