@@ -6,7 +6,9 @@
 const packages = (/** @type {string} */ names) => `(^|node_modules/)(@types/)?(${names})(/|$)`;
 const HTTP_FRAMEWORK = packages('fastify|fastify-plugin|@fastify/[^/]+');
 const DATABASE_DRIVER = packages('pg|postgres|@electric-sql/pglite');
-const DATABASE = '^src/infrastructure/database/';
+// The database layer, in packages/platform: matched on the import specifier, which is how
+// dependency-cruiser reports a #platform import (it leaves them unresolved).
+const DATABASE = '^#platform/database/';
 const REPOSITORY = '\\.repository\\.ts$';
 const HTTP_LAYER = [HTTP_FRAMEWORK, '^src/infrastructure/http/', '\\.(routes|schemas)\\.ts$'];
 

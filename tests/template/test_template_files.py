@@ -42,7 +42,6 @@ NOT_YET_PLAIN = frozenset({
     f"{APP}/src/infrastructure/http/{{% if 'http' in app.features and ('jobs' in app.features"
     " or 'read-model' in app.features) %}probe-server.ts{% endif %}.jinja",
     f"{APP}/src/infrastructure/telemetry/sdk.ts.jinja",
-    f"{APP}/src/infrastructure/{{% if 'database' in app.features %}}database{{% endif %}}/create-database.ts.jinja",
     f"{APP}/src/infrastructure/{{% if 'http' in app.features %}}create-infrastructure.ts{{% endif %}}.jinja",
     f"{APP}/src/shared/{{% if app.kind != 'monolith' and 'gateway' not in app.features %}}events.ts{{% endif %}}.jinja",
     f"{APP}/src/{{% if 'database' in app.features %}}migrate.ts{{% endif %}}.jinja",
@@ -50,7 +49,6 @@ NOT_YET_PLAIN = frozenset({
     f"{APP}/src/{{% if 'http' in app.features %}}app.ts{{% endif %}}.jinja",
     f"{APP}/test/architecture/layers.test.ts.jinja",
     f"{APP}/test/helpers/{{% if 'http' in app.features %}}app.ts{{% endif %}}.jinja",
-    f"{APP}/test/integration/{{% if 'database' in app.features %}}migrator.test.ts{{% endif %}}.jinja",
     f"{APP}/test/integration/{{% if 'http' in app.features %}}process.test.ts{{% endif %}}.jinja",
     f"{APP}/test/integration/{{% if 'http' in app.features %}}redis.test.ts{{% endif %}}.jinja",
     f"{APP}/test/integration/{{% if 'http' in app.features %}}telemetry.test.ts{{% endif %}}.jinja",

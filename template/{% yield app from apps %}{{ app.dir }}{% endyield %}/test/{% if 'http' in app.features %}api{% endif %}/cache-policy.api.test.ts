@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.js';
-import type { Database } from '../../src/infrastructure/database/database.js';
-import { createTestDatabase } from '../helpers/database.js';
+import type { Database } from '#platform/database/database';
+import { createTestDatabase } from '#platform/testing/database';
+import { MIGRATIONS_DIR } from '../../src/shared/paths.js';
 import { appWithASignedInUser } from '../helpers/signed-in.js';
 
 // What shared caches (a CDN, Nginx) may keep: the cache policy of every route, walked through the
@@ -22,7 +23,7 @@ describe('HTTP caching', () => {
   let signedIn: { readonly authorization: string };
 
   beforeAll(async () => {
-    database = await createTestDatabase();
+    database = await createTestDatabase(MIGRATIONS_DIR);
     ({ app: walked, headers: signedIn } = await appWithASignedInUser(database));
   });
 

@@ -1,5 +1,5 @@
 import { Gauge, type Registry } from 'prom-client';
-import type { Queryable } from '../database/database.js';
+import type { Queryable } from '#platform/database/database';
 
 /**
  * The outbox backlog, read at each scrape: a growing count or age means the broker is unreachable

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '#platform/observability/logger';
 import { backoffDelayMs } from '#platform/retry/backoff';
-import type { Database } from '../database/database.js';
+import type { Database } from '#platform/database/database';
 
 /** An event as the relay hands it on. */
 export interface RelayedEvent {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { injectTraceContext } from '#platform/telemetry/trace-headers';
 import { parseEvent, type DomainEvents, type EventType } from '../../shared/events.js';
-import type { Queryable } from '../database/database.js';
+import type { Queryable } from '#platform/database/database';
 
 /** An event as a command raises it: its type and its payload, typed by the contracts. */
 export type OutboxEvent = { [T in EventType]: { readonly type: T; readonly payload: DomainEvents[T] } }[EventType];

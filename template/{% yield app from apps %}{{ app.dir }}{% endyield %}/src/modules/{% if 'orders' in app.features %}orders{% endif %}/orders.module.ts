@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import type { Cache } from '../../infrastructure/cache/cache.js';
 import { cpuTask, type CpuPool } from '../../infrastructure/cpu/cpu-pool.js';
-import type { Database, Queryable } from '../../infrastructure/database/database.js';
+import type { Database, Queryable } from '#platform/database/database';
 import type { OutboxWriter } from '../../infrastructure/outbox/outbox.js';
 import type { ExportInput } from './orders-export.task.js';
 import { ORDERS_TABLES, SqlOrdersRepository, type ListSource } from './orders.repository.js';

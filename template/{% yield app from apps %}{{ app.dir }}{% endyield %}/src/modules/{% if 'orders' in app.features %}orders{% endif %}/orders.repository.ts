@@ -1,4 +1,4 @@
-import type { Database, Queryable } from '../../infrastructure/database/database.js';
+import type { Database, Queryable } from '#platform/database/database';
 import type { OutboxEvent, OutboxWriter } from '../../infrastructure/outbox/outbox.js';
 import type { OrderCursor } from './orders.cursor.js';
 import type { NewOrder, Order, OrderItem, OrderStatus } from './orders.model.js';

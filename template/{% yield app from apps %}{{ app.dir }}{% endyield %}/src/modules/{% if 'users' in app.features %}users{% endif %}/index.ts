@@ -1,6 +1,6 @@
 // Public interface of the users module: the rest of the application imports from here only.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { Queryable } from '../../infrastructure/database/database.js';
+import type { Queryable } from '#platform/database/database';
 import type { PasswordHasher } from '../../infrastructure/security/password-hasher.js';
 import { SqlUsersRepository } from './users.repository.js';
 import { usersRoutes } from './users.routes.js';

@@ -1,4 +1,4 @@
-import type { Queryable } from '../../infrastructure/database/database.js';
+import type { Queryable } from '#platform/database/database';
 import type { NewUser, User, UserCredentials } from './users.model.js';
 
 export interface UsersRepository {

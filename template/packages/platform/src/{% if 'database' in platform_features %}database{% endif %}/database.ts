@@ -1,4 +1,4 @@
-import type { PoolStats } from '#platform/observability/pool-metrics';
+import type { PoolStats } from '../observability/pool-metrics.js';
 
 export type Row = Record<string, unknown>;
 

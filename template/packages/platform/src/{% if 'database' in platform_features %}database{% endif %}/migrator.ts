@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Logger } from '#platform/observability/logger';
+import type { Logger } from '../observability/logger.js';
 import type { Database } from './database.js';
 
 export interface Migration {

@@ -1,8 +1,9 @@
 import { PGlite } from '@electric-sql/pglite';
 import { describe, expect, it } from 'vitest';
-import { captureLogs } from '#platform/testing/logs';
+import { captureLogs } from '../support/logs.js';
 
-describe('a failed query in the logs', () => {
+// PGlite takes a couple of seconds to start, more on a busy machine.
+describe('a failed query in the logs', { timeout: 30_000 }, () => {
   it('has neither its parameters nor the values of the row', async () => {
     const { logger, lines } = captureLogs();
     const db = await PGlite.create();

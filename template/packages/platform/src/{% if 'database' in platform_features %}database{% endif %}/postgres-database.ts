@@ -1,6 +1,5 @@
 import pg from 'pg';
-import type { Logger } from '#platform/observability/logger';
-import { PROJECT } from '../../shared/project.js';
+import type { Logger } from '../observability/logger.js';
 import type { Database, Queryable, QueryResult, Row } from './database.js';
 import { DatabaseUnavailableError, isDatabaseUnavailable } from './database-unavailable.js';
 
@@ -9,6 +8,8 @@ export interface PostgresOptions {
   readonly poolMax: number;
   readonly connectionTimeoutMs: number;
   readonly statementTimeoutMs: number;
+  /** Shown by PostgreSQL next to each connection (pg_stat_activity), to tell the deployables apart. */
+  readonly applicationName: string;
 }
 
 // How much longer than statement_timeout the client waits for an answer before giving up itself.
@@ -37,7 +38,7 @@ export function createPostgresDatabase(options: PostgresOptions, logger: Logger)
     // Probes an idle connection, so one whose peer vanished without closing it is noticed.
     keepAlive: true,
     keepAliveInitialDelayMillis: KEEPALIVE_INITIAL_DELAY_MS,
-    application_name: PROJECT.name,
+    application_name: options.applicationName,
   };
   const pool = new pg.Pool({ ...connection, max: options.poolMax, idleTimeoutMillis: 30_000 });
   // A connection can fail at any moment, idle in the pool or checked out in the middle of a
