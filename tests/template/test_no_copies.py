@@ -44,11 +44,9 @@ NOT_YET_SHARED = frozenset(
         "src/infrastructure/database/migrator.ts",
         "src/infrastructure/database/pglite-database.ts",
         "src/infrastructure/database/postgres-database.ts",
-        "src/infrastructure/telemetry/sdk.ts",
         "src/migrate.ts",
         "src/server.ts",
         "src/shared/paths.ts",
-        "src/telemetry.ts",
         # The route walk of HTTP caching (users and orders services): to become a platform test helper.
         "test/api/cache-policy.api.test.ts",
         "test/helpers/config.ts",
@@ -57,7 +55,6 @@ NOT_YET_SHARED = frozenset(
         "test/integration/cluster.test.ts",
         "test/integration/migrator.test.ts",
         "test/unit/database-error-logging.test.ts",
-        "test/unit/telemetry.test.ts",
         "vitest.config.ts",
     }
 )
