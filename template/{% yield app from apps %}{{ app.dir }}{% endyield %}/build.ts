@@ -15,7 +15,7 @@ const processes = PROCESSES.filter((name) => existsSync(`src/${name}.ts`));
 // Packages left in node_modules and loaded by node at run time, each for a reason (a package this
 // service does not use changes nothing).
 const EXTERNAL = [
-  // Patched by OpenTelemetry's instrumentations as node loads them (telemetry/sdk.ts), which a copy
+  // Patched by OpenTelemetry's instrumentations as node loads them (#platform/telemetry/sdk), which a copy
   // inside the bundle would escape; and the loader hooks that do the patching.
   'pg',
   'ioredis',

@@ -13,6 +13,7 @@ CLUSTER_FILES = (
     "packages/platform/src/process/cluster.ts",
     "packages/platform/src/process/restart-policy.ts",
     "packages/platform/test/process/restart-policy.test.ts",
+    "packages/platform/test/support/cluster-mode.ts",
     "test/integration/cluster.test.ts",
 )
 

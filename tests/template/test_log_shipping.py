@@ -35,7 +35,7 @@ KNOWN_TYPES = {
 }
 KNOWN_OPERATORS = {"container", "json_parser", "filter", "trace_parser", "move", "remove"}
 # What every line of the generated logger carries (packages/platform/src/observability/logger.ts), and
-# what it adds to the lines written inside a sampled span (src/infrastructure/telemetry/sdk.ts).
+# what it adds to the lines written inside a sampled span (packages/platform/src/telemetry/sdk.ts).
 LOGGER_FIELDS = {"level", "time", "service", "pid", "hostname", "msg"}
 TRACE_FIELDS = {"trace_id", "span_id", "trace_flags"}
 ENV_PLACEHOLDER = re.compile(r"\$\{env:([A-Z_]+)(?::-[^}]*)?\}")

@@ -41,7 +41,6 @@ NOT_YET_PLAIN = frozenset({
     f"{APP}/src/infrastructure/http/{{% if 'edge-auth' in app.features %}}authentication.ts{{% endif %}}.jinja",
     f"{APP}/src/infrastructure/http/{{% if 'http' in app.features and ('jobs' in app.features"
     " or 'read-model' in app.features) %}probe-server.ts{% endif %}.jinja",
-    f"{APP}/src/infrastructure/telemetry/sdk.ts.jinja",
     f"{APP}/src/infrastructure/{{% if 'http' in app.features %}}create-infrastructure.ts{{% endif %}}.jinja",
     f"{APP}/src/shared/{{% if app.kind != 'monolith' and 'gateway' not in app.features %}}events.ts{{% endif %}}.jinja",
     f"{APP}/src/{{% if 'database' in app.features %}}migrate.ts{{% endif %}}.jinja",

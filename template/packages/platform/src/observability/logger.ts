@@ -66,8 +66,8 @@ export interface LoggerOptions {
  * line logged just before `process.exit()` is not lost.
  */
 export function createLogger(options: LoggerOptions, destination?: DestinationStream): Logger {
-  // With tracing on, a line logged during a sampled request carries its trace id (the deployable's
-  // telemetry/sdk.ts registers how to find it).
+  // With tracing on, a line logged during a sampled request carries its trace id (the telemetry
+  // preload's sdk.ts registers how to find it).
   const traceFields = logCorrelation();
   return pino(
     {

@@ -1,49 +1,46 @@
 import { register as registerAsyncHooks } from 'node:module';
 import { context, trace, TraceFlags } from '@opentelemetry/api';
-import { IORedisInstrumentation } from '@opentelemetry/instrumentation-ioredis';
-{%- if 'database' in app.features %}
-import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
-{%- endif %}
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import { createAddHookMessageChannel } from 'import-in-the-middle';
 import { register as registerSyncHooks, supportsSyncHooks } from 'import-in-the-middle/register-hooks.mjs';
-import { PROJECT } from '../../shared/project.js';
-import { correlateLogsWith } from '#platform/telemetry/log-correlation';
-import { onTelemetryShutdown } from '#platform/telemetry/shutdown';
+import { correlateLogsWith } from './log-correlation.js';
+import { onTelemetryShutdown } from './shutdown.js';
 
-// The instrumented packages this service imports from ES modules: the loader hook wraps these and
-// nothing else. Add a package here when you add its instrumentation.
-const ESM_INSTRUMENTED = [{{ "'pg', " if 'database' in app.features else '' }}'ioredis'];
+/**
+ * The instrumentation of each client package a service may trace, loaded only for the services that
+ * name it: the gateway, which has no database, never loads the PostgreSQL one. Add a package here (and
+ * its instrumentation to this package's dependencies) when a service starts using it.
+ */
+const INSTRUMENTATIONS = {
+  pg: async () => new (await import('@opentelemetry/instrumentation-pg')).PgInstrumentation(),
+  ioredis: async () => new (await import('@opentelemetry/instrumentation-ioredis')).IORedisInstrumentation(),
+};
+
+/** A client package whose calls become spans: the loader hook wraps these and nothing else. */
+export type TracedClient = keyof typeof INSTRUMENTATIONS;
 
 /**
  * Starts OpenTelemetry tracing, configured by the standard OTEL_* variables: the OTLP endpoint and
  * protocol (http/protobuf by default), OTEL_SERVICE_NAME, OTEL_TRACES_SAMPLER(_ARG) for sampling,
-{%- if 'gateway' in app.features %}
- * OTEL_BSP_* for batching. Traces Redis (the rate-limit store) here; the HTTP server spans come
- * from Fastify's hooks (#platform/telemetry/http-spans), far cheaper than the node:http instrumentation,
- * which is therefore not loaded. The proxy writes the trace context of each request's span into
- * the upstream request's `traceparent` header, so the services' spans join the gateway's trace. Log lines
-{%- else %}
- * OTEL_BSP_* for batching. Traces PostgreSQL and Redis here; the HTTP server spans come from
- * Fastify's hooks (#platform/telemetry/http-spans), far cheaper than the node:http instrumentation, which
- * is therefore not loaded (add @opentelemetry/instrumentation-undici here if the service starts
- * calling other services, so its calls carry the trace on). Log lines
-{%- endif %}
+ * OTEL_BSP_* for batching. Traces the service's PostgreSQL and Redis clients (`tracedClients`); the
+ * HTTP server spans come from Fastify's hooks (http-spans.ts), far cheaper than the node:http
+ * instrumentation, which is therefore not loaded (a service that starts calling other services adds
+ * @opentelemetry/instrumentation-undici, so its calls carry the trace on; the gateway's proxy writes
+ * each request's trace context into the upstream request's `traceparent` header itself). Log lines
  * written during a sampled operation carry its trace_id and span_id (sampledTraceFields). Metrics stay
  * with Prometheus (/metrics) and logs with stdout, so no metric or log exporter is started.
  */
-export async function startTelemetry(env: Readonly<Record<string, string | undefined>>): Promise<void> {
-  const hooksReady = installLoaderHooks();
+export async function startTelemetry(
+  { serviceName, tracedClients }: { readonly serviceName: string; readonly tracedClients: readonly TracedClient[] },
+  env: Readonly<Record<string, string | undefined>>,
+): Promise<void> {
+  const hooksReady = installLoaderHooks(tracedClients);
 
   const sdk = new NodeSDK({
-    ...(env.OTEL_SERVICE_NAME ? {} : { serviceName: PROJECT.name }),
+    ...(env.OTEL_SERVICE_NAME ? {} : { serviceName }),
     metricReaders: [],
     logRecordProcessors: [],
-{%- if 'database' in app.features %}
-    instrumentations: [new PgInstrumentation(), new IORedisInstrumentation()],
-{%- else %}
-    instrumentations: [new IORedisInstrumentation()],
-{%- endif %}
+    instrumentations: await Promise.all(tracedClients.map((client) => INSTRUMENTATIONS[client]())),
   });
   sdk.start();
   correlateLogsWith(sampledTraceFields);
@@ -73,9 +70,9 @@ function sampledTraceFields(): object {
  * on the Node.js versions that support them, the older off-thread loader otherwise. Returns what
  * to await before the application may import anything.
  */
-function installLoaderHooks(): () => Promise<void> {
+function installLoaderHooks(include: readonly TracedClient[]): () => Promise<void> {
   if (supportsSyncHooks()) {
-    registerSyncHooks({ include: ESM_INSTRUMENTED });
+    registerSyncHooks({ include: [...include] });
     return () => Promise.resolve();
   }
   // Node.js before 22.22.3 / 24.11.1: module.register() is the only loader API that works there.
