@@ -6,6 +6,7 @@ import importlib
 import os
 import sys
 from typing import NoReturn
+
 import typer
 from typer.exceptions import Abort, TyperException
 
@@ -23,7 +24,7 @@ app = typer.Typer(
 )
 
 #: Command modules under scalefold.commands, in the order --help lists them.
-COMMANDS = ("new", "advise", "presets", "check", "rules", "update")
+COMMANDS = ("new", "add", "advise", "presets", "check", "rules", "update")
 
 
 def _print_version(value: bool) -> None:

@@ -120,7 +120,7 @@ def render(
     with template_for_rendering() as template:
         if template.untracked:
             _note_untracked(template.untracked)
-        run_copier(template.path, destination, {**data, **answers}, overwrite=overwrite, **_own_template())
+        run_copier(template.path, destination, {**data, **answers}, overwrite=overwrite, **own_template())
     record_template(destination / ANSWERS_FILE, src_path=source.location, commit=template_version())
 
 
@@ -132,7 +132,7 @@ def _note_untracked(paths: list[str]) -> None:
     )
 
 
-def _own_template() -> dict[str, str]:
+def own_template() -> dict[str, str]:
     """How to name this scalefold's template in an error, and what to do about one."""
     checkout = checkout_root()
     if checkout is None:
@@ -168,7 +168,7 @@ def run_copier(
 def _run(command: list[str], cwd: Path, what: str) -> None:
     if shutil.which(command[0]) is None:
         raise StepFailed(f"{what} needs {command[0]}, which is not on PATH; install it or pass --no-{what.split()[0]}")
-    result = subprocess.run(command, cwd=cwd, capture_output=True, text=True, env={**os.environ, "CI": "true"})
+    result = subprocess.run(command, cwd=cwd, check=False, capture_output=True, text=True, env={**os.environ, "CI": "true"})
     if result.returncode != 0:
         detail = (result.stderr or result.stdout).strip().splitlines()
         last = detail[-1] if detail else f"exit code {result.returncode}"
@@ -183,7 +183,7 @@ def install_dependencies(destination: Path) -> None:
 def _git_identity(destination: Path) -> list[str]:
     """Use the user's git identity when configured; otherwise a neutral one for this commit only."""
     configured = subprocess.run(
-        ["git", "config", "user.email"], cwd=destination, capture_output=True, text=True
+        ["git", "config", "user.email"], cwd=destination, check=False, capture_output=True, text=True
     ).stdout.strip()
     return [] if configured else ["-c", "user.name=scalefold", "-c", "user.email=scalefold@localhost"]
 

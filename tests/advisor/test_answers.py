@@ -143,7 +143,7 @@ def test_parse_answers_names_the_key() -> None:
 def test_complete_answers_fills_defaults_and_says_which() -> None:
     answers, defaulted = complete_answers({"rps": 10, "teams": 2, "realtime": True})
     assert answers == ScaleAnswers(rps=10, teams=2, realtime=True)
-    assert defaulted == ["independent", "read_ratio", "background", "audit_trail", "target"]
+    assert defaulted == ["independent", "read_ratio", "background", "webhooks", "audit_trail", "target"]
 
 
 def test_complete_answers_needs_rps_and_teams() -> None:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.built import rendered_on_shared_dependencies
 from tests.support.services import postgres_available
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("bench")]
@@ -36,11 +37,16 @@ def short_run(repo_root: Path, node_env: dict[str, str], tmp_path_factory: pytes
         pytest.fail("PostgreSQL is not answering on 127.0.0.1:5432; the benchmark runs the service on it")
     scratch = tmp_path_factory.mktemp("bench")
     report = scratch / "results.json"
+    # The harness builds the project it is given: a monolith of its own, on the dependencies the run's
+    # shared monolith installed, so that this test does not install them a second time.
+    project = rendered_on_shared_dependencies(tmp_path_factory, node_env, "monolith", scratch / "shop")
     done = subprocess.run(
         [
             sys.executable,
             "bench/run.py",
             "--short",
+            "--project",
+            str(project),
             "--workdir",
             str(scratch / "work"),
             "--json",

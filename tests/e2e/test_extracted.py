@@ -27,7 +27,7 @@ from tests.support.built import built_project
 from tests.support.http import free_port, request, wait_until_ok
 from tests.support.processes import LogTail
 from tests.support.processes import start as _start
-from tests.support.project import delete_redis_keys, npm, run
+from tests.support.project import delete_redis_keys, run
 from tests.support.services import (
     REDIS_URL,
     fresh_database,
@@ -36,6 +36,7 @@ from tests.support.services import (
     wait_for_query,
 )
 from tests.support.tcp_proxy import TcpProxy
+from tests.support.workspace_suites import checked_on_embedded_defaults
 
 BROKERS = {
     "rabbitmq": ("amqp://guest:guest@127.0.0.1:5672", 5672),
@@ -75,21 +76,14 @@ def built(project: Path, node_env: dict[str, str]) -> Path:
     return project
 
 
-def _without_service_urls(env: dict[str, str]) -> dict[str, str]:
-    return {k: v for k, v in env.items() if k not in {"DATABASE_URL", "REDIS_URL", "BROKER_URL"}}
+#: The workspaces with a test suite.
+TESTED_WORKSPACES = ["packages/platform", "packages/contracts", "apps/api", "services/notifications"]
 
 
 def test_every_workspace_is_formatted_lints_typechecks_and_passes_its_tests_on_embedded_defaults(
-    project: Path, node_env: dict[str, str]
+    project: Path, broker: str, node_env: dict[str, str], tmp_path_factory: pytest.TempPathFactory
 ) -> None:
-    env = _without_service_urls(node_env)
-    npm("format:check", project, env)
-    npm("lint", project, env)
-    npm("typecheck", project, env)
-    result = npm("test", project, env)
-    # The root script ran the four workspaces' suites (Vitest names the folder of each run).
-    for workspace in ("packages/platform", "packages/contracts", "apps/api", "services/notifications"):
-        assert str(project / workspace) in result.stdout, workspace
+    checked_on_embedded_defaults(project, "extracted", broker, TESTED_WORKSPACES, node_env, tmp_path_factory)
 
 
 def test_the_installed_project_passes_scalefold_check(project: Path, node_env: dict[str, str]) -> None:
@@ -101,7 +95,7 @@ def test_the_installed_project_passes_scalefold_check(project: Path, node_env: d
 
 def _vitest_json(workspace: Path, env: dict[str, str]) -> dict[str, object]:
     report = workspace / "vitest-real-services.json"
-    run(["npx", "vitest", "run", "--reporter=json", f"--outputFile={report}"], workspace, env)
+    run(["npx", "vitest", "run", "--reporter=default", "--reporter=json", f"--outputFile.json={report}"], workspace, env)
     return json.loads(report.read_text())
 
 

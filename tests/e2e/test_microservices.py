@@ -26,17 +26,17 @@ from tests.e2e.test_extracted import (  # the same checks as for the extracted p
     BROKERS,
     _allowed_skips,
     _vitest_json,
-    _without_service_urls,
 )
 from tests.e2e.test_monolith import _signed_up
 from tests.support.built import built_project
 from tests.support.http import free_port, request, wait_until_ok
 from tests.support.processes import LogTail
 from tests.support.processes import start as _start
-from tests.support.project import delete_redis_keys, npm, run
+from tests.support.project import delete_redis_keys, run
 from tests.support.services import REDIS_URL, fresh_database, port_open, query, wait_for_query
 from tests.support.tcp_proxy import TcpProxy
 from tests.support.tokens import ed25519_key
+from tests.support.workspace_suites import checked_on_embedded_defaults
 
 pytestmark = [pytest.mark.e2e]
 
@@ -89,21 +89,11 @@ def built(project: Path, node_env: dict[str, str]) -> Path:
     assert not (project / "services/gateway/dist/migrate.js").exists(), "the gateway has no database"
     return project
 
-    if not port_open("127.0.0.1", 6379):
-        pytest.fail("Redis is not answering on 127.0.0.1:6379; the end-to-end tests need it")
-
 
 def test_every_workspace_is_formatted_lints_typechecks_and_passes_its_tests_on_embedded_defaults(
-    project: Path, node_env: dict[str, str]
+    project: Path, broker: str, node_env: dict[str, str], tmp_path_factory: pytest.TempPathFactory
 ) -> None:
-    env = _without_service_urls(node_env)
-    npm("format:check", project, env)
-    npm("lint", project, env)
-    npm("typecheck", project, env)
-    result = npm("test", project, env, timeout=1500)
-    # The root script ran every workspace's suite (Vitest names the folder of each run).
-    for workspace in ("packages/platform", "packages/contracts", *WORKSPACES):
-        assert str(project / workspace) in result.stdout, workspace
+    checked_on_embedded_defaults(project, "microservices", broker, ["packages/platform", "packages/contracts", *WORKSPACES], node_env, tmp_path_factory)
 
 
 def test_the_installed_project_passes_scalefold_check(project: Path, node_env: dict[str, str]) -> None:

@@ -254,7 +254,7 @@ def test_integration_tests_pass_against_real_postgresql_and_redis(
     with fresh_database() as url:
         report = monolith / "vitest-integration.json"
         run(
-            ["npx", "vitest", "run", "test/integration", "--reporter=json", f"--outputFile={report}"],
+            ["npx", "vitest", "run", "test/integration", "--reporter=default", "--reporter=json", f"--outputFile.json={report}"],
             monolith,
             {**node_env, "DATABASE_URL": url, "REDIS_URL": redis_url},
         )

@@ -97,6 +97,16 @@ def logged(proxy: Nginx) -> list[dict[str, object]]:
     return [json.loads(line) for line in proxy.access_log().read_text().splitlines() if line.strip()]
 
 
+def logged_request_ids(proxy: Nginx, until: str) -> list[object]:
+    """The request ids of the access log once `until` is among them: Nginx writes a line after it has sent
+    the answer, so the client may read the answer before the line is written."""
+    deadline = time.monotonic() + 10
+    while until not in (ids := [line["request_id"] for line in logged(proxy)]):
+        assert time.monotonic() < deadline, f"the access log never showed {until}: {ids[-5:]}"
+        time.sleep(0.05)
+    return ids
+
+
 def test_the_instances_share_the_load(nginx: Nginx, instances: dict[int, LogTail]) -> None:
     for _ in range(40):
         assert request("GET", f"{nginx.base}/health/ready", timeout=CLIENT_DEADLINE_S).status == 200
@@ -110,7 +120,7 @@ def test_the_request_id_goes_through_both_ways(nginx: Nginx, instances: dict[int
     assert sent.headers["x-request-id"] == "checkout-42"
     fresh = request("GET", f"{nginx.base}/v1/products")
     assert len(fresh.headers["x-request-id"]) == 32  # Nginx's own $request_id
-    assert [line["request_id"] for line in logged(nginx)][-2:] == ["checkout-42", fresh.headers["x-request-id"]]
+    assert logged_request_ids(nginx, until=fresh.headers["x-request-id"])[-2:] == ["checkout-42", fresh.headers["x-request-id"]]
     # The instance that served the first request logged the id Nginx sent it (its lines are flushed
     # within 100 ms).
     deadline = time.monotonic() + 10

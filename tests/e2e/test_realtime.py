@@ -1,5 +1,6 @@
 """End to end: the real-time order status stream (`realtime=true`) of two instances of the built monolith,
-sharing one fresh PostgreSQL database and the local Redis under a key prefix of their own.
+sharing one fresh PostgreSQL database and the local Redis under a key prefix of their own; then the
+microservices preset's, served by two instances of the orders service behind the gateway.
 
 Checked: a client connected to one instance receives the status changes of orders placed and cancelled
 through the other; a client reconnecting to the other instance with Last-Event-ID receives what it
@@ -8,6 +9,11 @@ while events keep coming, and its memory stays bounded; stopping an instance end
 and it exits cleanly. (Loopback's socket buffers take megabytes before the instance buffers a byte, more
 than orders placed in a test can fill: the generated project's own tests push the stream past the bound
 and see it closed.)
+
+In the microservices preset the orders service's outbox relay streams each change once RabbitMQ has
+taken the event: an order placed through the gateway (on one orders instance) reaches a client of the
+other, and a stream through the gateway carries heartbeats past the gateway's UPSTREAM_TIMEOUT_MS and
+handler deadline, then the events, as they come (the proxy neither buffers nor cuts a healthy stream).
 """
 
 from __future__ import annotations
@@ -23,12 +29,14 @@ from pathlib import Path
 
 import pytest
 
+from tests.e2e.test_extracted import BROKERS
 from tests.support.accounts import signed_up
 from tests.support.built import built_variant
 from tests.support.http import free_port, request, wait_until_ok
 from tests.support.processes import LogTail, start
 from tests.support.project import delete_redis_keys, run
 from tests.support.services import REDIS_URL, fresh_database
+from tests.support.tokens import ed25519_key
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("realtime")]
 
@@ -237,5 +245,107 @@ def test_stopping_an_instance_ends_its_streams_at_once(instances: list[tuple[str
         assert stream.next_message() is None  # ended by the server, not cut by a timeout
         # Far below SHUTDOWN_TIMEOUT_MS (10 s), which an open stream holding the server's close would reach.
         assert time.monotonic() - stopping < 5
+    finally:
+        stream.close()
+
+
+#: The gateway's deadlines in the microservices test, far below their defaults: a stream held past both
+#: shows that neither cuts a healthy one. The orders instances' heartbeats come more often.
+GATEWAY_UPSTREAM_TIMEOUT_MS = 2500
+GATEWAY_HANDLER_TIMEOUT_MS = 2000
+ORDERS_HEARTBEAT_MS = 1000
+
+
+@pytest.fixture(scope="module")
+def microservices(tmp_path_factory: pytest.TempPathFactory, node_env: dict[str, str]) -> Path:
+    return built_variant(tmp_path_factory, node_env, "microservices", {"realtime": "true"})
+
+
+@pytest.fixture(scope="module")
+def system(microservices: Path, node_env: dict[str, str]) -> Iterator[dict[str, str]]:
+    """users, two orders instances (one database, one Redis prefix) and the projector, whose queues take
+    the orders' events, behind the gateway, which routes to the first orders instance: name → base URL."""
+    namespace = f"scalefold-realtime-{secrets.token_hex(4)}"  # its own exchange and queues
+    key_prefix = f"scalefold-realtime-{secrets.token_hex(4)}"
+    with fresh_database("scalefold_rt_users") as users_db, fresh_database("scalefold_rt_orders") as orders_db:
+        common = {**node_env, "NODE_ENV": "production", "HOST": "127.0.0.1", "LOG_LEVEL": "info",
+                  "REDIS_URL": REDIS_URL, "BROKER_NAMESPACE": namespace, "RATE_LIMIT_MAX": "1000000"}
+        users = {**common, "PORT": str(free_port()), "METRICS_PORT": str(free_port()), "DATABASE_URL": users_db,
+                 "JWT_PRIVATE_KEY": ed25519_key(), "REDIS_KEY_PREFIX": f"{key_prefix}-users",
+                 "AUTH_RATE_LIMIT_MAX": "1000000"}
+        orders = {**common, "DATABASE_URL": orders_db, "BROKER_URL": BROKERS["rabbitmq"][0],
+                  "JWKS_URL": f"http://127.0.0.1:{users['PORT']}/.well-known/jwks.json",
+                  "REDIS_KEY_PREFIX": f"{key_prefix}-orders", "OUTBOX_POLL_INTERVAL_MS": "100",
+                  "SSE_HEARTBEAT_MS": str(ORDERS_HEARTBEAT_MS)}
+        instances = [{**orders, "PORT": str(free_port()), "METRICS_PORT": str(free_port())} for _ in range(2)]
+        gateway = {**common, "PORT": str(free_port()), "METRICS_PORT": str(free_port()),
+                   "REDIS_KEY_PREFIX": f"{key_prefix}-gateway", "CORS_ORIGINS": "https://app.example.com",
+                   "USERS_SERVICE_URL": f"http://127.0.0.1:{users['PORT']}",
+                   "ORDERS_SERVICE_URL": f"http://127.0.0.1:{instances[0]['PORT']}",
+                   "UPSTREAM_TIMEOUT_MS": str(GATEWAY_UPSTREAM_TIMEOUT_MS),
+                   "HTTP_HANDLER_TIMEOUT_MS": str(GATEWAY_HANDLER_TIMEOUT_MS)}
+        running: list[LogTail] = []
+
+        def serve(workspace: str, env: dict[str, str], entry: str = "dist/server.js") -> str:
+            process = start(microservices / workspace, env, "node", entry)
+            running.append(process)
+            base = f"http://127.0.0.1:{env['PORT']}"
+            wait_until_ok(f"{base}/health/ready", process=process.process)
+            return base
+
+        try:
+            bases = {"users": serve("services/users", users)}
+            bases["orders-a"] = serve("services/orders", instances[0])
+            bases["orders-b"] = serve("services/orders", instances[1])
+            projector = start(microservices / "services/orders", {**instances[0], "PROJECTOR_PORT": str(free_port())},
+                              "node", "dist/projector.js")
+            running.append(projector)
+            projector.wait_for(lambda line: line.get("msg") == "projector started")
+            bases["gateway"] = serve("services/gateway", gateway)
+            yield bases
+        finally:
+            for process in reversed(running):
+                if process.alive:
+                    process.stop()
+            delete_redis_keys(microservices / "services/orders", node_env, REDIS_URL, key_prefix)
+
+
+def test_an_order_placed_through_one_orders_instance_reaches_a_client_of_the_other(
+    system: dict[str, str],
+) -> None:
+    _email, ada = signed_up(system["gateway"])
+    stream = EventStream(system["orders-b"], ada)  # the gateway routes to orders-a
+    try:
+        assert stream.response.status == 200
+        assert stream.next_message() == {"retry": "3000"}
+        order_id = place_order(system["gateway"], ada)
+        assert order_of(stream.next_event()) == (order_id, "placed")
+        cancelled = request("POST", f"{system['gateway']}/v1/orders/{order_id}/cancel", headers=ada)
+        assert cancelled.status == 200, cancelled.text
+        assert order_of(stream.next_event()) == (order_id, "cancelled")
+    finally:
+        stream.close()
+
+
+def test_a_stream_through_the_gateway_carries_heartbeats_and_events_as_they_come(
+    system: dict[str, str],
+) -> None:
+    _email, ada = signed_up(system["gateway"])
+    stream = EventStream(system["gateway"], ada)
+    try:
+        assert stream.response.status == 200
+        assert stream.response.getheader("content-type") == "text/event-stream; charset=utf-8"
+        assert stream.next_message() == {"retry": "3000"}
+        # Idle for longer than both gateway deadlines: heartbeats arrive one by one, not buffered.
+        opened, heartbeats = time.monotonic(), []
+        while time.monotonic() - opened < 2.5 * GATEWAY_UPSTREAM_TIMEOUT_MS / 1000:
+            assert stream.next_message() == {"comment": "heartbeat"}
+            heartbeats.append(time.monotonic() - opened)
+        # Several were read while the window lasted (each read blocks until one comes): none waited in a
+        # buffer, which would have held these few bytes until the stream ended.
+        assert len(heartbeats) >= 3, heartbeats
+        # Still open: an order placed on the other instance arrives through the gateway.
+        order_id = place_order(system["orders-b"], ada)
+        assert order_of(stream.next_event()) == (order_id, "placed")
     finally:
         stream.close()

@@ -88,7 +88,7 @@ def test_the_scale_questions_say_which_ones_have_no_default(tmp_path: Path) -> N
 
 
 def test_scale_questions_ask_only_what_was_not_given() -> None:
-    prompter, screen = make_prompter("1,500", "", "9:1", "heavy", "y", "", "bare-metal")
+    prompter, screen = make_prompter("1,500", "", "9:1", "heavy", "y", "", "", "bare-metal")
     answers = ask_scale_answers(prompter, given={"teams": 2})
     assert answers == ScaleAnswers(
         rps=1500,
@@ -104,7 +104,7 @@ def test_scale_questions_ask_only_what_was_not_given() -> None:
 
 
 def test_scale_questions_show_help_choices_and_defaults() -> None:
-    prompter, screen = make_prompter("100", "1", "", "", "", "", "", "k8s", "kubernetes")
+    prompter, screen = make_prompter("100", "1", "", "", "", "", "", "", "k8s", "kubernetes")
     assert ask_scale_answers(prompter).target == "kubernetes"
     out = screen.getvalue()
     assert "Share of requests that are reads (80%):" in out
@@ -287,16 +287,17 @@ def test_a_project_name_whose_folder_is_busy_is_refused_at_the_prompt(
 #: How copier.yml's broker question is asked: its help text, its remark on the line above.
 BROKER = "Message broker that carries events between deployables"
 
-SCALE_LINES = ["800", "2", "notifications", "95%", "heavy", "n", "y", "kubernetes"]
+SCALE_LINES = ["800", "2", "notifications", "95%", "heavy", "n", "n", "y", "kubernetes"]
 #: The same load, but three teams that must each ship orders or notifications on their own.
-SEVERAL_TEAMS_LINES = ["800", "3", "orders,notifications", "95%", "heavy", "n", "y", "kubernetes"]
+SEVERAL_TEAMS_LINES = ["800", "3", "orders,notifications", "95%", "heavy", "n", "n", "y", "kubernetes"]
 
 
 def test_the_whole_flow_records_the_advice(tmp_path: Path) -> None:
     # extracted is recommended and shipped: Enter accepts it; then name, description, Enter takes the
     # advised RabbitMQ (no real-time updates), port, and Enter takes the advised "yes" for the
-    # Kubernetes manifests (the target is Kubernetes)
-    prompter, screen = make_prompter(*SCALE_LINES, "", "", "Orders API", "", "4000", "", "", "")
+    # Kubernetes manifests (the target is Kubernetes), and the advised "yes" for event sourcing (an audit
+    # trail is needed)
+    prompter, screen = make_prompter(*SCALE_LINES, "", "", "Orders API", "", "4000", "", "", "", "", "")
     project = ask_new_project(tmp_path / "orders-api", {}, prompter=prompter)
     assert project.destination == tmp_path / "orders-api"
     assert project.answers == {
@@ -310,6 +311,10 @@ def test_the_whole_flow_records_the_advice(tmp_path: Path) -> None:
         "cluster_mode": False,
         # Kubernetes balances the pods: no Nginx.
         "nginx": False,
+        # No real-time updates asked for: no event stream.
+        "realtime": False,
+        # The audit trail: the orders' event stream.
+        "event_sourcing": True,
     }
     record = yaml.safe_load(project.extra_files[".scalefold/advice.yml"])
     assert record["answers"] == {
@@ -319,6 +324,7 @@ def test_the_whole_flow_records_the_advice(tmp_path: Path) -> None:
         "read_ratio": 0.95,
         "background": "heavy",
         "realtime": False,
+        "webhooks": False,
         "audit_trail": True,
         "target": "kubernetes",
     }
@@ -333,9 +339,9 @@ def test_the_whole_flow_records_the_advice(tmp_path: Path) -> None:
 @pytest.mark.parametrize("realtime", ["y", "n"], ids=["realtime", "no-realtime"])
 def test_accepting_extracted_asks_the_broker_with_the_advised_default(tmp_path: Path, realtime: str) -> None:
     broker = "rabbitmq"  # real-time updates or not: they reach every replica through Redis
-    scale = ["800", "2", "notifications", "95%", "heavy", realtime, "n", "single-host"]
+    scale = ["800", "2", "notifications", "95%", "heavy", realtime, "n", "n", "single-host"]
     # accept extracted, then name, description, Enter at the broker question, port, kubernetes
-    prompter, screen = make_prompter(*scale, "", "", "", "", "", "", "", "")
+    prompter, screen = make_prompter(*scale, "", "", "", "", "", "", "", "", "", "")
     project = ask_new_project(tmp_path / "events-api", {}, prompter=prompter)
     assert (project.answers["preset"], project.answers["broker"]) == ("extracted", broker)
     out = screen.getvalue()
@@ -348,8 +354,8 @@ def test_accepting_extracted_asks_the_broker_with_the_advised_default(tmp_path: 
 
 
 def test_the_advised_broker_is_only_a_default(tmp_path: Path) -> None:
-    scale = ["800", "2", "notifications", "95%", "heavy", "y", "n", "single-host"]
-    prompter, screen = make_prompter(*scale, "", "", "", "kafka", "nats", "", "", "", "")
+    scale = ["800", "2", "notifications", "95%", "heavy", "y", "n", "n", "single-host"]
+    prompter, screen = make_prompter(*scale, "", "", "", "kafka", "nats", "", "", "", "", "", "")
     project = ask_new_project(tmp_path / "events-api", {}, prompter=prompter)
     assert project.answers["broker"] == "nats"
     out = screen.getvalue()
@@ -360,8 +366,9 @@ def test_the_advised_broker_is_only_a_default(tmp_path: Path) -> None:
 def test_accepting_microservices_asks_the_broker_and_advises_kubernetes(tmp_path: Path) -> None:
     # microservices is recommended: Enter accepts it; then name, description, Enter takes the advised
     # RabbitMQ (no real-time updates), port, and Enter takes the advised "yes" for the Kubernetes
-    # manifests (the target is Kubernetes, and services that deploy on their own need an orchestrator)
-    prompter, screen = make_prompter(*SEVERAL_TEAMS_LINES, "", "", "Shop", "", "4000", "", "", "")
+    # manifests (the target is Kubernetes, and services that deploy on their own need an orchestrator),
+    # then the advised "yes" for event sourcing (an audit trail is needed)
+    prompter, screen = make_prompter(*SEVERAL_TEAMS_LINES, "", "", "Shop", "", "4000", "", "", "", "", "")
     project = ask_new_project(tmp_path / "shop", {}, prompter=prompter)
     assert project.answers == {
         "project_name": "shop",
@@ -373,6 +380,8 @@ def test_accepting_microservices_asks_the_broker_and_advises_kubernetes(tmp_path
         "cluster_mode": False,
         # Kubernetes balances the pods: no Nginx.
         "nginx": False,
+        "realtime": False,
+        "event_sourcing": True,
     }
     record = yaml.safe_load(project.extra_files[".scalefold/advice.yml"])
     assert record["answers"]["teams"] == 3
@@ -392,8 +401,11 @@ def test_accepting_microservices_asks_the_broker_and_advises_kubernetes(tmp_path
 def test_another_preset_than_the_recommended_one_is_recorded_as_chosen(tmp_path: Path) -> None:
     # microservices is recommended, the user picks the monolith: then name, description, port, and
     # Enter takes the advised "yes" for the Kubernetes manifests (the target is Kubernetes), then the
-    # advised "no" for cluster mode, Nginx and the real-time stream (a monolith question)
-    prompter, screen = make_prompter(*SEVERAL_TEAMS_LINES, "n", "monolith", "", "Orders API", "4000", "", "", "", "")
+    # advised "no" for cluster mode, Nginx, the real-time stream and webhooks (monolith questions), and
+    # the advised "yes" for event sourcing
+    prompter, screen = make_prompter(
+        *SEVERAL_TEAMS_LINES, "n", "monolith", "", "Orders API", "4000", "", "", "", "", "", ""
+    )
     project = ask_new_project(tmp_path / "orders-api", {}, prompter=prompter)
     assert project.answers == {
         "project_name": "orders-api",
@@ -404,8 +416,11 @@ def test_another_preset_than_the_recommended_one_is_recorded_as_chosen(tmp_path:
         "cluster_mode": False,
         # Kubernetes balances the pods: no Nginx.
         "nginx": False,
-        # No real-time updates asked for: no event stream.
+        # No real-time updates asked for: no event stream; no other system to notify: no webhooks.
         "realtime": False,
+        "webhooks": False,
+        # An audit trail is: the orders' event stream.
+        "event_sourcing": True,
     }
     record = yaml.safe_load(project.extra_files[".scalefold/advice.yml"])
     assert record["recommendation"]["preset"] == "microservices" and record["chosen_preset"] == "monolith"
@@ -428,7 +443,7 @@ def test_a_busy_destination_is_refused_before_any_question(tmp_path: Path) -> No
 
 
 def test_data_answers_are_not_asked(tmp_path: Path) -> None:
-    prompter, screen = make_prompter(*SCALE_LINES, "", "", "", "", "")
+    prompter, screen = make_prompter(*SCALE_LINES, "", "", "", "", "", "", "")
     project = ask_new_project(
         tmp_path / "api", {"port": "5000", "description": "Given", "preset": "monolith"}, prompter=prompter
     )
@@ -468,13 +483,13 @@ def test_answers_are_judged_by_copiers_own_question() -> None:
 
 
 #: One team at modest load on its own hosts: the monolith, cluster mode run by PM2, Nginx in front.
-BARE_METAL_LINES = ["300", "1", "none", "80%", "light", "n", "n", "bare-metal"]
+BARE_METAL_LINES = ["300", "1", "none", "80%", "light", "n", "n", "n", "bare-metal"]
 
 
 def test_bare_metal_hosts_are_advised_pm2_and_asked_it_only_with_cluster_mode(tmp_path: Path) -> None:
     # accept the monolith, then Enter at name, description, port, kubernetes, cluster mode (advised yes),
-    # the process manager (advised pm2), Nginx (advised yes) and real-time updates
-    prompter, screen = make_prompter(*BARE_METAL_LINES, "", "", "", "", "", "", "", "", "")
+    # the process manager (advised pm2), Nginx (advised yes), real-time updates, webhooks and event sourcing
+    prompter, screen = make_prompter(*BARE_METAL_LINES, "", "", "", "", "", "", "", "", "", "", "")
     project = ask_new_project(tmp_path / "shop", {}, prompter=prompter)
     assert (project.answers["cluster_mode"], project.answers["process_manager"]) == (True, "pm2")
     assert project.answers["nginx"] is True
@@ -483,7 +498,7 @@ def test_bare_metal_hosts_are_advised_pm2_and_asked_it_only_with_cluster_mode(tm
     assert "PM2 process manager" in out  # the panel names it among the template answers
 
     # No cluster mode: one process per container, nothing to manage, the question is not asked.
-    prompter, screen = make_prompter(*BARE_METAL_LINES, "", "", "", "", "", "n", "", "")
+    prompter, screen = make_prompter(*BARE_METAL_LINES, "", "", "", "", "", "n", "", "", "", "")
     project = ask_new_project(tmp_path / "single", {}, prompter=prompter)
     assert project.answers["cluster_mode"] is False and "process_manager" not in project.answers
     assert "What runs the API processes" not in screen.getvalue()

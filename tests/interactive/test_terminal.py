@@ -76,7 +76,7 @@ def answer(child: pexpect.spawn, question: str, typed: str = "") -> None:
 
 
 def answer_scale_questions(
-    child: pexpect.spawn, rps: str, teams: str, independent: str = "", realtime: str = ""
+    child: pexpect.spawn, rps: str, teams: str, independent: str = "", realtime: str = "", webhooks: str = ""
 ) -> None:
     answer(child, "Expected peak requests per second", rps)
     answer(child, "Teams working on the backend", teams)
@@ -84,6 +84,7 @@ def answer_scale_questions(
     answer(child, "Share of requests that are reads")
     answer(child, "Background work")
     answer(child, "Real-time updates", realtime)
+    answer(child, "Other systems notified of your events", webhooks)
     answer(child, "Audit trail of every change")
     answer(child, "Deployment target")
 
@@ -110,6 +111,8 @@ def test_answering_and_accepting_the_recommendation_renders_the_project(tmp_path
     answer(child, "Cluster mode for bare-metal hosts and VMs [y/n] (no)")  # containers on one host: no cluster
     answer(child, "Generate an Nginx reverse proxy and load balancer for hosts without Kubernetes [y/n] (no)")  # 300 requests a second: one instance, nothing to balance
     answer(child, "Real-time order status for clients")  # no real-time updates asked for: advised no
+    answer(child, "Outgoing webhooks")  # no other system to notify: advised no
+    answer(child, "Event-sourced audit trail for orders [y/n] (no)")  # no audit trail asked for: advised no
     child.expect_exact("Created shop-api")
     assert finish(child) == 0, transcript(child)
 
@@ -125,6 +128,8 @@ def test_answering_and_accepting_the_recommendation_renders_the_project(tmp_path
     assert answers["cluster_mode"] is False  # containers run one process each
     assert answers["nginx"] is False and not (project / "nginx").exists()
     assert answers["realtime"] is False and not (project / "src" / "infrastructure" / "realtime").exists()
+    assert answers["webhooks"] is False and not (project / "src" / "modules" / "webhooks").exists()
+    assert answers["event_sourcing"] is False and not (project / "src" / "rebuild-projections.ts").exists()
     assert not (project / "src" / "infrastructure" / "process" / "cluster.ts").exists()
     advice = read_yaml(project / ".scalefold" / "advice.yml")
     assert advice["answers"]["rps"] == 300 and advice["answers"]["teams"] == 1
@@ -147,6 +152,8 @@ def test_an_invalid_name_shows_the_reason_and_is_asked_again(tmp_path: Path) -> 
     answer(child, "Cluster mode for bare-metal hosts and VMs")
     answer(child, "Generate an Nginx reverse proxy and load balancer")
     answer(child, "Real-time order status for clients")
+    answer(child, "Outgoing webhooks")
+    answer(child, "Event-sourced audit trail for orders")
     child.expect_exact("Created good-name")
     assert finish(child) == 0, transcript(child)
     assert read_yaml(tmp_path / "good-name" / ".copier-answers.yml")["port"] == 8080
@@ -165,6 +172,8 @@ def test_accepting_microservices_renders_the_services_and_their_manifests(tmp_pa
     answer(child, "Generate Kubernetes manifests [y/n] (yes)")  # services that deploy on their own: manifests are advised
     answer(child, "Cluster mode for bare-metal hosts and VMs [y/n] (no)")
     answer(child, "Generate an Nginx reverse proxy and load balancer for hosts without Kubernetes [y/n] (no)")
+    answer(child, "Real-time order status for clients [y/n] (no)")
+    answer(child, "Event-sourced audit trail for orders [y/n] (no)")
     child.expect_exact("Created shop", timeout=180)  # four services and their manifests to render
     child.expect_exact("npm run dev -w services/gateway")
     assert finish(child) == 0, transcript(child)
@@ -192,6 +201,8 @@ def test_accepting_extracted_asks_the_broker_with_the_advised_default(tmp_path: 
     answer(child, "Generate Kubernetes manifests [y/n] (no)")
     answer(child, "Cluster mode for bare-metal hosts and VMs [y/n] (no)")
     answer(child, "Generate an Nginx reverse proxy and load balancer for hosts without Kubernetes [y/n] (no)")
+    answer(child, "Real-time order status for clients [y/n] (yes)")  # the advised answer: apps/api streams
+    answer(child, "Event-sourced audit trail for orders [y/n] (no)")
     child.expect_exact("Created notify")
     assert finish(child) == 0, transcript(child)
     answers = read_yaml(tmp_path / "notify" / ".copier-answers.yml")
@@ -267,6 +278,7 @@ def test_advise_in_a_terminal_asks_only_what_the_flags_leave_open(tmp_path: Path
         "Share of requests that are reads",
         "Background work",
         "Real-time updates",
+        "Other systems notified of your events",
         "Audit trail of every change",
     ):
         answer(child, question)
@@ -326,7 +338,7 @@ def test_new_without_a_terminal_and_no_preset_neither_hangs_nor_prompts(
 
 
 def test_new_without_a_terminal_fails_clearly_when_an_answer_has_no_default(tmp_path: Path) -> None:
-    code, out, err = run_without_terminal(
+    code, _out, err = run_without_terminal(
         "new", "--no-install", "--no-git", cwd=tmp_path, keep_stdin_open=True
     )
     assert code == 2

@@ -112,6 +112,18 @@ def built_variant(tmp_path_factory: pytest.TempPathFactory, env: dict[str, str],
     return folder / "shop"
 
 
+def rendered_on_shared_dependencies(tmp_path_factory: pytest.TempPathFactory, env: dict[str, str], preset: str,
+                                    project: Path) -> Path:
+    """`preset` rendered into `project` with its default answers (no install, no git), its node_modules
+    linked to the preset's shared built project: a project a test may change, installed in seconds."""
+    shared = built_project(tmp_path_factory, env, preset)
+    scalefold_new(project, env, "--preset", preset, "--defaults", "--no-git", "--no-install")
+    assert _manifests(project) == _manifests(shared), "the render declares other dependencies than the shared project"
+    _link_dependencies(shared, project)
+    shutil.copy(shared / "package-lock.json", project / "package-lock.json")
+    return project
+
+
 def _manifests(project: Path) -> dict[str, str]:
     return {
         path.relative_to(project).as_posix(): path.read_text()

@@ -1,5 +1,5 @@
 """The alerting rules (`monitoring/alert-rules.yml`), their runbooks, the PrometheusRule and the
-Grafana dashboard, in every preset.
+Grafana dashboard, in every preset, and in the monolith with webhooks (which adds their alerts).
 
 The rules are checked by Prometheus's own `promtool check rules`, and each alert is run by
 `promtool test rules` against series that must make it fire and series that must not (a brief blip,
@@ -26,11 +26,17 @@ from copier import run_copy
 from tests.support.delivery import kustomize
 
 PROJECT_NAME = "shop"
-PRESETS = ("monolith", "extracted", "microservices")
+# The answers of each rendering: the presets, and the monolith with the optional feature that has alerts.
+VARIANTS = {
+    "monolith": {"preset": "monolith"},
+    "monolith-webhooks": {"preset": "monolith", "webhooks": True},
+    "extracted": {"preset": "extracted"},
+    "microservices": {"preset": "microservices"},
+}
 # Metrics a process exports without the template defining them: prom-client's default metrics, and
 # Prometheus's own `up` for each scrape target.
 BUILT_IN_METRIC = re.compile(r"^(nodejs_|process_|up$)")
-PROMQL_FUNCTIONS = {"sum", "max", "rate", "histogram_quantile", "and"}
+PROMQL_FUNCTIONS = {"sum", "max", "rate", "delta", "histogram_quantile", "and"}
 
 pytestmark = pytest.mark.xdist_group("alerting")
 
@@ -191,6 +197,56 @@ CASES = [
         silent={f"outbox_oldest_pending_age_seconds{{{API}}}": "5 0 3 0 8 0 2 0 5 0 1 0 4 0 2 0"},
         labels={"job": "api"},
     ),
+    # A third of the attempts fail, three a minute.
+    Case(
+        "WebhookDeliveriesFailing",
+        "35m",
+        fires={
+            f'webhook_delivery_attempts_total{{{API},result="retry"}}': "0+2x35",
+            f'webhook_delivery_attempts_total{{{API},result="failed"}}': "0+1x35",
+            f'webhook_delivery_attempts_total{{{API},result="delivered"}}': "0+6x35",
+        },
+        # 2% fail: one receiver down among many.
+        silent={
+            f'webhook_delivery_attempts_total{{{API},result="retry"}}': "0+2x35",
+            f'webhook_delivery_attempts_total{{{API},result="delivered"}}': "0+98x35",
+        },
+        labels={"job": "api"},
+    ),
+    Case(
+        "WebhookDeliveriesFailing",
+        "35m",
+        fires={
+            f'webhook_delivery_attempts_total{{{API},result="retry"}}': "0+2x35",
+            f'webhook_delivery_attempts_total{{{API},result="delivered"}}': "0+2x35",
+        },
+        # A quiet system: half the attempts fail, but one every five minutes.
+        silent={
+            f'webhook_delivery_attempts_total{{{API},result="retry"}}': "0+0.2x35",
+            f'webhook_delivery_attempts_total{{{API},result="delivered"}}': "0+0.2x35",
+        },
+        labels={"job": "api"},
+    ),
+    # Each instance reports the same backlog, read from the database: one alert.
+    Case(
+        "WebhookBacklogGrowing",
+        "50m",
+        fires={
+            f"webhook_pending_deliveries{{{API}}}": "500+50x50",
+            'webhook_pending_deliveries{job="api",instance="api-2:9464"}': "500+50x50",
+        },
+        # Large but draining, as after an outage of the receivers.
+        silent={f"webhook_pending_deliveries{{{API}}}": "5000-50x50"},
+        labels={"job": "api"},
+    ),
+    Case(
+        "WebhookBacklogGrowing",
+        "50m",
+        fires={f"webhook_pending_deliveries{{{API}}}": "1200+5x50"},
+        # Growing, but small: a receiver down while its deliveries wait for their retries.
+        silent={f"webhook_pending_deliveries{{{API}}}": "0+10x50"},
+        labels={"job": "api"},
+    ),
     Case(
         "EventConsumptionFailing",
         "20m",
@@ -206,11 +262,11 @@ CASES = [
 ]
 
 
-def render(template_dir: Path, dest: Path, preset: str) -> Path:
+def render(template_dir: Path, dest: Path, answers: dict[str, Any]) -> Path:
     run_copy(
         str(template_dir),
         dest,
-        data={"project_name": PROJECT_NAME, "preset": preset, "kubernetes": True},
+        data={"project_name": PROJECT_NAME, "kubernetes": True, **answers},
         defaults=True,
         unsafe=True,
         quiet=True,
@@ -218,11 +274,12 @@ def render(template_dir: Path, dest: Path, preset: str) -> Path:
     return dest
 
 
-@pytest.fixture(scope="module", params=PRESETS)
+@pytest.fixture(scope="module", params=VARIANTS)
 def project(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, template_dir: Path
 ) -> Path:
-    return render(template_dir, tmp_path_factory.mktemp(request.param) / PROJECT_NAME, request.param)
+    dest = tmp_path_factory.mktemp(request.param) / PROJECT_NAME
+    return render(template_dir, dest, VARIANTS[request.param])
 
 
 @pytest.fixture(scope="session")
@@ -329,6 +386,15 @@ def test_consumer_alerts_exist_where_a_broker_does(project: Path) -> None:
     has_broker = (project / "services" / "notifications").is_dir()
     assert ("EventConsumptionFailing" in alerts) == has_broker
     assert {"ErrorBudgetBurnFast", "DatabasePoolSaturated", "JobsFailing", "OutboxStalled"} <= alerts
+
+
+def test_webhook_alerts_exist_where_webhooks_do(project: Path) -> None:
+    webhook_alerts = {"WebhookDeliveriesFailing", "WebhookBacklogGrowing"}
+    has_webhooks = (project / "src" / "modules" / "webhooks").is_dir()
+    alerts = {rule["alert"] for rule in alert_rules(project)}
+    assert alerts & webhook_alerts == (webhook_alerts if has_webhooks else set())
+    dashboard = (project / "monitoring" / "grafana-dashboard.json").read_text()
+    assert ("webhook_pending_deliveries" in dashboard) == has_webhooks
 
 
 def test_every_rule_has_a_duration_a_severity_and_a_runbook_section(project: Path) -> None:

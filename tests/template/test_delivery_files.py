@@ -30,9 +30,10 @@ from typing import Any, ClassVar
 import pytest
 from copier import run_copy
 
+from tests.support.built import built_project
 from tests.support.delivery import PINNED_ACTION, assert_docker_compose_accepts, load_yaml, stages, tool
 from tests.support.http import free_port, wait_until_ok
-from tests.support.project import npm, run, scalefold_new
+from tests.support.project import run
 from tests.support.services import fresh_database, postgres_available
 
 PROJECT_NAME = "orders-api"
@@ -625,16 +626,14 @@ def test_deployment_docs_cover_environments_approval_and_the_worked_examples(pro
 @pytest.mark.e2e
 @pytest.mark.xdist_group("delivery-runtime")
 def test_runtime_stage_layout_migrates_serves_and_reports_health(
-    tmp_path: Path, node_env: dict[str, str]
+    tmp_path: Path, tmp_path_factory: pytest.TempPathFactory, node_env: dict[str, str]
 ) -> None:
     """Lays out the files exactly as the runtime stage's COPY instructions do (production dependencies
     from `npm ci --omit=dev`, dist/ from the build), then runs the image's commands from that folder:
     migrations, the server, the HEALTHCHECK command, SIGTERM."""
     if not postgres_available():
         pytest.skip("PostgreSQL is not answering on 127.0.0.1:5432")
-    context = tmp_path / PROJECT_NAME
-    scalefold_new(context, node_env, "--preset", "monolith", "--defaults", "--no-git")
-    npm("build", context, node_env)
+    context = built_project(tmp_path_factory, node_env, "monolith")  # the build context: only read
     prod_deps = tmp_path / "prod-deps"
     prod_deps.mkdir()
     # The manifests stage: the lockfile and the package.json files it covers, the workspace's included.

@@ -71,8 +71,8 @@ def test_the_notifications_service_consumes_events_and_serves_no_api(project: Pa
     assert {"consumer.ts", "worker.ts", "modules/notifications/notifications.service.ts",
             "infrastructure/http/probe-server.ts"} <= src
     # The inbox is the platform's: the service wires it, it does not carry a copy.
-    assert "inbox/idempotent-consumer.ts" in _files(project / PLATFORM / "src")
-    assert "#platform/inbox/idempotent-consumer" in (project / NOTIFICATIONS / "src" / "consumer.ts").read_text()
+    assert {"inbox/idempotent-consumer.ts", "inbox/inbox-consumer.ts"} <= _files(project / PLATFORM / "src")
+    assert "#platform/inbox/inbox-consumer" in (project / NOTIFICATIONS / "src" / "consumer.ts").read_text()
     assert not any(path.startswith(("modules/users/", "modules/orders/", "infrastructure/outbox/",
                                     "infrastructure/cache/")) for path in src)
     assert "server.ts" not in src and "app.ts" not in src

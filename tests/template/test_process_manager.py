@@ -53,9 +53,9 @@ def test_pm2_replaces_the_cluster_supervisor(monolith: Path) -> None:
         assert not (monolith / path).exists(), path
     assert (monolith / ECOSYSTEM).is_file() and (monolith / READY_SIGNAL).is_file()
     server = (monolith / "src/server.ts").read_text()
-    assert "signalReady();" in server and "runClusterPrimary" not in server
+    assert "signalReady();" in server and "runClusteredApi" not in server
     # WEB_CONCURRENCY above 1 would fork under PM2: refused at start.
-    assert "config.webConcurrency > 1" in server and "process.exit(1)" in server
+    assert "runSingleProcessApi" in server and "set PM2_INSTANCES instead" in server
     answers = (monolith / ".copier-answers.yml").read_text()
     assert "process_manager: pm2" in answers
     readme = (monolith / "README.md").read_text()

@@ -77,7 +77,7 @@ def test_answers_are_checked_against_that_versions_questions(tmp_path: Path, sou
     assert result.returncode == 2
     assert result.stderr.strip().splitlines() == [
         "error: unknown answer 'region'; the template's questions are: project_name, description, preset, "
-        "broker, port, kubernetes, cluster_mode, process_manager, nginx, realtime"
+        "broker, port, kubernetes, cluster_mode, process_manager, nginx, realtime, webhooks, event_sourcing, modules"
     ]
     assert not project.exists()
 

@@ -2,9 +2,10 @@
 the template's next version by `scalefold update` and by plain `copier update`.
 
 The template source is a clone of this repository with two tags: this scalefold's version, and a next
-version that makes a real template change — a new file, changed files, and a renamed file shipped
-with its Copier migration. The project is generated at the first tag with `scalefold new`, then the
-team adds a route to a module, changes a line the template also changes, deletes an optional file and
+version that makes a real template change — a new file, changed files (one of them a file of the
+modules `scalefold add module` adds), and a renamed file shipped with its Copier migration. The project
+is generated at the first tag with `scalefold new` and grows a module with `scalefold add module`, then
+the team adds a route to that module, changes a line the template also changes, deletes an optional file and
 edits the file the next version renames.
 """
 
@@ -21,8 +22,8 @@ from pathlib import Path
 import pytest
 import yaml
 from packaging.version import Version
-
 from scalefold import __version__
+
 from tests.support.project import run
 from tests.update.helpers import (
     GIT_ENV,
@@ -52,6 +53,9 @@ SHARED_LINE_FILES = [".dockerignore", ".editorconfig", ".prettierignore"]
 NEW_FILE = "docs/runbook.md"
 #: The template folder whose files are rendered once per deployable (the monolith's is the project root).
 DEPLOYABLE_FOLDER = "{% yield app from apps %}{{ app.dir }}{% endyield %}"
+#: The module the project grows with `scalefold add module`, and its service's file in the template.
+ADDED_MODULE = "inventory"
+MODULE_SERVICE = f"{DEPLOYABLE_FOLDER}/src/modules/{{% yield module from app.modules | default([]) %}}{{{{ module }}}}{{% endyield %}}/items.service.ts"
 
 TEAM_ROUTE = "  app.get('/team/ping', async () => ({ pong: true }));  // added by the team\n"
 TEAM_LINE = "# changed by the team\n"
@@ -90,7 +94,8 @@ def make_next_version(source: Path, renamed: tuple[str, str], optional: str, sha
     shared_file = template / shared
     lines = shared_file.read_text().splitlines(keepends=True)
     shared_file.write_text(TEMPLATE_LINE + "".join(lines[1:]) + TEMPLATE_APPENDED)
-    (template / changed).write_text((template / changed).read_text() + TEMPLATE_COMMENT.format(version=SECOND))
+    for path in (changed, MODULE_SERVICE):
+        (template / path).write_text((template / path).read_text() + TEMPLATE_COMMENT.format(version=SECOND))
     (template / optional).write_text((template / optional).read_text() + TEMPLATE_APPENDED)
     old, new = renamed
     git(source, "mv", f"template/{old}", f"template/{new}")
@@ -112,11 +117,8 @@ def team_edit_of(path: Path) -> str:
 
 
 def team_work(project: Path, renamed_old: str, optional: str, shared: str) -> str:
-    """The team's changes; returns the module file that got the new route."""
-    routes = sorted(project.glob("src/modules/*/*.routes.ts"))
-    if not routes:
-        pytest.fail("the template has no src/modules/*/*.routes.ts: update this test's route edit")
-    route_file = routes[0]
+    """The team's changes; returns the module file that got the new route (in the module it added)."""
+    route_file = project / "src" / "modules" / ADDED_MODULE / "items.routes.ts"
     text = route_file.read_text()
     opening = re.search(r"^export const \w+.*=> \{\n", text, re.MULTILINE)
     assert opening, f"no route plugin found in {route_file}"
@@ -143,6 +145,8 @@ def scenario(tmp_path_factory: pytest.TempPathFactory) -> Scenario:
     project = root / "shop-api"
     created = run_scalefold("new", str(project), "--preset", "monolith", "--defaults", "--no-install", cwd=root, env=env)
     assert created.returncode == 0, created.stdout + created.stderr
+    added = run_scalefold("add", "module", ADDED_MODULE, "--path", str(project), cwd=root, env=env)
+    assert added.returncode == 0, added.stdout + added.stderr
 
     renamed = next(((old, new) for old, new in RENAMES if (source / "template" / old).is_file()), None)
     if renamed is None:
@@ -165,7 +169,7 @@ def scenario(tmp_path_factory: pytest.TempPathFactory) -> Scenario:
     settings = root / "copier-settings.yml"
     settings.write_text(yaml.safe_dump({"trust": [str(source)]}))
     copier_result = subprocess.run(
-        [sys.executable, "-m", "copier", "update", "--defaults"], cwd=copier_project,
+        [sys.executable, "-m", "copier", "update", "--defaults"], check=False, cwd=copier_project,
         capture_output=True, text=True, input="", env={**os.environ, **env, "COPIER_SETTINGS_PATH": str(settings)},
     )
     return Scenario(source, project, renamed, renamed_team_text, optional, shared, routes, generated, result, copier_project, copier_result)
@@ -181,12 +185,16 @@ def assert_team_work_kept_and_template_changes_arrived(s: Scenario, project: Pat
     # The template's changes arrived.
     assert (project / NEW_FILE).is_file()
     assert (project / s.template_changed).read_text().endswith(TEMPLATE_COMMENT.format(version=SECOND))
+    # The added module is still recorded and rendered: the template's change to it arrived too.
+    service = project / "src" / "modules" / ADDED_MODULE / "items.service.ts"
+    assert service.read_text().endswith(TEMPLATE_COMMENT.format(version=SECOND))
     shared = (project / s.shared).read_text()
     assert shared.endswith(TEMPLATE_APPENDED)
     # Both sides changed the same line: inline markers.
     assert f"<<<<<<< before updating\n{TEAM_LINE}=======\n{TEMPLATE_LINE}>>>>>>> after updating\n" in shared
     answers = yaml.safe_load((project / ".copier-answers.yml").read_text())
     assert answers["_commit"] == SECOND
+    assert answers["modules"] == [ADDED_MODULE]
 
 
 def test_scalefold_update_keeps_the_teams_work(scenario: Scenario) -> None:

@@ -36,6 +36,7 @@ class ScaleAnswers:
     read_ratio: float = 0.8
     background: str = "light"
     realtime: bool = False
+    webhooks: bool = False
     audit_trail: bool = False
     target: str = "single-host"
 
@@ -216,6 +217,16 @@ QUESTIONS: tuple[ScaleQuestion, ...] = (
         choices=("y", "n"),
     ),
     ScaleQuestion(
+        "webhooks",
+        "--webhooks",
+        "Other systems notified of your events (outgoing webhooks)?",
+        "Yes when customers or partners want your events (an order placed) pushed to a URL of theirs.",
+        parse_yes_no,
+        default=False,
+        show=_show_bool,
+        choices=("y", "n"),
+    ),
+    ScaleQuestion(
         "audit_trail",
         "--audit-trail",
         "Audit trail of every change required?",
@@ -290,6 +301,8 @@ def describe(answers: ScaleAnswers) -> str:
     ]
     if answers.realtime:
         parts.append("real-time")
+    if answers.webhooks:
+        parts.append("webhooks")
     if answers.audit_trail:
         parts.append("audit trail")
     parts.append(answers.target)

@@ -197,8 +197,9 @@ OPTION_RULES: tuple[OptionRule, ...] = (
         "event_sourcing",
         applies=lambda a, _p: a.audit_trail,
         reason=lambda _a, _p: (
-            "You need an audit trail: event sourcing records every change as an immutable event, so who "
-            "changed what and when is never lost."
+            "You need an audit trail: every change of an order is appended to an event stream the database "
+            "keeps append-only, so who changed what and when is never lost, and any order's state at a past "
+            "moment can be asked for."
         ),
     ),
     OptionRule(
@@ -208,6 +209,15 @@ OPTION_RULES: tuple[OptionRule, ...] = (
         reason=lambda _a, _p: (
             "Clients need real-time updates: a Server-Sent Events route streams each user's order status "
             "changes, fanned out to every instance through Redis Pub/Sub, resumable with Last-Event-ID."
+        ),
+    ),
+    OptionRule(
+        "webhooks-for-other-systems",
+        "webhooks",
+        applies=lambda a, _p: a.webhooks,
+        reason=lambda _a, _p: (
+            "Other systems want your events: customers subscribe a URL to their order events, delivered "
+            "from the outbox, signed (Standard Webhooks), retried with backoff and recorded per delivery."
         ),
     ),
     OptionRule(

@@ -68,6 +68,9 @@ def advise(
     realtime: bool | None = typer.Option(
         None, "--realtime/--no-realtime", help="Clients need real-time updates."
     ),
+    webhooks: bool | None = typer.Option(
+        None, "--webhooks/--no-webhooks", help="Other systems want your events pushed to them (webhooks)."
+    ),
     audit_trail: bool | None = typer.Option(
         None, "--audit-trail/--no-audit-trail", help="Every change must be kept in an audit trail."
     ),
@@ -97,6 +100,7 @@ def advise(
                 "read_ratio": read_ratio,
                 "background": background,
                 "realtime": realtime,
+                "webhooks": webhooks,
                 "audit_trail": audit_trail,
                 "target": target,
             }

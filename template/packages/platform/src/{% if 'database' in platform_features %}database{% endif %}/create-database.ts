@@ -18,10 +18,10 @@ export async function createDatabase(options: DatabaseOptions, logger: Logger): 
   }
   const { createPgliteDatabase } = await import('./pglite-database.js');
   logger.info(
-    { dataDir: options.pgliteDataDir ?? 'memory' },
+    { dataDir: options.pgliteDataDir ?? 'memory', snapshot: options.pgliteSnapshot },
     options.pgliteDataDir === undefined
       ? 'DATABASE_URL is not set: using PGlite in memory (data is lost when the process stops)'
       : 'DATABASE_URL is not set: using PGlite',
   );
-  return createPgliteDatabase({ dataDir: options.pgliteDataDir });
+  return createPgliteDatabase({ dataDir: options.pgliteDataDir, snapshot: options.pgliteSnapshot });
 }

@@ -78,3 +78,19 @@ export async function migrate(database: Database, migrations: readonly Migration
     return pending.map(({ file }) => file);
   });
 }
+
+/**
+ * Applies the pending migrations of `directory` as the process starts, before it takes any work,
+ * unless MIGRATE_ON_START=false makes them a release step (`npm run migrate`). Safe with several
+ * replicas (or cluster workers) starting at once: they queue on the advisory lock.
+ */
+export async function migrateOnStart(
+  database: Database,
+  settings: { readonly migrateOnStart: boolean },
+  directory: string,
+  logger: Logger,
+): Promise<void> {
+  if (!settings.migrateOnStart) return;
+  const applied = await migrate(database, await loadMigrations(directory), logger);
+  if (applied.length > 0) logger.info({ applied }, 'migrations applied');
+}

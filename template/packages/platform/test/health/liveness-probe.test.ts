@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { isLive } from '../../src/health/liveness-probe.js';
+import { isLive, probedPort } from '../../src/health/liveness-probe.js';
 
 describe('isLive', () => {
   let server: Server | undefined;
@@ -36,5 +36,24 @@ describe('isLive', () => {
     server = undefined;
 
     expect(await isLive(port)).toBe(false);
+  });
+});
+
+describe('probedPort', () => {
+  const worker = { worker: { portVariable: 'WORKER_PORT', defaultPort: 3100 } };
+
+  it("is the main process's port without a name: $PORT, else its default", () => {
+    expect(probedPort(undefined, { PORT: '8080' }, 3000, worker)).toBe('8080');
+    expect(probedPort(undefined, {}, 3000, worker)).toBe('3000');
+  });
+
+  it("is the named process's port: its variable, else its default", () => {
+    expect(probedPort('worker', { PORT: '8080', WORKER_PORT: '9090' }, 3000, worker)).toBe('9090');
+    expect(probedPort('worker', { PORT: '8080' }, 3000, worker)).toBe('3100');
+  });
+
+  it("is the main process's port for a name that is not one of the others", () => {
+    expect(probedPort('projector', { PORT: '8080' }, 3000, worker)).toBe('8080');
+    expect(probedPort('toString', {}, 3000, {})).toBe('3000');
   });
 });

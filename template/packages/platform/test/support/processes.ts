@@ -25,14 +25,15 @@ export interface StartedProcess {
 
 /**
  * An entry point of src/ in a child process, through tsx as `npm run dev` runs it, with only the
- * environment given (and PATH). Its stdout must be JSON log lines.
+ * environment given (and PATH, and the PGLITE_SNAPSHOT its embedded database starts from, made by
+ * the test setup: tooling/pglite-snapshot.js). Its stdout must be JSON log lines.
  */
 export function startProcess(entry: string, env: Record<string, string>, nodeOptions: string[] = []): StartedProcess {
   // --conditions=source: the workspace packages from their sources, as in `npm run dev`.
   const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', ...nodeOptions, entry], {
     // Test processes run side by side: each serving /metrics on a port of its own takes a free one
     // (the others ignore METRICS_PORT).
-    env: { PATH: process.env.PATH ?? '', METRICS_PORT: '0', ...env },
+    env: { PATH: process.env.PATH ?? '', METRICS_PORT: '0', ...snapshot(), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
@@ -110,6 +111,12 @@ export function startProcess(entry: string, env: Record<string, string>, nodeOpt
       return line;
     },
   };
+}
+
+// Without it, every process a test starts on PGlite would spend seconds creating its cluster.
+function snapshot(): Record<string, string> {
+  const path = process.env.PGLITE_SNAPSHOT;
+  return path === undefined ? {} : { PGLITE_SNAPSHOT: path };
 }
 
 /** Whether a process with this id is still running. */

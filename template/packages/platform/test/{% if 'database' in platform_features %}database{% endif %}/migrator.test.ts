@@ -3,9 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/database/database.js';
-import { loadMigrations, migrate } from '../../src/database/migrator.js';
+import { loadMigrations, migrate, migrateOnStart } from '../../src/database/migrator.js';
 import { createPgliteDatabase } from '../../src/database/pglite-database.js';
 import { createLogger } from '../../src/observability/logger.js';
+import { captureLogs } from '../support/logs.js';
+import { TEST_ENV } from '../support/test-env.js';
 
 const logger = createLogger({ level: 'silent' });
 // PGlite takes a couple of seconds to start, more on a busy machine.
@@ -26,7 +28,7 @@ describe('migrations', () => {
   beforeAll(async () => {
     directory = await mkdtemp(join(tmpdir(), 'migrations-'));
     for (const [file, sql] of Object.entries(MIGRATIONS)) await writeFile(join(directory, file), sql);
-    database = await createPgliteDatabase({ dataDir: undefined });
+    database = await createPgliteDatabase({ dataDir: undefined, snapshot: TEST_ENV.PGLITE_SNAPSHOT });
   }, PGLITE_START_MS);
 
   afterAll(async () => {
@@ -66,6 +68,40 @@ describe('migrations', () => {
     const edited = { ...first, sql: `${first.sql}\n-- edited`, checksum: 'edited' };
 
     await expect(migrate(database, [edited, ...rest], logger)).rejects.toThrow(/0001_create_widgets\.sql changed/);
+  });
+
+  describe('on start', () => {
+    let fresh: Database;
+
+    beforeAll(async () => {
+      fresh = await createPgliteDatabase({ dataDir: undefined, snapshot: TEST_ENV.PGLITE_SNAPSHOT });
+    }, PGLITE_START_MS);
+
+    afterAll(async () => {
+      await fresh.close();
+    });
+
+    it('applies nothing when MIGRATE_ON_START=false leaves the migrations to a release step', async () => {
+      await migrateOnStart(fresh, { migrateOnStart: false }, directory, logger);
+
+      await expect(fresh.query("SELECT to_regclass('widgets') AS widgets")).resolves.toMatchObject({
+        rows: [{ widgets: null }],
+      });
+    });
+
+    it('applies the pending migrations, and logs which', async () => {
+      const { logger: recording, lines } = captureLogs();
+
+      await migrateOnStart(fresh, { migrateOnStart: true }, directory, recording);
+
+      expect(lines).toContainEqual(
+        expect.objectContaining({
+          msg: 'migrations applied',
+          applied: ['0001_create_widgets.sql', '0002_add_widget_colour.sql'],
+        }),
+      );
+      await expect(fresh.query('SELECT colour FROM widgets')).resolves.toMatchObject({ rows: [] });
+    });
   });
 
   describe('file names', () => {

@@ -1,6 +1,15 @@
 import type { Logger } from '#platform/observability/logger';
 
-export type EventHandler<Payload> = (payload: Payload) => Promise<void>;
+/** What a handler knows of an event besides its payload. */
+export interface EventMetadata {
+  /**
+   * The event's id (its outbox row), the same each time the outbox delivers it again: a handler
+   * that records the event keys it on this id to stay idempotent.
+   */
+  readonly eventId: string;
+}
+
+export type EventHandler<Payload> = (payload: Payload, metadata: EventMetadata) => Promise<void>;
 
 /** What a publishing service depends on. */
 export interface EventPublisher<Events extends object> {
@@ -9,7 +18,11 @@ export interface EventPublisher<Events extends object> {
    * still run, the failure is logged, and the returned promise rejects: the outbox relay then
    * delivers the event again later, so handlers must be idempotent.
    */
-  publish<Name extends keyof Events & string>(name: Name, payload: Events[Name]): Promise<void>;
+  publish<Name extends keyof Events & string>(
+    name: Name,
+    payload: Events[Name],
+    metadata: EventMetadata,
+  ): Promise<void>;
 }
 
 /** What a subscribing module depends on. */
@@ -32,9 +45,9 @@ export function createEventBus<Events extends object>(logger: Logger): EventBus<
     subscribe(name, handler) {
       (handlers[name] ??= []).push(handler);
     },
-    async publish(name, payload) {
+    async publish(name, payload, metadata) {
       const subscribers = handlers[name] ?? [];
-      const results = await Promise.allSettled(subscribers.map((handler) => handler(payload)));
+      const results = await Promise.allSettled(subscribers.map((handler) => handler(payload, metadata)));
       const failures = results.flatMap((result) => (result.status === 'rejected' ? [result.reason as unknown] : []));
       for (const failure of failures) logger.error({ err: failure, event: name }, 'event handler failed');
       if (failures.length > 0) {

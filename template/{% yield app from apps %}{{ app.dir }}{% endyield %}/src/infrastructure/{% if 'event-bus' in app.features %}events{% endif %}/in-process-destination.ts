@@ -18,7 +18,7 @@ export function inProcessDestination(events: EventPublisher<DomainEvents>): Even
   return {
     async publish(event) {
       if (!isEventType(event.type)) throw new Error(`no event type ${event.type} in this version`);
-      const handled = events.publish(event.type, parseEvent(event.type, event.payload));
+      const handled = events.publish(event.type, parseEvent(event.type, event.payload), { eventId: event.id });
       await pTimeout(handled, {
         milliseconds: DELIVERY_TIMEOUT_MS,
         message: `the handlers of ${event.type} did not finish within ${DELIVERY_TIMEOUT_MS} ms`,

@@ -5,7 +5,7 @@ import { cpuTask, type CpuPool } from '../../infrastructure/cpu/cpu-pool.js';
 import type { Database, Queryable } from '#platform/database/database';
 import type { OutboxWriter } from '../../infrastructure/outbox/outbox.js';
 import type { ExportInput } from './orders-export.task.js';
-import { ORDERS_TABLES, SqlOrdersRepository, type ListSource } from './orders.repository.js';
+import { ORDERS_TABLES, SqlOrdersRepository, type ListSource, type OrderChangeRecorder } from './orders.repository.js';
 import { ordersRoutes } from './orders.routes.js';
 import { OrdersService, type OrderEvents } from './orders.service.js';
 
@@ -19,6 +19,15 @@ export interface OrdersInfrastructure {
   /** Stores the events an order raises in the order's own transaction. */
   readonly outbox: OutboxWriter;
   readonly cpuPool: CpuPool;
+  /** The orders' event-sourced history, when this deployable keeps one (order-history.ts). */
+  readonly history?: OrderHistory | undefined;
+}
+
+/** Records every change of an order in its transaction, and serves the history it keeps. */
+export interface OrderHistory {
+  readonly recorder: OrderChangeRecorder;
+  /** GET /orders/:id/history; registered beside the orders' own routes. */
+  readonly routes: FastifyPluginAsyncTypebox;
 }
 
 type Caller = FastifyRequest['user'];
@@ -46,15 +55,17 @@ export function wireOrdersModule(options: OrdersInfrastructure, wiring: OrdersWi
       replica: options.readDatabase,
       outbox: options.outbox,
       listSource: wiring.listSource ?? ORDERS_TABLES,
+      history: options.history?.recorder,
     }),
     events: wiring.events,
     exportRenderer: { renderCsv: (ordersJson) => options.cpuPool.run(renderExport, { ordersJson }) },
   });
-  const { cache, cacheTtlSeconds } = options;
+  const { cache, cacheTtlSeconds, history } = options;
   return {
     service,
     routes: async (app) => {
       await app.register(ordersRoutes, { service, cache, cacheTtlSeconds });
+      if (history !== undefined) await app.register(history.routes);
     },
   };
 }

@@ -33,6 +33,15 @@ export interface OrdersRepository {
 }
 
 /**
+ * Keeps each change of an order as an event, written in the change's own transaction (the
+ * event-sourced audit trail, order-history.store.ts): the event exists if and only if the change does.
+ */
+export interface OrderChangeRecorder {
+  placed(tx: Queryable, order: Order): Promise<void>;
+  cancelled(tx: Queryable, order: Order): Promise<void>;
+}
+
+/**
  * Where lists and exports read orders: a relation aliased `o` with the columns of `orders`
  * (id, user_id, status, total_cents, currency, created_at), and the SQL of an order's items as
  * a JSON array.
@@ -73,6 +82,8 @@ export interface SqlOrdersRepositoryOptions {
   readonly replica: Queryable;
   readonly outbox: OutboxWriter;
   readonly listSource: ListSource;
+  /** Absent: only the orders' current state is kept, no history of their changes. */
+  readonly history?: OrderChangeRecorder | undefined;
 }
 
 /**
@@ -86,17 +97,20 @@ export class SqlOrdersRepository implements OrdersRepository {
   private readonly replica: Queryable;
   private readonly outbox: OutboxWriter;
   private readonly source: ListSource;
+  private readonly history: OrderChangeRecorder | undefined;
 
   constructor(options: SqlOrdersRepositoryOptions) {
     this.primary = options.primary;
     this.replica = options.replica;
     this.outbox = options.outbox;
     this.source = options.listSource;
+    this.history = options.history;
   }
 
   async insert(order: NewOrder, raises: Raises): Promise<Order> {
     const stored = await this.primary.transaction(async (tx) => {
       const inserted = await insertOrder(tx, order);
+      await this.history?.placed(tx, inserted);
       await this.outbox.append(tx, raises(inserted));
       return inserted;
     });
@@ -130,7 +144,9 @@ export class SqlOrdersRepository implements OrdersRepository {
   async cancel(userId: string, orderId: string, raises: Raises): Promise<Order | null> {
     const cancelled = await this.primary.transaction(async (tx) => {
       const order = await cancelOrder(tx, userId, orderId);
-      if (order !== null) await this.outbox.append(tx, raises(order));
+      if (order === null) return null;
+      await this.history?.cancelled(tx, order);
+      await this.outbox.append(tx, raises(order));
       return order;
     });
     if (cancelled !== null) this.outbox.committed();
@@ -197,22 +213,7 @@ async function insertOrder(tx: Queryable, order: NewOrder): Promise<Order> {
   const inserted = rows[0];
   if (inserted === undefined) throw new Error('INSERT … RETURNING returned no row');
 
-  // One multi-row INSERT for all the lines; only placeholders are generated, values stay parameters.
-  const values = order.items.map((_item, index) => {
-    const at = 2 + index * 5;
-    return `($1, $${at}, $${at + 1}, $${at + 2}, $${at + 3}, $${at + 4})`;
-  });
-  const params = order.items.flatMap((item, index) => [
-    index + 1,
-    item.sku,
-    item.name,
-    item.quantity,
-    item.unitPriceCents,
-  ]);
-  await tx.query(
-    `INSERT INTO order_items (order_id, line, sku, name, quantity, unit_price_cents) VALUES ${values.join(', ')}`,
-    [inserted.id, ...params],
-  );
+  await insertOrderItems(tx, inserted.id, order.items);
   return {
     id: inserted.id,
     userId: order.userId,
@@ -222,4 +223,18 @@ async function insertOrder(tx: Queryable, order: NewOrder): Promise<Order> {
     currency: order.currency,
     createdAt: inserted.created_at,
   };
+}
+
+/** An order's lines, in the caller's transaction: one multi-row INSERT, numbered from 1 in their order. */
+export async function insertOrderItems(tx: Queryable, orderId: string, items: readonly OrderItem[]): Promise<void> {
+  // Only placeholders are generated; the values stay parameters.
+  const values = items.map((_item, index) => {
+    const at = 2 + index * 5;
+    return `($1, $${at}, $${at + 1}, $${at + 2}, $${at + 3}, $${at + 4})`;
+  });
+  const params = items.flatMap((item, index) => [index + 1, item.sku, item.name, item.quantity, item.unitPriceCents]);
+  await tx.query(
+    `INSERT INTO order_items (order_id, line, sku, name, quantity, unit_price_cents) VALUES ${values.join(', ')}`,
+    [orderId, ...params],
+  );
 }
