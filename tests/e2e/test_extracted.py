@@ -7,6 +7,7 @@ its job worker, each with its own database — and an order placed over HTTP goe
 the broker and the consumer to the e-mail job, in one trace. Last, a broker outage: orders placed
 while the API cannot reach the broker wait in the outbox, and every one is delivered and applied
 exactly once when it returns (with the consumer stopped meanwhile, and a duplicate delivery forced).
+A cancellation goes through the broker too, which the notifications consumer acknowledges unread.
 """
 
 from __future__ import annotations
@@ -239,6 +240,30 @@ def test_an_order_goes_through_outbox_broker_and_consumer_to_the_email_job_in_on
         applied = query(system.notifications_db, "SELECT count(*) FROM processed_messages")
         assert applied == "1"
         codes = system.stop_all()
+    assert codes == {"api": 0, "consumer": 0, "worker": 0}
+
+
+def test_a_cancellation_goes_through_the_broker_and_holds_no_later_event_back(system: System) -> None:
+    system.start_api()
+    consumer, worker = system.start_consumer(), system.start_worker()
+    email, auth = _signed_up(system.base)
+    first = system.place_order(auth)
+    cancelled = request("POST", f"{system.base}/v1/orders/{first['id']}/cancel", headers=auth)
+    assert cancelled.status == 200, cancelled.text
+    second = system.place_order(auth)
+
+    # The broker took all three, in order: the cancellation held nothing back in the outbox.
+    wait_for_query(system.api_db, "SELECT count(*) FROM outbox WHERE published_at IS NULL", "0")
+    types = query(system.api_db, "SELECT string_agg(type, ',' ORDER BY position) FROM outbox")
+    assert types == "order.placed,order.cancelled,order.placed"
+    (ignored,) = consumer.wait_for(lambda line: line.get("type") == "order.cancelled")
+    assert (ignored["msg"], ignored["outcome"], ignored["attempt"]) == ("event consumed", "ignored", 1)
+    worker.wait_for(lambda line: line.get("to") == email, count=2)
+    sent = [str(line["subject"]) for line in worker.lines if line.get("to") == email]
+    assert sorted(sent) == sorted(f"Your order {str(order['id'])[:8].upper()} is confirmed" for order in (first, second))
+    # Acknowledged unread: only the placements are recorded as applied.
+    assert query(system.notifications_db, "SELECT count(*) FROM processed_messages") == "2"
+    codes = system.stop_all()
     assert codes == {"api": 0, "consumer": 0, "worker": 0}
 
 

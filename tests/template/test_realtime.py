@@ -66,6 +66,28 @@ def test_the_stream_is_rendered_when_asked(template_dir: Path, tmp_path: Path, p
     assert "## Real-time updates" in (project / "README.md").read_text()
 
 
+@pytest.mark.parametrize("preset", list(STREAMING_DEPLOYABLE))
+def test_the_stream_shows_cancellations_as_well_as_placements(template_dir: Path, tmp_path: Path, preset: str) -> None:
+    project = render(template_dir, tmp_path / "project", preset, realtime=True)
+    deployable = project / STREAMING_DEPLOYABLE[preset][0]
+    orders = deployable / "src" / "modules" / "orders"
+    # Cancelling raises order.cancelled in the cancelling transaction, from the one shared builder.
+    assert "cancelling: (order) => [orderCancelled(order)]," in (orders / "index.ts").read_text()
+    assert "type: 'order.cancelled'" in (orders / "order-cancelled.event.ts").read_text()
+    if preset != "monolith":
+        # The event crosses the broker: the contracts carry it, and the relay's test streams it.
+        schemas = (project / "packages" / "contracts" / "src" / "events" / "event-schemas.ts").read_text()
+        assert "'order.cancelled': OrderCancelledSchema," in schemas
+        relay_test = (deployable / "test" / "unit" / "order-status.relay.test.ts").read_text()
+        assert "{ orderId: 'o1', status: 'cancelled', at: cancelledAt }" in relay_test
+    # The generated stream test runs the cancellation case unconditionally.
+    stream_test = (deployable / "test" / "integration" / "order-events.test.ts").read_text()
+    assert "  it('streams the cancellation of an order', async () => {" in stream_test
+    readme = " ".join((project / "README.md").read_text().split())
+    assert "each time one of their orders is placed or cancelled" in readme
+    assert "raises no event" not in readme
+
+
 @pytest.mark.parametrize("realtime", [True, False])
 def test_the_gateway_forwards_the_stream_without_its_handler_deadline(
     template_dir: Path, tmp_path: Path, realtime: bool

@@ -2,7 +2,7 @@ import { Type, type Static } from 'typebox';
 
 /**
  * `order.cancelled`: a placed order was cancelled by its customer. Projections (the orders
- * service's read model) apply it; services with nothing to undo ignore it.
+ * service's read model) and the real-time stream apply it; services with nothing to undo ignore it.
  */
 export const OrderCancelledSchema = Type.Object(
   {

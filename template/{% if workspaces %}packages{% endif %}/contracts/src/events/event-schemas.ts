@@ -1,5 +1,5 @@
-// The events of this system: the orders service publishes them; the notifications service and the
-// orders projector consume them.
+// The events of this system: the deployable that holds the orders module publishes them; the
+// notifications service consumes them, and so does the orders projector where there is one.
 import { OrderCancelledSchema } from './order-cancelled.js';
 import { OrderPlacedSchema } from './order-placed.js';
 
