@@ -39,7 +39,6 @@ NOT_YET_PLAIN = frozenset({
     f"{APP}/src/shared/{{% if app.kind != 'monolith' and 'gateway' not in app.features %}}events.ts{{% endif %}}.jinja",
     f"{APP}/src/{{% if 'http' in app.features %}}api-process.ts{{% endif %}}.jinja",
     f"{APP}/src/{{% if 'http' in app.features %}}app.ts{{% endif %}}.jinja",
-    f"{APP}/test/architecture/layers.test.ts.jinja",
     f"{APP}/test/helpers/{{% if 'http' in app.features %}}app.ts{{% endif %}}.jinja",
     f"{APP}/test/integration/{{% if 'orders' in app.features %}}orders.repository.test.ts{{% endif %}}.jinja",
 })
