@@ -40,7 +40,6 @@ NOT_YET_PLAIN = frozenset({
     f"{APP}/src/{{% if 'http' in app.features %}}api-process.ts{{% endif %}}.jinja",
     f"{APP}/src/{{% if 'http' in app.features %}}app.ts{{% endif %}}.jinja",
     f"{APP}/test/helpers/{{% if 'http' in app.features %}}app.ts{{% endif %}}.jinja",
-    f"{APP}/test/integration/{{% if 'orders' in app.features %}}orders.repository.test.ts{{% endif %}}.jinja",
 })
 #: A TypeScript file Copier renders with Jinja: `x.ts.jinja`, or `{% if … %}x.ts{% endif %}.jinja`.
 JINJA_TYPESCRIPT = re.compile(r"\.ts(?:\{%[^/]*%\})?\.jinja$")
