@@ -68,7 +68,7 @@ def test_adds_the_module_records_it_and_merges_the_teams_edit(project: Path) -> 
     assert "= 1500; // the team's edit" in text
     assert "import { createItemsModule as createInventoryModule } from './modules/inventory/index.js';" in text
     assert "await api.register(inventoryModule.routes, { prefix: '/v1' });" in text
-    assert "'inventory', 'notifications', 'orders', 'users'" in (project / "test/architecture/layers.test.ts").read_text()
+    assert "modules: ['inventory', 'notifications', 'orders', 'users']," in (project / "src/shared/project.ts").read_text()
     assert "CREATE TABLE inventory (" in (project / "migrations/1000_create_inventory.sql").read_text()
     answers = yaml.safe_load((project / ".copier-answers.yml").read_text())
     assert answers["modules"] == ["inventory"]

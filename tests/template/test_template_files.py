@@ -36,12 +36,9 @@ ADDED_MODULE_NAMED = frozenset({
 NOT_YET_PLAIN = frozenset({
     f"{APP}/src/infrastructure/http/{{% if 'edge-auth' in app.features %}}authentication.ts{{% endif %}}.jinja",
     f"{APP}/src/infrastructure/{{% if 'http' in app.features %}}create-infrastructure.ts{{% endif %}}.jinja",
-    f"{APP}/src/shared/{{% if app.kind != 'monolith' and 'gateway' not in app.features %}}events.ts{{% endif %}}.jinja",
     f"{APP}/src/{{% if 'http' in app.features %}}api-process.ts{{% endif %}}.jinja",
     f"{APP}/src/{{% if 'http' in app.features %}}app.ts{{% endif %}}.jinja",
-    f"{APP}/test/architecture/layers.test.ts.jinja",
     f"{APP}/test/helpers/{{% if 'http' in app.features %}}app.ts{{% endif %}}.jinja",
-    f"{APP}/test/integration/{{% if 'orders' in app.features %}}orders.repository.test.ts{{% endif %}}.jinja",
 })
 #: A TypeScript file Copier renders with Jinja: `x.ts.jinja`, or `{% if … %}x.ts{% endif %}.jinja`.
 JINJA_TYPESCRIPT = re.compile(r"\.ts(?:\{%[^/]*%\})?\.jinja$")

@@ -2,11 +2,12 @@
 
 The module is an answer of the template (``modules`` in the answers file), so the files it brings are
 the template's: the module's own folder, its migration and tests, and its registration in shared files
-(``src/app.ts``, the layer test). Adding one renders the template twice into scratch folders, with the
-project's answers and with the module added, and brings the difference into the project: new files are
-created (never over an existing one) and the changed files get the change merged three-way, so the
-team's edits to them stay. Nothing is written unless all of it applies. ``scalefold update`` later renders
-the module again from its answer and merges the team's edits to it, as for every other template file.
+(``src/app.ts``, the modules ``src/shared/project.ts`` lists). Adding one renders the template twice
+into scratch folders, with the project's answers and with the module added, and brings the difference
+into the project: new files are created (never over an existing one) and the changed files get the
+change merged three-way, so the team's edits to them stay. Nothing is written unless all of it
+applies. ``scalefold update`` later renders the module again from its answer and merges the team's
+edits to it, as for every other template file.
 """
 
 from __future__ import annotations
