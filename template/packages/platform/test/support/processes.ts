@@ -32,8 +32,9 @@ export function startProcess(entry: string, env: Record<string, string>, nodeOpt
   // --conditions=source: the workspace packages from their sources, as in `npm run dev`.
   const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', ...nodeOptions, entry], {
     // Test processes run side by side: each serving /metrics on a port of its own takes a free one
-    // (the others ignore METRICS_PORT).
-    env: { PATH: process.env.PATH ?? '', METRICS_PORT: '0', ...snapshot(), ...env },
+    // (the others ignore METRICS_PORT). Load shedding is off unless the test turns it on, as in
+    // TEST_ENV: a process started beside other test files lags now and then, and must not answer 503.
+    env: { PATH: process.env.PATH ?? '', METRICS_PORT: '0', MAX_EVENT_LOOP_DELAY_MS: '0', ...snapshot(), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
