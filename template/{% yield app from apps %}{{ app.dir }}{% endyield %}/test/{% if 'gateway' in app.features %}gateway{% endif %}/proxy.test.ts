@@ -45,6 +45,10 @@ describe('the gateway', () => {
       ['GET', '/v1/orders/0b9c7d4e-1f2a-4b3c-8d5e-6f7a8b9c0d1e', orders],
       ['GET', '/v1/orders/export', orders],
       ['GET', '/v1/products', orders],
+      // The webhook subscriptions, where the project has them.
+      ...PROJECT.webhookRoutes.map(
+        (route) => ['GET', route.replace('*', '0b9c7d4e-1f2a-4b3c-8d5e-6f7a8b9c0d1e/deliveries'), orders] as const,
+      ),
     ] as const)('forwards %s %s to its service, path and query unchanged', async (method, url, upstream) => {
       const response = await app.inject({ method, url });
 
