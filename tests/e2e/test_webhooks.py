@@ -10,7 +10,8 @@ restart: none lost, and a duplicate only ever with the webhook-id of its event.
 
 Then the extracted preset's API with RabbitMQ: its outbox relay hands an event to the webhooks only once
 the broker has taken it, so an order placed while no consumer has declared its queue (RabbitMQ returns
-the event) waits in the outbox, and its signed delivery arrives once the notifications consumer starts.
+the event) waits in the outbox, over a restart of the API too, and its signed delivery arrives once the
+notifications consumer has started.
 """
 
 from __future__ import annotations
@@ -326,6 +327,7 @@ def test_the_extracted_api_delivers_an_event_once_the_broker_has_taken_it(
             # No queue takes order.placed yet: RabbitMQ returns it, and the webhook waits with it.
             wait_for_query(api_db, "SELECT attempts > 0 FROM outbox", "t")
             assert receiver.requests() == []
+            api.stop()
 
             consumer = start(
                 extracted / "services" / "notifications",
@@ -339,6 +341,9 @@ def test_the_extracted_api_delivers_an_event_once_the_broker_has_taken_it(
                 "dist/consumer.js",
             )
             consumer.wait_for(lambda line: line.get("msg") == "consumer started")
+            # The event waited in the outbox over the restart: the relay hands it on once the
+            # webhooks module has subscribed again.
+            api.start()
 
             [received] = receiver.wait_for(lambda seen: len(seen) >= 1)
             event = verified(subscription["secret"], received)
