@@ -63,7 +63,6 @@ def test_options_the_template_implements_become_answers_and_the_rest_stay_advice
     # replica through Redis); Kubernetes runs a process per pod, so no cluster mode, and balances the pods
     # itself, so no Nginx.
     assert recommend(ANSWERS).preset == "extracted"
-    # (the webhooks answer is set whatever the preset; Copier's `when` drops it outside the monolith)
     assert template_answers(recommend(ANSWERS).option_values, load_questions()) == {
         "kubernetes": True,
         "broker": "rabbitmq",
@@ -156,7 +155,7 @@ def test_the_real_time_stream_is_a_template_answer_in_every_preset() -> None:
         assert "realtime" not in {s.option for s in recommendation.advice}
 
 
-def test_webhooks_are_generated_by_the_monolith_and_advice_with_the_other_presets() -> None:
+def test_webhooks_are_a_template_answer_of_every_preset() -> None:
     from rich.console import Console
     from scalefold.advisor.panel import recommendation_panel
     from scalefold.console import THEME
@@ -178,11 +177,17 @@ def test_webhooks_are_generated_by_the_monolith_and_advice_with_the_other_preset
     # Without the answer, nothing recommends them.
     assert "webhooks" not in {s.option for s in recommend(ScaleAnswers(rps=100, teams=1)).generated}
 
-    extracted = recommend(ScaleAnswers(rps=100, teams=1, independent=("notifications",), webhooks=True))
-    assert extracted.preset == "extracted"
-    advice = next(s for s in extracted.advice if s.option == "webhooks")
-    assert "monolith preset only" in advice.advice
-    assert "webhooks" not in {s.option for s in extracted.generated}
+    # The other presets generate them too, in the deployable that holds the orders module.
+    for teams, independent, preset in (
+        (1, ("notifications",), "extracted"),
+        (3, ("users", "orders"), "microservices"),
+    ):
+        recommendation = recommend(ScaleAnswers(rps=100, teams=teams, independent=independent, webhooks=True))
+        assert recommendation.preset == preset
+        generated = next(s for s in recommendation.generated if s.option == "webhooks")
+        assert (generated.question, generated.value) == ("webhooks", True)
+        assert "webhooks" not in {s.option for s in recommendation.advice}
+        assert template_answers(recommendation.option_values, load_questions())["webhooks"] is True
 
 
 def test_the_panel_shows_advice_under_its_own_heading() -> None:

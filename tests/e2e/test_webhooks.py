@@ -7,6 +7,11 @@ the generated project's library), and its body is the order's event; a receiver 
 attempts gets retries, each with the same webhook-id, until it takes the delivery, and the delivery log
 says so; an instance killed (SIGKILL) while deliveries are pending delivers every one of them after a
 restart: none lost, and a duplicate only ever with the webhook-id of its event.
+
+Then the extracted preset's API with RabbitMQ: its outbox relay hands an event to the webhooks only once
+the broker has taken it, so an order placed while no consumer has declared its queue (RabbitMQ returns
+the event) waits in the outbox, over a restart of the API too, and its signed delivery arrives once the
+notifications consumer has started.
 """
 
 from __future__ import annotations
@@ -25,12 +30,13 @@ from pathlib import Path
 
 import pytest
 
+from tests.e2e.test_extracted import BROKERS
 from tests.support.accounts import signed_up
 from tests.support.built import built_variant
 from tests.support.http import free_port, request, wait_until_ok
 from tests.support.processes import LogTail, start
 from tests.support.project import run
-from tests.support.services import fresh_database, query
+from tests.support.services import fresh_database, query, wait_for_query
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("webhooks")]
 
@@ -113,7 +119,7 @@ def verified(secret: str, received: Received) -> dict:
 
 
 class Service:
-    """The built monolith, one instance at a time on a fresh database, restartable."""
+    """A built HTTP deployable (the monolith, extracted's API), one instance at a time, restartable."""
 
     def __init__(self, project: Path, env: dict[str, str], database_url: str) -> None:
         self.project, self.env, self.database_url = project, env, database_url
@@ -274,3 +280,79 @@ def test_deliveries_pending_when_an_instance_is_killed_are_all_delivered_after_a
         assert len({next(iter(ids)) for ids in ids_by_order.values()}) == len(orders)
     finally:
         receiver.close()
+
+
+@pytest.fixture(scope="module")
+def extracted(tmp_path_factory: pytest.TempPathFactory, node_env: dict[str, str]) -> Path:
+    return built_variant(tmp_path_factory, node_env, "extracted", {"webhooks": "true"})
+
+
+def test_the_extracted_api_delivers_an_event_once_the_broker_has_taken_it(
+    extracted: Path, node_env: dict[str, str], services_available: None
+) -> None:
+    namespace = f"scalefold-webhooks-{secrets.token_hex(4)}"  # its own exchange and queues
+    with (
+        fresh_database("scalefold_webhooks_api") as api_db,
+        fresh_database("scalefold_webhooks_mail") as mail_db,
+    ):
+        common = {
+            **node_env,
+            "NODE_ENV": "production",
+            "HOST": "127.0.0.1",
+            "LOG_LEVEL": "info",
+            "BROKER_URL": BROKERS["rabbitmq"][0],
+            "BROKER_NAMESPACE": namespace,
+        }
+        api = Service(
+            extracted / "apps" / "api",
+            {
+                **common,
+                "DATABASE_URL": api_db,
+                "JWT_SECRET": secrets.token_urlsafe(48),
+                "CORS_ORIGINS": "https://app.example.com",
+                "OUTBOX_POLL_INTERVAL_MS": "100",
+                "WEBHOOKS_ALLOW_PRIVATE_ADDRESSES": "true",
+                "WEBHOOKS_POLL_INTERVAL_MS": "100",
+            },
+            api_db,
+        )
+        consumer: LogTail | None = None
+        receiver = Receiver(lambda _n: 204)
+        try:
+            api.start()
+            _email, ada = signed_up(api.base, "Ada")
+            subscription = subscribe(api.base, ada, receiver.url, ["order.placed"])
+            order_id = place_order(api.base, ada)
+
+            # No queue takes order.placed yet: RabbitMQ returns it, and the webhook waits with it.
+            wait_for_query(api_db, "SELECT attempts > 0 FROM outbox", "t")
+            assert receiver.requests() == []
+            api.stop()
+
+            consumer = start(
+                extracted / "services" / "notifications",
+                {
+                    **common,
+                    "DATABASE_URL": mail_db,
+                    "PORT": str(free_port()),
+                    "WORKER_PORT": str(free_port()),
+                },
+                "node",
+                "dist/consumer.js",
+            )
+            consumer.wait_for(lambda line: line.get("msg") == "consumer started")
+            # The event waited in the outbox over the restart: the relay hands it on once the
+            # webhooks module has subscribed again.
+            api.start()
+
+            [received] = receiver.wait_for(lambda seen: len(seen) >= 1)
+            event = verified(subscription["secret"], received)
+            assert (event["type"], event["data"]["orderId"]) == ("order.placed", order_id)
+            assert query(api_db, "SELECT count(*) FROM outbox WHERE published_at IS NULL") == "0"
+            # The consumer had it too: the broker took the event before the webhooks did.
+            wait_for_query(mail_db, "SELECT count(*) FROM processed_messages", "1")
+        finally:
+            receiver.close()
+            if consumer is not None and consumer.alive:
+                consumer.stop()
+            api.stop()

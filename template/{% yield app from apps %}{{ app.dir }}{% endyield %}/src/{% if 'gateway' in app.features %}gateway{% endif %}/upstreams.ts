@@ -22,7 +22,7 @@ export function upstreamsOf(config: Config['upstreams']): readonly Upstream[] {
     {
       name: 'orders',
       url: config.orders,
-      routes: ['/v1/orders', '/v1/orders/*', '/v1/products', '/v1/products/*'],
+      routes: ['/v1/orders', '/v1/orders/*', '/v1/products', '/v1/products/*', ...PROJECT.webhookRoutes],
       eventStreams: PROJECT.eventStreamRoutes,
     },
   ];

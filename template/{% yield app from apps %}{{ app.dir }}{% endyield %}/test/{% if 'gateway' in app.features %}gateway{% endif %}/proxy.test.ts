@@ -10,6 +10,8 @@ import { PROJECT } from '../../src/shared/project.js';
 const { signToken, signWithSharedSecret } = testTokenSigner(PROJECT.system);
 const ADA = { sub: '6f1c1b7e-8a39-4f55-9d3e-0c7c2f1a9b10', email: 'ada@example.com', name: 'Ada Lovelace' };
 const BODY_LIMIT_BYTES = 2048;
+/** None without the `webhooks` answer. */
+const WEBHOOK_ROUTES: readonly string[] = PROJECT.webhookRoutes;
 
 describe('the gateway', () => {
   const users = new FakeUpstream('users');
@@ -45,6 +47,10 @@ describe('the gateway', () => {
       ['GET', '/v1/orders/0b9c7d4e-1f2a-4b3c-8d5e-6f7a8b9c0d1e', orders],
       ['GET', '/v1/orders/export', orders],
       ['GET', '/v1/products', orders],
+      // The webhook subscriptions, where the project has them.
+      ...WEBHOOK_ROUTES.map(
+        (route) => ['GET', route.replace('*', '0b9c7d4e-1f2a-4b3c-8d5e-6f7a8b9c0d1e/deliveries'), orders] as const,
+      ),
     ] as const)('forwards %s %s to its service, path and query unchanged', async (method, url, upstream) => {
       const response = await app.inject({ method, url });
 

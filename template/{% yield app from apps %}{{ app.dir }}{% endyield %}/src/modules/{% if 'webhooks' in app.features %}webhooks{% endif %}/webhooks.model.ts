@@ -1,6 +1,11 @@
-/** The events a webhook can be subscribed to: the domain events a customer's orders raise. */
-export const WEBHOOK_EVENT_TYPES = ['order.placed', 'order.cancelled'] as const;
-export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
+import { EVENT_TYPES, type EventType } from '../../shared/events.js';
+
+/**
+ * The events a webhook can be subscribed to: every domain event this system raises (each one about a
+ * customer's order), so a new event can be subscribed to as soon as it exists.
+ */
+export const WEBHOOK_EVENT_TYPES: readonly EventType[] = EVENT_TYPES;
+export type WebhookEventType = EventType;
 
 export interface WebhookSubscription {
   readonly id: string;

@@ -10,9 +10,10 @@ import type { EventPublisher } from './event-bus.js';
 const DELIVERY_TIMEOUT_MS = 5000;
 
 /**
- * The outbox relay's destination in the monolith: the handlers the modules subscribed on the event
- * bus. An event is taken once every handler has succeeded within the deadline; otherwise it stays in
- * the outbox and is delivered again later (handlers are idempotent).
+ * The handlers the modules subscribed on the event bus, as an outbox relay's destination: in the
+ * monolith the relay's only one; beside a broker, the second (brokerThenSubscribers). An event is
+ * taken once every handler has succeeded within the deadline; otherwise it stays in the outbox and is
+ * delivered again later (handlers are idempotent).
  */
 export function inProcessDestination(events: EventPublisher<DomainEvents>): EventDestination {
   return {
