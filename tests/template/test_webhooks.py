@@ -83,7 +83,7 @@ def test_the_relay_hands_each_event_to_the_broker_then_to_the_webhooks(
     assert (deployable / "src" / "infrastructure" / "events" / "broker-then-subscribers.ts").is_file()
     assert (deployable / "test" / "unit" / "broker-then-subscribers.test.ts").is_file()
     readme = (project / "README.md").read_text()
-    subscribable = '["order.placed"]' if preset == "extracted" else '["order.placed","order.cancelled"]'
+    subscribable = '["order.placed","order.cancelled"]'
     assert f'"eventTypes":{subscribable}' in readme
     if preset == "microservices":
         # The gateway routes the subscriptions to the orders service.
