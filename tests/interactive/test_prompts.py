@@ -297,7 +297,7 @@ def test_the_whole_flow_records_the_advice(tmp_path: Path) -> None:
     # advised RabbitMQ (no real-time updates), port, and Enter takes the advised "yes" for the
     # Kubernetes manifests (the target is Kubernetes), and the advised "yes" for event sourcing (an audit
     # trail is needed)
-    prompter, screen = make_prompter(*SCALE_LINES, "", "", "Orders API", "", "4000", "", "", "", "", "")
+    prompter, screen = make_prompter(*SCALE_LINES, "", "", "Orders API", "", "4000", "", "", "", "", "", "")
     project = ask_new_project(tmp_path / "orders-api", {}, prompter=prompter)
     assert project.destination == tmp_path / "orders-api"
     assert project.answers == {
@@ -311,8 +311,9 @@ def test_the_whole_flow_records_the_advice(tmp_path: Path) -> None:
         "cluster_mode": False,
         # Kubernetes balances the pods: no Nginx.
         "nginx": False,
-        # No real-time updates asked for: no event stream.
+        # No real-time updates asked for: no event stream; no other system to notify: no webhooks.
         "realtime": False,
+        "webhooks": False,
         # The audit trail: the orders' event stream.
         "event_sourcing": True,
     }
@@ -341,7 +342,7 @@ def test_accepting_extracted_asks_the_broker_with_the_advised_default(tmp_path: 
     broker = "rabbitmq"  # real-time updates or not: they reach every replica through Redis
     scale = ["800", "2", "notifications", "95%", "heavy", realtime, "n", "n", "single-host"]
     # accept extracted, then name, description, Enter at the broker question, port, kubernetes
-    prompter, screen = make_prompter(*scale, "", "", "", "", "", "", "", "", "", "")
+    prompter, screen = make_prompter(*scale, "", "", "", "", "", "", "", "", "", "", "")
     project = ask_new_project(tmp_path / "events-api", {}, prompter=prompter)
     assert (project.answers["preset"], project.answers["broker"]) == ("extracted", broker)
     out = screen.getvalue()
@@ -355,7 +356,7 @@ def test_accepting_extracted_asks_the_broker_with_the_advised_default(tmp_path: 
 
 def test_the_advised_broker_is_only_a_default(tmp_path: Path) -> None:
     scale = ["800", "2", "notifications", "95%", "heavy", "y", "n", "n", "single-host"]
-    prompter, screen = make_prompter(*scale, "", "", "", "kafka", "nats", "", "", "", "", "", "")
+    prompter, screen = make_prompter(*scale, "", "", "", "kafka", "nats", "", "", "", "", "", "", "")
     project = ask_new_project(tmp_path / "events-api", {}, prompter=prompter)
     assert project.answers["broker"] == "nats"
     out = screen.getvalue()
@@ -368,7 +369,7 @@ def test_accepting_microservices_asks_the_broker_and_advises_kubernetes(tmp_path
     # RabbitMQ (no real-time updates), port, and Enter takes the advised "yes" for the Kubernetes
     # manifests (the target is Kubernetes, and services that deploy on their own need an orchestrator),
     # then the advised "yes" for event sourcing (an audit trail is needed)
-    prompter, screen = make_prompter(*SEVERAL_TEAMS_LINES, "", "", "Shop", "", "4000", "", "", "", "", "")
+    prompter, screen = make_prompter(*SEVERAL_TEAMS_LINES, "", "", "Shop", "", "4000", "", "", "", "", "", "")
     project = ask_new_project(tmp_path / "shop", {}, prompter=prompter)
     assert project.answers == {
         "project_name": "shop",
@@ -381,6 +382,7 @@ def test_accepting_microservices_asks_the_broker_and_advises_kubernetes(tmp_path
         # Kubernetes balances the pods: no Nginx.
         "nginx": False,
         "realtime": False,
+        "webhooks": False,
         "event_sourcing": True,
     }
     record = yaml.safe_load(project.extra_files[".scalefold/advice.yml"])

@@ -173,6 +173,7 @@ def test_accepting_microservices_renders_the_services_and_their_manifests(tmp_pa
     answer(child, "Cluster mode for bare-metal hosts and VMs [y/n] (no)")
     answer(child, "Generate an Nginx reverse proxy and load balancer for hosts without Kubernetes [y/n] (no)")
     answer(child, "Real-time order status for clients [y/n] (no)")
+    answer(child, "Outgoing webhooks")  # no other system to notify: advised no
     answer(child, "Event-sourced audit trail for orders [y/n] (no)")
     child.expect_exact("Created shop", timeout=180)  # four services and their manifests to render
     child.expect_exact("npm run dev -w services/gateway")
@@ -202,6 +203,7 @@ def test_accepting_extracted_asks_the_broker_with_the_advised_default(tmp_path: 
     answer(child, "Cluster mode for bare-metal hosts and VMs [y/n] (no)")
     answer(child, "Generate an Nginx reverse proxy and load balancer for hosts without Kubernetes [y/n] (no)")
     answer(child, "Real-time order status for clients [y/n] (yes)")  # the advised answer: apps/api streams
+    answer(child, "Outgoing webhooks")  # no other system to notify: advised no
     answer(child, "Event-sourced audit trail for orders [y/n] (no)")
     child.expect_exact("Created notify")
     assert finish(child) == 0, transcript(child)
